@@ -1,0 +1,239 @@
+"""Checks a gold file against the contract in ``gold/README.md``.
+
+Every problem becomes one :class:`Problem` naming the file and the JSON path
+(``$.claims[3].quantity.value``), so a person can fix it without a traceback.
+The structural check is driven by the declarative ``SCHEMA`` tables below;
+the semantic checks (offsets, texts, hashes, references, overlaps) follow it
+and only run on parts whose structure is sound.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.model import CLAIM_KINDS, ENTITY_LABELS, sha256_text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a gold file, at a JSON path."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.path}: {self.message}"
+
+
+# A field spec: (python types accepted, required, nullable, nested spec or None).
+# ``int`` excludes ``bool`` (checked explicitly), and ``float`` accepts ints.
+_SPAN = {"start": (int, True, False, None), "end": (int, True, False, None), "text": (str, True, False, None)}
+_ALTERNATIVE = {**_SPAN, "value": (float, True, False, None), "unit": (str, True, False, None)}
+SCHEMA: dict[str, Any] = {
+    "doc": {
+        "doc_id": (str, True, False, None),
+        "text_sha256": (str, True, False, None),
+        "entities": (list, True, False, "entity"),
+        "claims": (list, True, False, "claim"),
+        "annotation": (dict, False, False, None),
+    },
+    "entity": {
+        "id": (str, True, False, None),
+        "label": (str, True, False, None),
+        **_SPAN,
+        "drafted": (bool, False, False, None),
+    },
+    "claim": {
+        "id": (str, True, False, None),
+        "kind": (str, True, False, None),
+        "evidence": (dict, True, False, "span"),
+        "predicate": (str, True, False, None),
+        "speaker": (dict, True, True, "speaker"),
+        "quantity": (dict, True, True, "quantity"),
+        "time": (dict, True, True, "time"),
+        "location": (dict, True, True, "location"),
+        "drafted": (bool, False, False, None),
+        "note": (str, False, False, None),
+    },
+    "span": _SPAN,
+    "speaker": {**_SPAN, "entity": (str, True, True, None), "aliases": (list, False, False, "str")},
+    "quantity": {
+        **_ALTERNATIVE,
+        "approx": (bool, True, False, None),
+        "alternatives": (list, False, False, "alternative"),
+    },
+    "alternative": _ALTERNATIVE,
+    "time": {**_SPAN, "value": (str, True, True, None)},
+    "location": {**_SPAN, "entity": (str, True, True, None)},
+}
+
+TIME_VALUE = re.compile(r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?|--(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)$")
+
+
+def _type_ok(value: Any, expected: type) -> bool:
+    if isinstance(value, bool):
+        return expected is bool
+    if expected is float:
+        return isinstance(value, (int, float))
+    return isinstance(value, expected)
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false", list: "a list", dict: "an object"}
+
+
+def _check_structure(obj: Any, spec_name: str, path: str, problems: list[str]) -> bool:
+    """Append ``"path: message"`` strings; return True when ``obj`` fits ``spec_name``."""
+    if spec_name == "str":
+        if not isinstance(obj, str):
+            problems.append(f"{path}: expected a string, got {json.dumps(obj, ensure_ascii=False)}")
+            return False
+        return True
+    if not isinstance(obj, dict):
+        problems.append(f"{path}: expected an object, got {type(obj).__name__}")
+        return False
+    spec = SCHEMA[spec_name]
+    ok = True
+    for key in obj:
+        if key not in spec:
+            problems.append(f"{path}.{key}: unknown field (known: {', '.join(spec)})")
+            ok = False
+    for key, (expected, required, nullable, nested) in spec.items():
+        where = f"{path}.{key}"
+        if key not in obj:
+            if required:
+                problems.append(f"{where}: missing field")
+                ok = False
+            continue
+        value = obj[key]
+        if value is None:
+            if not nullable:
+                problems.append(f"{where}: must not be null")
+                ok = False
+            continue
+        if not _type_ok(value, expected):
+            problems.append(f"{where}: expected {_TYPE_NAMES[expected]}, got {json.dumps(value, ensure_ascii=False)}")
+            ok = False
+            continue
+        if nested is None:
+            continue
+        if expected is list:
+            for i, item in enumerate(value):
+                ok = _check_structure(item, nested, f"{where}[{i}]", problems) and ok
+        else:
+            ok = _check_structure(value, nested, where, problems) and ok
+    return ok
+
+
+def _check_span(span: dict, text: str, path: str, problems: list[str]) -> bool:
+    start, end = span["start"], span["end"]
+    if not (0 <= start < end <= len(text)):
+        problems.append(f"{path}: offsets [{start}, {end}) outside the document (length {len(text)}) or empty")
+        return False
+    actual = text[start:end]
+    if actual != span["text"]:
+        problems.append(
+            f"{path}.text: {json.dumps(span['text'], ensure_ascii=False)} does not match the document at"
+            f" [{start}, {end}): {json.dumps(actual, ensure_ascii=False)}"
+        )
+        return False
+    return True
+
+
+def _check_semantics(doc: dict, text: str, problems: list[str]) -> None:
+    entity_ids: dict[str, str] = {}
+    for i, ent in enumerate(doc["entities"]):
+        path = f"$.entities[{i}]"
+        if ent["id"] in entity_ids:
+            problems.append(f"{path}.id: duplicate id {ent['id']!r} (first at {entity_ids[ent['id']]})")
+        else:
+            entity_ids[ent["id"]] = path
+        if ent["label"] not in ENTITY_LABELS:
+            problems.append(f"{path}.label: unknown label {ent['label']!r} (known: {', '.join(ENTITY_LABELS)})")
+        _check_span(ent, text, path, problems)
+
+    by_label: dict[str, list[tuple[int, int, str]]] = {}
+    for i, ent in enumerate(doc["entities"]):
+        by_label.setdefault(ent["label"], []).append((ent["start"], ent["end"], f"$.entities[{i}]"))
+    for label, spans in by_label.items():
+        spans.sort()
+        for (s1, e1, p1), (s2, e2, p2) in zip(spans, spans[1:]):
+            if s2 < e1:
+                problems.append(f"{p2}: {label} entity [{s2}, {e2}) overlaps {p1} [{s1}, {e1}) of the same label")
+
+    claim_ids: dict[str, str] = {}
+    for i, claim in enumerate(doc["claims"]):
+        path = f"$.claims[{i}]"
+        if claim["id"] in claim_ids:
+            problems.append(f"{path}.id: duplicate id {claim['id']!r} (first at {claim_ids[claim['id']]})")
+        else:
+            claim_ids[claim["id"]] = path
+        if claim["id"] in entity_ids:
+            problems.append(f"{path}.id: id {claim['id']!r} is also an entity id")
+        if claim["kind"] not in CLAIM_KINDS:
+            problems.append(f"{path}.kind: unknown kind {claim['kind']!r} (known: {', '.join(CLAIM_KINDS)})")
+        _check_span(claim["evidence"], text, f"{path}.evidence", problems)
+        for slot in ("speaker", "quantity", "time", "location"):
+            part = claim.get(slot)
+            if part is None:
+                continue
+            _check_span(part, text, f"{path}.{slot}", problems)
+            ref = part.get("entity")
+            if ref is not None and ref not in entity_ids:
+                problems.append(f"{path}.{slot}.entity: refers to unknown entity id {ref!r}")
+        quantity = claim.get("quantity")
+        if quantity is not None:
+            for j, alt in enumerate(quantity.get("alternatives", [])):
+                _check_span(alt, text, f"{path}.quantity.alternatives[{j}]", problems)
+        time = claim.get("time")
+        if time is not None and time["value"] is not None and not TIME_VALUE.match(time["value"]):
+            problems.append(
+                f"{path}.time.value: {time['value']!r} is not an ISO-8601 date"
+                " (YYYY, YYYY-MM, YYYY-MM-DD, --MM or --MM-DD)"
+            )
+
+
+def _to_problems(file: str, messages: list[str]) -> list[Problem]:
+    """Messages are written as ``"<json path>: <what is wrong>"``; paths hold no ": "."""
+    return [Problem(file, *m.split(": ", 1)) for m in messages]
+
+
+def validate_gold_file(path: Path, seeds_dir: Path) -> list[Problem]:
+    """All problems of one gold file; an empty list means it keeps the contract."""
+    name = str(path)
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        return [Problem(name, "$", f"cannot read as UTF-8: {err}")]
+    try:
+        doc = json.loads(raw)
+    except json.JSONDecodeError as err:
+        return [Problem(name, "$", f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}")]
+
+    messages: list[str] = []
+    if not _check_structure(doc, "doc", "$", messages):
+        return _to_problems(name, messages)
+
+    seed = seeds_dir / f"{doc['doc_id']}.txt"
+    if doc["doc_id"] != path.stem:
+        messages.append(f"$.doc_id: {doc['doc_id']!r} differs from the file name {path.stem!r}")
+    if not seed.is_file():
+        messages.append(f"$.doc_id: no seed document {seed}")
+        return _to_problems(name, messages)
+    text = seed.read_bytes().decode("utf-8")
+    if doc["text_sha256"] != sha256_text(text):
+        messages.append(f"$.text_sha256: does not match {seed} (its sha256 is {sha256_text(text)})")
+    _check_semantics(doc, text, messages)
+    return _to_problems(name, messages)
+
+
+def gold_files(paths: list[Path]) -> list[Path]:
+    """Expand directories to the ``*.json`` files they hold, keep files as given."""
+    out: list[Path] = []
+    for p in paths:
+        out.extend(sorted(p.glob("*.json")) if p.is_dir() else [p])
+    return out
