@@ -38,8 +38,9 @@ SCHEMA: dict[str, Any] = {
     "doc": {
         "doc_id": (str, True, False, None),
         "text_sha256": (str, True, False, None),
-        "entities": (list, True, False, "entity"),
-        "claims": (list, True, False, "claim"),
+        # Items are checked one by one, so one broken item hides nothing else.
+        "entities": (list, True, False, None),
+        "claims": (list, True, False, None),
         "annotation": (dict, False, False, None),
     },
     "entity": {
@@ -144,9 +145,12 @@ def _check_span(span: dict, text: str, path: str, problems: list[str]) -> bool:
     return True
 
 
-def _check_semantics(doc: dict, text: str, problems: list[str]) -> None:
+def _check_semantics(
+    entities: list[tuple[int, dict]], claims: list[tuple[int, dict]], text: str, problems: list[str]
+) -> None:
+    """Checks that need the document text, over the items whose structure is sound."""
     entity_ids: dict[str, str] = {}
-    for i, ent in enumerate(doc["entities"]):
+    for i, ent in entities:
         path = f"$.entities[{i}]"
         if ent["id"] in entity_ids:
             problems.append(f"{path}.id: duplicate id {ent['id']!r} (first at {entity_ids[ent['id']]})")
@@ -157,7 +161,7 @@ def _check_semantics(doc: dict, text: str, problems: list[str]) -> None:
         _check_span(ent, text, path, problems)
 
     by_label: dict[str, list[tuple[int, int, str]]] = {}
-    for i, ent in enumerate(doc["entities"]):
+    for i, ent in entities:
         by_label.setdefault(ent["label"], []).append((ent["start"], ent["end"], f"$.entities[{i}]"))
     for label, spans in by_label.items():
         spans.sort()
@@ -166,7 +170,7 @@ def _check_semantics(doc: dict, text: str, problems: list[str]) -> None:
                 problems.append(f"{p2}: {label} entity [{s2}, {e2}) overlaps {p1} [{s1}, {e1}) of the same label")
 
     claim_ids: dict[str, str] = {}
-    for i, claim in enumerate(doc["claims"]):
+    for i, claim in claims:
         path = f"$.claims[{i}]"
         if claim["id"] in claim_ids:
             problems.append(f"{path}.id: duplicate id {claim['id']!r} (first at {claim_ids[claim['id']]})")
@@ -217,6 +221,8 @@ def validate_gold_file(path: Path, seeds_dir: Path) -> list[Problem]:
     messages: list[str] = []
     if not _check_structure(doc, "doc", "$", messages):
         return _to_problems(name, messages)
+    entities = [(i, e) for i, e in enumerate(doc["entities"]) if _check_structure(e, "entity", f"$.entities[{i}]", messages)]
+    claims = [(i, c) for i, c in enumerate(doc["claims"]) if _check_structure(c, "claim", f"$.claims[{i}]", messages)]
 
     seed = seeds_dir / f"{doc['doc_id']}.txt"
     if doc["doc_id"] != path.stem:
@@ -227,7 +233,7 @@ def validate_gold_file(path: Path, seeds_dir: Path) -> list[Problem]:
     text = seed.read_bytes().decode("utf-8")
     if doc["text_sha256"] != sha256_text(text):
         messages.append(f"$.text_sha256: does not match {seed} (its sha256 is {sha256_text(text)})")
-    _check_semantics(doc, text, messages)
+    _check_semantics(entities, claims, text, messages)
     return _to_problems(name, messages)
 
 

@@ -1,0 +1,74 @@
+"""Finds extractor factories by name: built-ins, then plug-ins from entry points.
+
+A factory is any callable taking the ``params`` mapping of a setup config and
+returning an :class:`~harness.extractors.base.Extractor`. Built-ins are listed
+as ``"module:attribute"`` strings and imported only when asked for, so that
+``harness validate`` does not pay for importing torch. Other packages add
+extractors without touching the harness by declaring, in their own
+``pyproject.toml``::
+
+    [project.entry-points."harness.extractors"]
+    my-extractor = "my_package.extractor:build"
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from typing import Any, Callable
+
+from harness.extractors.base import Extractor
+
+ENTRY_POINT_GROUP = "harness.extractors"
+
+#: Extractors that ship with the harness: name -> "module:factory".
+BUILTIN: dict[str, str] = {
+    "rules": "harness.extractors.rules.extractor:build",
+}
+
+Factory = Callable[[dict[str, Any]], Extractor]
+
+
+class UnknownExtractorError(KeyError):
+    """Raised for a name no built-in or plug-in provides; lists the names that exist."""
+
+    def __init__(self, name: str, available: list[str]):
+        self.name = name
+        self.available = available
+        super().__init__(f"unknown extractor {name!r}; available: {', '.join(available) or '(none)'}")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def _plugin_targets() -> dict[str, str]:
+    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def available_extractors() -> list[str]:
+    """Every name that :func:`get_factory` accepts, sorted."""
+    return sorted(set(BUILTIN) | set(_plugin_targets()))
+
+
+def _load(target: str) -> Factory:
+    module_name, _, attribute = target.partition(":")
+    obj: Any = importlib.import_module(module_name)
+    for part in attribute.split(".") if attribute else ():
+        obj = getattr(obj, part)
+    return obj
+
+
+def get_factory(name: str) -> Factory:
+    """The factory registered under ``name``; built-ins win over plug-ins of the same name."""
+    target = BUILTIN.get(name) or _plugin_targets().get(name)
+    if target is None:
+        raise UnknownExtractorError(name, available_extractors())
+    return _load(target)
+
+
+def create_extractor(name: str, params: dict[str, Any] | None = None) -> Extractor:
+    """Build the extractor ``name`` with ``params`` and check it keeps the Protocol."""
+    extractor = get_factory(name)(dict(params or {}))
+    if not isinstance(extractor, Extractor):
+        raise TypeError(f"extractor {name!r} does not implement the Extractor protocol: got {type(extractor).__name__}")
+    return extractor
