@@ -13,6 +13,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "gold"
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
+DEFAULT_CORPUS = PROJECT_ROOT
+DEFAULT_RESULTS = PROJECT_ROOT / "results"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -32,6 +34,53 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_corpus_arg(args: argparse.Namespace):
+    from harness.corpus.load import load_corpus
+
+    return load_corpus(args.corpus, label_map=args.label_map, scheme=args.scheme)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from harness.config import load_run_config
+    from harness.report.console import print_summary, progress_bars
+    from harness.runs.run import run_config
+
+    config = load_run_config(args.config)
+    corpus = _load_corpus_arg(args)
+    print(f"corpus: {corpus.name} ({len(corpus.documents)} documents, gold {corpus.gold_sha256[:12]})")
+    with progress_bars() as progress:
+        outcomes = run_config(config, corpus, args.results, PROJECT_ROOT, progress)
+    print_summary(outcomes)
+    for outcome in outcomes:
+        served = "all from the cache, nothing computed" if outcome.computed == 0 else f"{outcome.computed} computed, {outcome.cached} from the cache"
+        print(f"{outcome.setup}: {served}; record {outcome.record_dir}")
+    return 0
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from harness.report.console import print_metrics_table
+    from harness.runs.rescore import rescore_record
+
+    result = rescore_record(args.run_dir, corpus=_load_corpus_arg(args) if args.corpus != DEFAULT_CORPUS else None)
+    print_metrics_table(result.setup, result.metrics)
+    if result.identical:
+        print("metrics identical to the stored metrics.json")
+    else:
+        print("metrics differ from the stored metrics.json: " + ", ".join(result.differences[:10]))
+    if args.json:
+        from harness.runs.atomic import write_json_atomic
+
+        write_json_atomic(args.json, result.metrics)
+        print(f"written {args.json}")
+    return 0
+
+
+def _add_corpus_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="gold directory (default: the project's gold) or CoNLL/BIO file")
+    p.add_argument("--label-map", default=None, help="for CoNLL corpora: e.g. PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC")
+    p.add_argument("--scheme", default="IOB2", help="for CoNLL corpora: IOB1, IOB2, IOBES (default IOB2)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -42,12 +91,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="seed texts the gold refers to")
     p.set_defaults(func=_cmd_validate)
 
+    p = sub.add_parser("run", help="run the extractor setups of a config, score them, write run records")
+    p.add_argument("config", type=Path, help="a bench file (lists setups) or one setup file in configs/")
+    _add_corpus_options(p)
+    p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and cache/ live (default: results/)")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("score", help="re-score a run record's stored predictions without running the extractor")
+    p.add_argument("run_dir", type=Path)
+    _add_corpus_options(p)
+    p.add_argument("--json", type=Path, default=None, help="also write the metrics to this file")
+    p.set_defaults(func=_cmd_score)
+
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand; expected errors print one line, never a traceback."""
+    from harness.config import ConfigError
+    from harness.corpus.conll import ConllFormatError
+    from harness.corpus.gold import GoldError
+    from harness.extractors.registry import UnknownExtractorError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (ConfigError, ConllFormatError, UnknownExtractorError, FileNotFoundError, FileExistsError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except GoldError as err:
+        print(f"error: the gold does not keep its contract:\n{err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

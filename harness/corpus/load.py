@@ -1,0 +1,60 @@
+"""One entry point for every corpus a run can be scored against.
+
+* the project's gold (``gold/`` beside ``seeds/``), the default;
+* another directory in the same format: ``DIR`` holding ``gold/`` and ``seeds/``,
+  or a gold directory whose sibling ``seeds/`` holds the texts;
+* a CoNLL/BIO file (entities only), with a label map such as ``PERS=PER``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.corpus.conll import read_conll
+from harness.corpus.gold import gold_corpus_sha256, load_gold_corpus
+from harness.model import GoldDocument
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What a run is scored against, and how to name it in records."""
+
+    name: str
+    documents: tuple[GoldDocument, ...]
+    #: Hash of the gold (files or CoNLL source): runs with different gold do not compare.
+    gold_sha256: str
+    #: False for corpora that hold entities only (CoNLL): claim metrics are then not computed.
+    has_claims: bool
+    source: str
+
+
+def load_gold_dir(path: Path) -> Corpus:
+    """A corpus in the project's gold format (see ``gold/README.md``)."""
+    if (path / "gold").is_dir() and (path / "seeds").is_dir():
+        gold_dir, seeds_dir = path / "gold", path / "seeds"
+    else:
+        gold_dir, seeds_dir = path, path.parent / "seeds"
+    if not seeds_dir.is_dir():
+        raise FileNotFoundError(f"{path}: no seeds/ directory beside the gold files (looked for {seeds_dir})")
+    documents = tuple(load_gold_corpus(gold_dir, seeds_dir))
+    if not documents:
+        raise FileNotFoundError(f"{gold_dir}: no gold files (*.json)")
+    return Corpus(gold_dir.name, documents, gold_corpus_sha256(gold_dir), has_claims=True, source=str(path))
+
+
+def load_conll_file(path: Path, label_map: str | None, scheme: str = "IOB2") -> Corpus:
+    """A CoNLL/BIO file as a corpus of one-sentence documents, entities only."""
+    conll = read_conll(path, scheme=scheme, label_map=label_map)
+    digest = hashlib.sha256(path.read_bytes() + f"\0{scheme}\0{label_map or ''}".encode()).hexdigest()
+    return Corpus(path.stem, tuple(conll.gold_documents()), digest, has_claims=False, source=str(path))
+
+
+def load_corpus(path: Path, label_map: str | None = None, scheme: str = "IOB2") -> Corpus:
+    """A directory is gold in the project's format; a file is CoNLL/BIO."""
+    if path.is_dir():
+        return load_gold_dir(path)
+    if path.is_file():
+        return load_conll_file(path, label_map, scheme)
+    raise FileNotFoundError(f"{path}: no such corpus (a gold directory or a CoNLL file)")
