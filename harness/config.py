@@ -148,7 +148,7 @@ def load_run_config(path: Path) -> RunConfig:
     """A bench file or a single setup file, resolved and validated."""
     data = _read_yaml(path)
     if "setups" not in data:
-        if "extractor" in data:
+        if "extractor" in data or "setup" in data:
             return RunConfig((_setup_from(data, path),), RunSettings(), str(path))
         raise ConfigError(path, "setups", "missing key (a bench file lists setups; a setup file names an extractor)")
     _unknown_keys(data, path, BENCH_KEYS)
