@@ -34,6 +34,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_gold_stats(args: argparse.Namespace) -> int:
+    from harness.corpus.gold import load_gold_corpus
+    from harness.corpus.gold_stats import replace_stats_block, stats_markdown
+
+    table = stats_markdown(load_gold_corpus(args.gold, args.seeds))
+    print(table, end="")
+    if args.write_readme:
+        from harness.runs.atomic import write_text_atomic
+
+        readme = args.gold / "README.md"
+        write_text_atomic(readme, replace_stats_block(readme.read_text(encoding="utf-8"), table))
+        print(f"written into {readme}")
+    return 0
+
+
 def _load_corpus_arg(args: argparse.Namespace):
     from harness.corpus.load import load_corpus
 
@@ -90,6 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help=argparse.SUPPRESS)
     p.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="seed texts the gold refers to")
     p.set_defaults(func=_cmd_validate)
+
+    gold = sub.add_parser("gold", help="the gold set").add_subparsers(dest="gold_command", required=True)
+    p = gold.add_parser("stats", help="counts per document, label, claim kind and slot (Markdown)")
+    p.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    p.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
+    p.add_argument("--write-readme", action="store_true", help="also write the table into gold/README.md")
+    p.set_defaults(func=_cmd_gold_stats)
 
     p = sub.add_parser("run", help="run the extractor setups of a config, score them, write run records")
     p.add_argument("config", type=Path, help="a bench file (lists setups) or one setup file in configs/")
