@@ -49,6 +49,12 @@ def _cmd_gold_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_conlleval(args: argparse.Namespace) -> int:
+    from harness.scoring.conlleval import main_conlleval
+
+    return main_conlleval(args.file)
+
+
 def _load_corpus_arg(args: argparse.Namespace):
     from harness.corpus.load import load_corpus
 
@@ -112,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     p.add_argument("--write-readme", action="store_true", help="also write the table into gold/README.md")
     p.set_defaults(func=_cmd_gold_stats)
+
+    p = sub.add_parser("conlleval", help="print conlleval.pl's report for 'token ... gold predicted' lines")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=_cmd_conlleval)
 
     p = sub.add_parser("run", help="run the extractor setups of a config, score them, write run records")
     p.add_argument("config", type=Path, help="a bench file (lists setups) or one setup file in configs/")
