@@ -1,0 +1,78 @@
+"""`harness run` and `harness score` end to end on the hand-made example corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "tests" / "data" / "example"
+
+
+@pytest.fixture
+def setup_file(tmp_path: Path) -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text("setup: rules-test\nextractor: rules\nbatch_size: 1\n", encoding="utf-8")
+    return path
+
+
+def run(args: list[str], capsys) -> tuple[int, str]:
+    status = main(args)
+    return status, capsys.readouterr().out
+
+
+def test_run_writes_a_complete_record_and_a_second_run_is_served_from_the_cache(tmp_path, setup_file, capsys):
+    results = tmp_path / "results"
+    status, out = run(["run", str(setup_file), "--corpus", str(EXAMPLE), "--results", str(results)], capsys)
+    assert status == 0 and "1 computed, 0 from the cache" in out
+    (record,) = sorted((results / "runs").iterdir())
+    assert sorted(p.name for p in record.iterdir()) == ["config.json", "metrics.json", "predictions.jsonl", "run.json"]
+    meta = json.loads((record / "run.json").read_text(encoding="utf-8"))
+    for key in ("config_hash", "gold_sha256", "seed", "versions", "git", "timings"):
+        assert key in meta
+    assert meta["extractor"]["fingerprint_hash"]
+    lines = (record / "predictions.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["doc_id"] for line in lines] == ["ex1"]
+
+    status, out = run(["run", str(setup_file), "--corpus", str(EXAMPLE), "--results", str(results)], capsys)
+    assert status == 0 and "all from the cache, nothing computed" in out
+    first, second = sorted((results / "runs").iterdir())
+    metrics = [json.loads((r / "metrics.json").read_text(encoding="utf-8")) for r in (first, second)]
+    assert metrics[0] == metrics[1]
+
+
+def test_score_reproduces_the_stored_metrics(tmp_path, setup_file, capsys):
+    results = tmp_path / "results"
+    main(["run", str(setup_file), "--corpus", str(EXAMPLE), "--results", str(results)])
+    (record,) = (results / "runs").iterdir()
+    capsys.readouterr()
+    status, out = run(["score", str(record), "--corpus", str(EXAMPLE)], capsys)
+    assert status == 0
+    assert "metrics identical to the stored metrics.json" in out
+
+
+def test_an_unknown_extractor_is_a_one_line_error(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text("setup: x\nextractor: no-such\n", encoding="utf-8")
+    status = main(["run", str(path), "--corpus", str(EXAMPLE), "--results", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("error: unknown extractor 'no-such'; available: ") and "rules" in err
+
+
+def test_a_conll_corpus_runs_with_a_label_map(tmp_path, setup_file, capsys):
+    conll = tmp_path / "tiny.txt"
+    conll.write_text("زار O\nالوزير O\nدمشق B-LOC\n\nقال O\nمحمد B-PERS\nالعلي I-PERS\n", encoding="utf-8")
+    status, out = run(
+        ["run", str(setup_file), "--corpus", str(conll), "--label-map", "PERS=PER,LOC=LOC", "--results", str(tmp_path / "r")],
+        capsys,
+    )
+    assert status == 0
+    (record,) = (tmp_path / "r" / "runs").iterdir()
+    metrics = json.loads((record / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["claims"] is None and metrics["documents"] == 2
+    assert metrics["entities"]["strict"]["possible"] == 2
