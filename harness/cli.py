@@ -63,7 +63,7 @@ def _load_corpus_arg(args: argparse.Namespace):
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from harness.config import load_run_config
-    from harness.report.console import print_summary, progress_bars
+    from harness.report.console import print_metrics_table, print_summary, progress_bars
     from harness.runs.run import run_config
 
     config = load_run_config(args.config)
@@ -71,6 +71,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"corpus: {corpus.name} ({len(corpus.documents)} documents, gold {corpus.gold_sha256[:12]})")
     with progress_bars() as progress:
         outcomes = run_config(config, corpus, args.results, PROJECT_ROOT, progress)
+    for outcome in outcomes:
+        print_metrics_table(outcome.setup, outcome.metrics)
     print_summary(outcomes)
     for outcome in outcomes:
         served = "all from the cache, nothing computed" if outcome.computed == 0 else f"{outcome.computed} computed, {outcome.cached} from the cache"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from harness.corpus.conll import read_conll
 from harness.corpus.gold import gold_corpus_sha256, load_gold_corpus
-from harness.model import GoldDocument
+from harness.model import ENTITY_LABELS, GoldDocument
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Corpus:
     #: False for corpora that hold entities only (CoNLL): claim metrics are then not computed.
     has_claims: bool
     source: str
+    #: Entity labels the corpus annotates; predictions of other labels are not scored against it.
+    labels: tuple[str, ...] = ENTITY_LABELS
 
 
 def load_gold_dir(path: Path) -> Corpus:
@@ -48,7 +50,9 @@ def load_conll_file(path: Path, label_map: str | None, scheme: str = "IOB2") -> 
     """A CoNLL/BIO file as a corpus of one-sentence documents, entities only."""
     conll = read_conll(path, scheme=scheme, label_map=label_map)
     digest = hashlib.sha256(path.read_bytes() + f"\0{scheme}\0{label_map or ''}".encode()).hexdigest()
-    return Corpus(path.stem, tuple(conll.gold_documents()), digest, has_claims=False, source=str(path))
+    return Corpus(
+        path.stem, tuple(conll.gold_documents()), digest, has_claims=False, source=str(path), labels=tuple(conll.labels)
+    )
 
 
 def load_corpus(path: Path, label_map: str | None = None, scheme: str = "IOB2") -> Corpus:

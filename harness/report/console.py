@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
@@ -9,7 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-console = Console()
+#: Logs and CI have no terminal width; 160 columns keep the tables on one line each.
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 
 @contextmanager

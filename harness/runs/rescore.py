@@ -45,7 +45,7 @@ def rescore_record(run_dir: Path, corpus: Corpus | None = None) -> Rescored:
         corpus.documents,
         record.predictions(),
         ScoringSettings(
-            entity_labels=tuple(extractor["entity_labels"]),
+            entity_labels=tuple(label for label in extractor["entity_labels"] if label in corpus.labels),
             score_claims=corpus.has_claims and extractor["emits_claims"],
             seed=settings["seed"],
             resamples=settings["resamples"],

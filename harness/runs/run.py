@@ -61,7 +61,7 @@ def run_setup(
         corpus.documents,
         extraction.predictions,
         ScoringSettings(
-            entity_labels=tuple(extractor.entity_labels),
+            entity_labels=tuple(label for label in extractor.entity_labels if label in corpus.labels),
             score_claims=corpus.has_claims and extractor.emits_claims,
             seed=settings.seed,
             resamples=settings.resamples,
