@@ -256,3 +256,14 @@ def test_tag_mode_strict_counts_equal_the_conlleval_report_on_the_reference_file
         f"processed {sum(map(len, gold))} tokens with {strict.counts.possible} phrases; "
         f"found: {strict.counts.actual} phrases; correct: {strict.counts.correct}."
     )
+
+
+
+@pytest.mark.shared_data
+@needs_metric_refs
+def test_harness_conlleval_command_prints_the_reference_report(capsys):
+    """`harness conlleval FILE` is the same report, reached from the command line."""
+    from harness.cli import main
+
+    assert main(["conlleval", str(METRIC_REFS / "seqeval_ground_truth.txt")]) == 0
+    assert capsys.readouterr().out == (METRIC_REFS / "conlleval_expected_output.txt").read_bytes().decode("utf-8")
