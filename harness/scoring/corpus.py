@@ -107,22 +107,23 @@ def score_document_all(gold: GoldDocument, prediction: Prediction | None, settin
 # --- bootstrap over documents ---------------------------------------------------
 
 
-def _credit_matrix(per_document: Sequence[MatchCounts], partial_credit: float) -> np.ndarray:
+def credit_matrix(per_document: Sequence[MatchCounts], partial_credit: float) -> np.ndarray:
     """(documents, 3): credit, predicted count, gold count. F1 = 2 credit / (predicted + gold)."""
     return np.array(
         [(c.correct + partial_credit * c.partial, c.actual, c.possible) for c in per_document], dtype=float
     ).reshape(-1, 3)
 
 
-def _f1_of_sums(sums: np.ndarray) -> np.ndarray:
+def f1_of_credit_sums(sums: np.ndarray) -> np.ndarray:
+    """F1 of each row of summed credit matrices; shared by the intervals here and the paired tests of run comparisons."""
     denominator = sums[:, 1] + sums[:, 2]
     return np.divide(2 * sums[:, 0], denominator, out=np.zeros_like(denominator), where=denominator > 0)
 
 
 def _f1_interval(per_document: Sequence[MatchCounts], partial_credit: float, settings: ScoringSettings) -> list[float]:
     interval = bootstrap_interval_counts(
-        _credit_matrix(per_document, partial_credit),
-        _f1_of_sums,
+        credit_matrix(per_document, partial_credit),
+        f1_of_credit_sums,
         resamples=settings.resamples,
         level=settings.level,
         seed=settings.seed,

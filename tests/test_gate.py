@@ -1,0 +1,258 @@
+"""`harness gate`: floors, ceilings and maximum drops against a baseline; exit 0 / 1 / 2.
+
+Gate files are written per test into a temporary directory. Runs are real:
+the committed gate file runs the rule baseline; the others gate records and
+prediction files written here, whose predictions are the held-out gold with
+deliberate losses, so the verdicts are known by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import yaml
+
+from harness.cli import main
+from harness.config import ConfigError
+from harness.corpus.load import Corpus, load_corpus
+from harness.gate import evaluate_gates, load_gate_file
+from harness.model import Annotations, GoldDocument, Prediction
+from harness.runs.record import prediction_to_json, write_record
+from harness.runs.registry import RunRegistry
+from harness.scoring.corpus import ScoringSettings, score_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+GATES = ROOT / "configs" / "gates.yaml"
+HELDOUT = ROOT / "tests" / "data" / "heldout"
+EXAMPLE = ROOT / "tests" / "data" / "example"
+
+
+@pytest.fixture(scope="module")
+def heldout() -> Corpus:
+    return load_corpus(HELDOUT)
+
+
+def make_record(
+    runs_dir: Path,
+    name: str,
+    corpus: Corpus,
+    edit: Callable[[GoldDocument], Annotations] = lambda g: g.gold,
+    setup: str = "tool",
+    started_at: str = "2026-01-01T00:00:00+00:00",
+    claims: bool = True,
+) -> Path:
+    """A run record whose predictions are ``edit(gold)``, scored for real."""
+    predictions = [Prediction(g.document.doc_id, edit(g)) for g in corpus.documents]
+    metrics = score_corpus(corpus.documents, predictions, ScoringSettings(score_claims=claims, seed=3, resamples=200))
+    run = {
+        "run_id": name,
+        "setup": setup,
+        "extractor": {"name": "tool", "version": "1", "entity_labels": list(corpus.labels), "emits_claims": claims, "fingerprint_hash": "fp"},
+        "config_hash": "cfg",
+        "corpus": {"name": corpus.name, "source": corpus.source, "documents": len(corpus.documents), "gold_sha256": corpus.gold_sha256},
+        "gold_sha256": corpus.gold_sha256,
+        "started_at": started_at,
+    }
+    lines = [prediction_to_json(p, g.document.sha256, cached=False) for p, g in zip(predictions, corpus.documents)]
+    return write_record(runs_dir, name, run, {"settings": {}}, lines, metrics)
+
+
+def half_the_entities(g: GoldDocument) -> Annotations:
+    return replace(g.gold, entities=g.gold.entities[::2])
+
+
+def write_gates(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "gates.yaml"
+    path.write_text(yaml.safe_dump({"root": str(tmp_path), **data}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def gate(path: Path, results: Path, capsys) -> tuple[int, str, str]:
+    status = main(["gate", str(path), "--results", str(results)])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+# --- the committed gate file ------------------------------------------------------
+
+
+def test_the_committed_gate_file_passes_on_this_checkout(tmp_path, capsys):
+    status, out, _ = gate(GATES, tmp_path / "results", capsys)
+    checks = load_gate_file(GATES).checks
+    assert status == 0, out
+    for check in checks:
+        assert f"PASS  {check.setup}  {check.metric}  {check.policy}" in out
+    assert f"passed: all {len(checks)} checks" in out
+
+
+def test_raising_a_floor_above_any_score_fails_with_exit_1(tmp_path, capsys):
+    data = yaml.safe_load(GATES.read_text(encoding="utf-8"))
+    data["root"] = str(ROOT)
+    data["gates"][0]["checks"][0]["floor"] = 1.001
+    path = tmp_path / "raised.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    metric = data["gates"][0]["checks"][0]["metric"]
+    status, out, _ = gate(path, tmp_path / "results", capsys)
+    assert status == 1
+    assert f"FAIL  rules  {metric}  floor: value" in out and "< floor 1.001" in out
+    assert f"FAILED: 1 of {len(load_gate_file(path).checks)} checks (rules:{metric}:floor)" in out
+
+
+# --- broken gate files ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("gates", "key", "message"),
+    [
+        ([{"setup": "x", "run": "missing.yaml", "checks": [{"metric": "claims.f1", "floor": 0.5}]}], "gates[0].run", "no such file"),
+        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.f1", "floor": "high"}]}], "gates[0].checks[0].floor", "expected int or float"),
+        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.f1", "flor": 0.5}]}], "gates[0].checks[0].flor", "unknown key"),
+        ([{"setup": "x", "current": "latest", "checks": [{"floor": 0.5}]}], "gates[0].checks[0].metric", "missing key"),
+        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.f1"}]}], "gates[0].checks[0]", "names no policy"),
+        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.f1", "max_drop": 0.02}]}], "gates[0].checks[0].max_drop", "needs a baseline"),
+        ([{"setup": "x", "current": "latest", "run": "a.yaml", "checks": [{"metric": "claims.f1", "floor": 0.5}]}], "gates[0]", "exactly one of"),
+        ([{"setup": "x", "current": "latest", "baseline": "nowhere", "checks": [{"metric": "claims.f1", "floor": 0.5}]}], "gates[0].baseline", "not a readable run record"),
+        ([], "gates", "lists no gate"),
+    ],
+)
+def test_a_broken_gate_file_exits_2_naming_the_file_and_key(tmp_path, capsys, gates, key, message):
+    path = write_gates(tmp_path, {"corpus": str(HELDOUT), "gates": gates})
+    status, _, err = gate(path, tmp_path / "results", capsys)
+    assert status == 2
+    assert f"{path}: {key}: " in err and message in err
+
+
+def test_a_max_drop_on_a_metric_without_a_paired_test_names_the_key(tmp_path, heldout):
+    baseline = make_record(tmp_path / "base", "baseline", heldout)
+    path = write_gates(
+        tmp_path,
+        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "predictions": str(baseline), "baseline": str(baseline),
+                                            "checks": [{"metric": "failures", "max_drop": 0}]}]},
+    )
+    with pytest.raises(ConfigError, match=r"gates\[0\]\.checks\[0\]\.metric: no paired test"):
+        evaluate_gates(load_gate_file(path), tmp_path / "results")
+
+
+# --- max_drop against a baseline ------------------------------------------------------
+
+
+def predictions_file(tmp_path: Path, corpus: Corpus, edit) -> Path:
+    record = make_record(tmp_path / "made", "made", corpus, edit)
+    return record / "predictions.jsonl"
+
+
+def drop_gate(tmp_path: Path, baseline: Path, predictions: Path, max_drop: float) -> Path:
+    return write_gates(
+        tmp_path,
+        {
+            "corpus": str(HELDOUT),
+            "bootstrap": {"resamples": 300},
+            "gates": [
+                {"setup": "tool", "predictions": str(predictions), "baseline": str(baseline),
+                 "checks": [{"metric": "entities.strict.f1", "max_drop": max_drop}]}
+            ],
+        },
+    )
+
+
+def test_max_drop_fails_when_the_whole_interval_lies_below_the_allowed_drop(tmp_path, heldout, capsys):
+    baseline = make_record(tmp_path / "base", "baseline", heldout)
+    worse = predictions_file(tmp_path, heldout, half_the_entities)
+    status, out, _ = gate(drop_gate(tmp_path, baseline, worse, 0.02), tmp_path / "results", capsys)
+    assert status == 1
+    assert "FAIL  tool  entities.strict.f1  max_drop 0.020: current" in out
+    assert "95% interval [" in out and "< -0.020" in out
+
+
+def test_max_drop_passes_when_the_drop_may_be_within_the_allowance(tmp_path, heldout, capsys):
+    baseline = make_record(tmp_path / "base", "baseline", heldout)
+    worse = predictions_file(tmp_path, heldout, half_the_entities)
+    status, out, _ = gate(drop_gate(tmp_path, baseline, worse, 0.9), tmp_path / "results", capsys)
+    assert status == 0, out
+    assert "PASS  tool  entities.strict.f1  max_drop 0.900" in out
+
+
+def test_stored_predictions_equal_to_the_baseline_pass_with_a_zero_difference(tmp_path, heldout):
+    baseline = make_record(tmp_path / "base", "baseline", heldout)
+    report = evaluate_gates(load_gate_file(drop_gate(tmp_path, baseline, baseline / "predictions.jsonl", 0.0)), tmp_path / "r")
+    (result,) = report.results
+    assert result.passed and result.difference == 0.0 and (result.low, result.high) == (0.0, 0.0)
+    assert result.value == result.baseline_value
+
+
+def test_a_baseline_scored_on_other_gold_fails_the_check_with_the_reason(tmp_path, heldout, capsys):
+    baseline = make_record(tmp_path / "base", "baseline", load_corpus(EXAMPLE))
+    current = make_record(tmp_path / "cur", "current", heldout)
+    status, out, _ = gate(drop_gate(tmp_path, baseline, current, 0.02), tmp_path / "results", capsys)
+    assert status == 1
+    assert "ERROR tool  entities.strict.f1  max_drop" in out and "gold" in out
+
+
+# --- where the current run comes from -------------------------------------------------------
+
+
+def test_current_latest_gates_the_newest_registered_run_of_the_setup(tmp_path, heldout, capsys):
+    results = tmp_path / "results"
+    registry = RunRegistry(results / "runs.sqlite", results / "runs")
+    registry.add(make_record(results / "runs", "older-good", heldout, started_at="2026-01-01T00:00:00+00:00"))
+    registry.add(make_record(results / "runs", "newer-worse", heldout, half_the_entities, started_at="2026-02-01T00:00:00+00:00"))
+    registry.add(make_record(results / "runs", "other-setup", heldout, setup="other", started_at="2026-03-01T00:00:00+00:00"))
+    path = write_gates(
+        tmp_path,
+        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "current": "latest", "checks": [{"metric": "entities.strict.f1", "floor": 0.9}]}]},
+    )
+    status, out, _ = gate(path, results, capsys)
+    assert status == 1
+    assert "registered run newer-worse" in out and "FAIL  tool  entities.strict.f1  floor" in out
+
+
+def test_current_by_run_id_prefix_gates_that_run(tmp_path, heldout, capsys):
+    results = tmp_path / "results"
+    registry = RunRegistry(results / "runs.sqlite", results / "runs")
+    registry.add(make_record(results / "runs", "20260101-good", heldout))
+    path = write_gates(
+        tmp_path,
+        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "current": "20260101", "checks": [{"metric": "claims.f1", "floor": 0.9}]}]},
+    )
+    status, out, _ = gate(path, results, capsys)
+    assert status == 0, out
+    assert "registered run 20260101-good" in out
+
+
+def test_no_registered_run_fails_every_check_with_the_reason(tmp_path, capsys):
+    path = write_gates(
+        tmp_path,
+        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "current": "latest", "checks": [{"metric": "claims.f1", "floor": 0.1}]}]},
+    )
+    status, out, _ = gate(path, tmp_path / "results", capsys)
+    assert status == 1
+    assert "ERROR tool  claims.f1  floor: no registered run of setup 'tool'" in out
+
+
+def test_a_metric_the_run_does_not_have_fails_with_the_reason(tmp_path, heldout, capsys):
+    record = make_record(tmp_path / "runs", "entities-only", heldout, claims=False)
+    path = write_gates(
+        tmp_path,
+        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "predictions": str(record), "checks": [{"metric": "claims.f1", "floor": 0.1}]}]},
+    )
+    status, out, _ = gate(path, tmp_path / "results", capsys)
+    assert status == 1
+    assert "ERROR tool  claims.f1  floor: claims.f1 is not a number" in out
+
+
+def test_a_ceiling_fails_when_the_count_is_above_it(tmp_path, heldout, capsys):
+    def ungrounded(g: GoldDocument) -> Annotations:
+        first = g.gold.entities[0]
+        return replace(g.gold, entities=(replace(first, text=first.text + "x"), *g.gold.entities[1:]))
+
+    predictions = predictions_file(tmp_path, heldout, ungrounded)
+    path = write_gates(
+        tmp_path,
+        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "predictions": str(predictions), "checks": [{"metric": "ungrounded", "ceiling": 0}]}]},
+    )
+    status, out, _ = gate(path, tmp_path / "results", capsys)
+    assert status == 1
+    assert f"FAIL  tool  ungrounded  ceiling: value {len(heldout.documents)} > ceiling 0" in out
