@@ -19,6 +19,7 @@ setup: $(STAMP)
 
 bench: setup
 	$(BIN)/harness run configs/bench.yaml
+	$(BIN)/harness leaderboard
 
 test: setup
 	$(BIN)/harness validate

@@ -1,0 +1,58 @@
+"""``leaderboard.html``: one self-contained page (inline CSS, JS and SVG; no network).
+
+The tables are the Markdown page's (:mod:`harness.report.tables`), followed
+by the ranking notes, two charts (:mod:`harness.report.plots`) and one
+collapsible view per document (:mod:`harness.report.document_view`) with a tab
+per leaderboard row. A small inline script switches the tabs and honours
+``#doc=<doc id>&setup=<row name>`` in the address, which opens that document
+on that row (links in reviews, and the Chromium test, use it). Without
+scripts every row's view is shown one after the other.
+
+Escaping: the template environment autoescapes everything; only the SVG
+charts, which matplotlib writes and escapes itself, are inserted as markup.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from harness.model import ENTITY_LABELS
+from harness.report.document_view import CLAIM_STATUSES, DRAWN_SLOTS, label_class
+from harness.report.leaderboard import Leaderboard
+from harness.report.markdown import corpus_lines
+from harness.report.plots import colour, label_f1_svg, slot_f1_svg
+from harness.report.tables import how_to_read, label_columns, leaderboard_tables
+from harness.report.templating import environment
+
+#: Entity outcomes shown in the legend, with what each means on the page.
+ENTITY_OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("correct", "same span and label as the other side"),
+    ("incorrect", "overlaps an entity of the other side, but boundaries or label differ"),
+    ("missed", "gold entity no prediction matches"),
+    ("spurious", "prediction no gold entity matches"),
+    ("unscored", "label the run was not scored on"),
+)
+
+
+def render_html(board: Leaderboard) -> str:
+    env = environment(html=True)
+    env.filters["label_class"] = label_class
+    charts = []
+    label_chart = label_f1_svg(board.entries, label_columns(board.entries))
+    if label_chart is not None:
+        charts.append(("Strict F1 per entity label", Markup(label_chart)))
+    slot_chart = slot_f1_svg(board.entries)
+    if slot_chart is not None:
+        charts.append(("Claim and slot F1", Markup(slot_chart)))
+    return env.get_template("leaderboard.html.j2").render(
+        board=board,
+        tables=leaderboard_tables(board),
+        corpora_lines=corpus_lines(board),
+        how_to_read=how_to_read(board),
+        charts=charts,
+        colours={entry.name: colour(i) for i, entry in enumerate(board.entries)},
+        labels=ENTITY_LABELS,
+        entity_outcomes=ENTITY_OUTCOMES,
+        claim_statuses=CLAIM_STATUSES,
+        slots=DRAWN_SLOTS,
+    )

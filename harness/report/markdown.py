@@ -1,0 +1,58 @@
+"""``leaderboard.md``: the tables, the ranking notes and how to read the intervals.
+
+Markdown has no escaping of its own worth the name, so cell texts (setup
+names come from config files, run ids from the registry) go through
+:func:`md_escape`: a ``|`` would split a table cell and a raw ``<`` would be
+taken as HTML by renderers that allow it.
+"""
+
+from __future__ import annotations
+
+from harness.report.leaderboard import Leaderboard
+from harness.report.tables import Cell, Table, how_to_read, leaderboard_tables
+from harness.report.templating import environment
+
+_MARKDOWN_ESCAPES = {"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "}
+
+
+def md_escape(text: object) -> str:
+    """``text`` safe inside a Markdown table cell or list item."""
+    return "".join(_MARKDOWN_ESCAPES.get(char, char) for char in str(text))
+
+
+def md_cell(cell: Cell) -> str:
+    parts = [cell.text]
+    if cell.interval:
+        parts.append(cell.interval)
+    if cell.note:
+        parts.append(f"({cell.note})")
+    return md_escape(" ".join(parts))
+
+
+def alignments(table: Table) -> list[str]:
+    """The delimiter row cells: right-aligned where the first row holds numbers."""
+    first = table.rows[0] if table.rows else ()
+    return ["---:" if i < len(first) and first[i].numeric else "---" for i in range(len(table.columns))]
+
+
+def corpus_lines(board: Leaderboard) -> list[str]:
+    lines = [
+        f"Corpus {view.name}: {view.total_documents} documents, gold {view.gold_sha256[:12]}; rows: {', '.join(view.setups)}."
+        for view in board.corpora
+    ]
+    if len(board.corpora) > 1:
+        lines.append("These rows were scored against different gold: numbers of different corpora do not compare.")
+    return lines
+
+
+def render_markdown(board: Leaderboard) -> str:
+    env = environment(html=False)
+    env.filters["md"] = md_escape
+    env.filters["md_cell"] = md_cell
+    return env.get_template("leaderboard.md.j2").render(
+        tables=[(table, alignments(table)) for table in leaderboard_tables(board)],
+        notes=board.notes,
+        corpora=corpus_lines(board),
+        warnings=board.warnings,
+        how_to_read=how_to_read(board),
+    )
