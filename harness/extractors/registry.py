@@ -24,6 +24,8 @@ ENTRY_POINT_GROUP = "harness.extractors"
 #: Extractors that ship with the harness: name -> "module:factory".
 BUILTIN: dict[str, str] = {
     "rules": "harness.extractors.rules.extractor:build",
+    "ner": "harness.extractors.ner.extractor:build",
+    "ner+rules-claims": "harness.extractors.ner.combined:build",
 }
 
 Factory = Callable[[dict[str, Any]], Extractor]

