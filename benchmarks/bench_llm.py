@@ -1,0 +1,188 @@
+"""LLM extractor speed: the extractor against raw llama-cpp-python, and the seed set cold and cached.
+
+Part 1 (overhead). One process, one model file, the same prompts (the
+extractor's own template and paragraph split) and the same decoding settings
+(from the setup config). For each document, raw ``llama_cpp.Llama.
+create_chat_completion`` answers its paragraphs, then the extractor (without
+its cache) answers the same document; the two keep separate model instances,
+so each reuses its own prompt prefix the same way. Prompt and generation
+tokens/second are tokens (prompt tokens llama.cpp evaluated, tokens the
+answer reports as generated) over llama.cpp's own timers
+(``llama_perf_context``), the same way for both; the extractor's wall time also includes parsing and grounding. Target:
+the extractor at 90% or more of raw speed. The answers are compared too:
+greedy decoding must give the same text.
+
+Part 2 (the seed set). The five seed documents through the extractor with an
+empty generation cache (cold: every paragraph generated), then again with a
+new extractor on the same cache (cached: nothing generated, the model never
+loaded).
+
+    .venv/bin/python benchmarks/bench_llm.py [--config configs/llm.yaml] [--documents 2]
+        [--paragraphs N] [--skip-overhead] [--skip-seeds] [--cache-dir DIR]
+
+Needs the model (``harness models install``) and llama-cpp-python. Say what
+else ran on the machine when you quote the figures: both cores are shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from harness.config import load_setup  # noqa: E402
+from harness.extractors.llm.extractor import LLMExtractor  # noqa: E402
+from harness.extractors.llm.paragraphs import headline_of, split_paragraphs  # noqa: E402
+from harness.model import Document  # noqa: E402
+
+
+def _seeds() -> list[Document]:
+    return [Document(p.stem, p.read_text(encoding="utf-8")) for p in sorted((PROJECT_ROOT / "seeds").glob("*.txt"))]
+
+
+class RawLlama:
+    """Plain llama-cpp-python with the extractor's settings, timed by llama.cpp's counters."""
+
+    def __init__(self, model_path: Path, settings):
+        import llama_cpp
+
+        self.llama_cpp = llama_cpp
+        self.settings = settings
+        started = time.perf_counter()
+        self.llm = llama_cpp.Llama(
+            model_path=str(model_path), n_ctx=settings.context_size, n_threads=settings.threads,
+            n_threads_batch=settings.threads, n_batch=512, seed=settings.seed, verbose=False,
+        )  # fmt: skip
+        self.load_seconds = time.perf_counter() - started
+        self.totals = {"prompt_tokens": 0, "prompt_seconds": 0.0, "completion_tokens": 0, "generation_seconds": 0.0, "wall": 0.0}
+        self.texts: list[str] = []
+
+    def answer(self, messages) -> None:
+        s = self.settings
+        ctx = self.llm._ctx.ctx
+        self.llama_cpp.llama_perf_context_reset(ctx)
+        started = time.perf_counter()
+        response = self.llm.create_chat_completion(
+            messages=[{"role": m.role, "content": m.content} for m in messages],
+            temperature=s.temperature, top_k=1 if s.temperature == 0 else 40, seed=s.seed,
+            max_tokens=s.max_new_tokens, repeat_penalty=s.repetition_penalty, stop=list(s.stop) or None,
+        )  # fmt: skip
+        self.totals["wall"] += time.perf_counter() - started
+        perf = self.llama_cpp.llama_perf_context(ctx)
+        self.totals["prompt_tokens"] += perf.n_p_eval
+        self.totals["prompt_seconds"] += perf.t_p_eval_ms / 1000
+        self.totals["completion_tokens"] += response["usage"]["completion_tokens"]
+        self.totals["generation_seconds"] += perf.t_eval_ms / 1000
+        self.texts.append(response["choices"][0]["message"]["content"] or "")
+
+
+def _rate(tokens: float, seconds: float) -> float:
+    return tokens / seconds if seconds > 0 else float("nan")
+
+
+def _first_paragraphs(document: Document, count: int, params: dict) -> Document:
+    """The document cut after its ``count``-th paragraph (the same units the extractor makes)."""
+    options = params.get("paragraphs", {}) or {}
+    units = split_paragraphs(document.text, **{k: int(v) for k, v in options.items()})
+    end = units[min(count, len(units)) - 1].end
+    return Document(document.doc_id, document.text[:end])
+
+
+def overhead(params: dict, documents: list[Document]) -> bool:
+    extractor = LLMExtractor({**params, "cache_dir": None, "progress": False})
+    backend = extractor.backend
+    raw = RawLlama(backend.model_path, extractor.settings)
+    ext_wall = 0.0
+    ext_texts: list[str] = []
+    ext_counts = {"prompt_tokens": 0, "completion_tokens": 0}
+    for document in documents:
+        headline = headline_of(document.text)
+        paragraphs = split_paragraphs(document.text, max_chars=extractor.max_chars, merge_below=extractor.merge_below)
+        for paragraph in paragraphs:
+            raw.answer(extractor.template.messages(headline, paragraph.text))
+        started = time.perf_counter()
+        prediction = extractor.extract_one(document)
+        ext_wall += time.perf_counter() - started
+        ext_texts += [p.get("raw_output", "") for p in prediction.meta["paragraphs"]]
+        print(f"  {document.doc_id}: {len(paragraphs)} paragraph(s) done", flush=True)
+    stats = extractor.stats
+    t = raw.totals
+    rows = [
+        ("raw llama-cpp-python", _rate(t["prompt_tokens"], t["prompt_seconds"]), _rate(t["completion_tokens"], t["generation_seconds"]), t["wall"]),
+        ("llm extractor", _rate(stats["prompt_tokens_evaluated"], stats["prompt_seconds"]),
+         _rate(stats["completion_tokens"], stats["generation_seconds"]), ext_wall),
+    ]  # fmt: skip
+    print(f"\nmodel load: raw {raw.load_seconds:.2f} s, extractor {backend.load_seconds or 0:.2f} s")
+    print(f"paragraphs: {len(raw.texts)}; prompt tokens evaluated raw {t['prompt_tokens']}, extractor {stats['prompt_tokens_evaluated']};"
+          f" generated raw {t['completion_tokens']}, extractor {stats['completion_tokens']}")  # fmt: skip
+    print(f"{'':24} {'prompt tok/s':>13} {'gen tok/s':>10} {'wall s':>8}")
+    for name, prompt, gen, wall in rows:
+        print(f"{name:24} {prompt:13.1f} {gen:10.1f} {wall:8.1f}")
+    prompt_ratio = rows[1][1] / rows[0][1]
+    gen_ratio = rows[1][2] / rows[0][2]
+    wall_ratio = rows[0][3] / rows[1][3]
+    print(f"extractor / raw: prompt {prompt_ratio:.1%}, generation {gen_ratio:.1%}, wall (raw/extractor) {wall_ratio:.1%}  (target >= 90%)")
+    same = sum(a == b for a, b in zip(raw.texts, ext_texts))
+    print(f"identical answers: {same} of {len(raw.texts)}")
+    return min(prompt_ratio, gen_ratio) >= 0.9
+
+
+def seed_set(params: dict, cache_dir: Path) -> None:
+    documents = _seeds()
+    cold = LLMExtractor({**params, "cache_dir": str(cache_dir), "progress": True})
+    started = time.perf_counter()
+    predictions = cold.extract(documents)
+    cold_seconds = time.perf_counter() - started
+    paragraphs = sum(len(p.meta["paragraphs"]) for p in predictions)
+    warm = LLMExtractor({**params, "cache_dir": str(cache_dir), "progress": False})
+    started = time.perf_counter()
+    warm.extract(documents)
+    warm_seconds = time.perf_counter() - started
+    s = cold.stats
+    print(f"\nseed set: {len(documents)} documents, {paragraphs} paragraphs")
+    print(f"cold:   {cold_seconds:8.1f} s  ({s['generated']} generated, {s['cached']} cached;"
+          f" {s['prompt_tokens_evaluated']} prompt tokens evaluated, {s['completion_tokens']} generated;"
+          f" prompt {_rate(s['prompt_tokens_evaluated'], s['prompt_seconds']):.1f} tok/s,"
+          f" generation {_rate(s['completion_tokens'], s['generation_seconds']):.1f} tok/s)")  # fmt: skip
+    print(f"cached: {warm_seconds:8.1f} s  ({warm.stats['generated']} generated, {warm.stats['cached']} cached)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "configs" / "llm.yaml")
+    parser.add_argument("--documents", type=int, default=2, help="seed documents for part 1 (default 2)")
+    parser.add_argument("--paragraphs", type=int, default=None, help="part 1: only the first N paragraphs of each document")
+    parser.add_argument("--skip-overhead", action="store_true")
+    parser.add_argument("--skip-seeds", action="store_true")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="generation cache for part 2 (default: a new temporary folder)")
+    args = parser.parse_args(argv)
+    setup = load_setup(args.config)
+    print(f"setup {setup.setup} from {args.config}; cpu count {os.cpu_count()}; load average {os.getloadavg()[0]:.2f}")
+    ok = True
+    if not args.skip_overhead:
+        print(f"\npart 1: extractor vs raw llama-cpp-python on {args.documents} seed document(s)")
+        documents = _seeds()[: args.documents]
+        if args.paragraphs:
+            documents = [_first_paragraphs(d, args.paragraphs, setup.params) for d in documents]
+        ok = overhead(setup.params, documents)
+    if not args.skip_seeds:
+        temporary = args.cache_dir is None
+        cache_dir = Path(tempfile.mkdtemp(prefix="bench-llm-")) if temporary else args.cache_dir
+        try:
+            seed_set(setup.params, cache_dir)
+        finally:
+            if temporary:
+                shutil.rmtree(cache_dir, ignore_errors=True)
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

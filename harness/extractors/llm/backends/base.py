@@ -1,0 +1,82 @@
+"""What every generation engine offers the extractor: chat messages in, text out.
+
+The extractor does not care whether llama.cpp, transformers or a server
+produced the text; it needs the text, token counts for the speed report,
+why generation stopped (a cut list is repaired differently), and an identity
+for the fingerprint (model file hash or model id and revision, engine and
+version).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol, Sequence, runtime_checkable
+
+from harness.extractors.llm.settings import GenerationSettings
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: str  # "system", "user" or "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One answer of a model."""
+
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    #: "stop" (end of answer or a stop string), "length" (hit max_new_tokens), or engine-specific.
+    finish_reason: str
+    #: Seconds spent reading the prompt and generating; None when the engine cannot tell them apart.
+    prompt_seconds: float | None = None
+    generation_seconds: float | None = None
+    total_seconds: float = 0.0
+    #: Prompt tokens the engine actually evaluated (llama.cpp reuses a shared
+    #: prefix from the previous call); None when the engine does not say.
+    prompt_tokens_evaluated: int | None = None
+
+
+class BackendError(RuntimeError):
+    """A backend that cannot load its model or answer; the message says which and why."""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    kind: str
+
+    def identity(self) -> dict[str, Any]:
+        """What names the model and engine exactly (for the fingerprint)."""
+        ...
+
+    def generate(self, messages: Sequence[ChatMessage], settings: GenerationSettings) -> Generation:
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+def cut_at_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
+    """``text`` up to the first stop string, and whether one was found.
+
+    Engines differ in whether they cut the stop string themselves; doing it
+    here once more keeps every backend's output the same shape.
+    """
+    cut = len(text)
+    for s in stop:
+        position = text.find(s)
+        if position != -1:
+            cut = min(cut, position)
+    return text[:cut], cut < len(text)
+
+
+def flatten_messages(messages: Sequence[ChatMessage]) -> str:
+    """One plain text for models without a chat template (encoder-decoders such as mT5).
+
+    The roles become short labels so the few-shot pairs stay recognisable.
+    """
+    labels = {"system": "", "user": "Input:\n", "assistant": "Output:\n"}
+    parts = [labels.get(m.role, f"{m.role}:\n") + m.content for m in messages]
+    return "\n\n".join(parts) + "\n\nOutput:\n"

@@ -1,0 +1,212 @@
+"""llama.cpp and OpenAI-compatible HTTP backends on a tiny random GGUF written by the test.
+
+The model file (about 110 kB: one layer, byte-level vocabulary, random
+weights) is written with the ``gguf`` package, so the code paths run
+without the 1.1 GB model. Its answers are noise. The HTTP test starts
+llama-cpp-python's own server on 127.0.0.1 with that file, sends bounded
+requests with timeouts, and stops the server.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+np = pytest.importorskip("numpy")
+gguf = pytest.importorskip("gguf", reason="the gguf package (project extra 'llm') writes the tiny model")
+pytest.importorskip("llama_cpp", reason="llama-cpp-python (project extra 'llm') is not installed")
+
+from harness.extractors.llm.backends import create_backend  # noqa: E402
+from harness.extractors.llm.backends.base import BackendError, ChatMessage  # noqa: E402
+from harness.extractors.llm.backends.llama_cpp import LlamaCppBackend  # noqa: E402
+from harness.extractors.llm.backends.openai_http import OpenAIBackend  # noqa: E402
+from harness.extractors.llm.extractor import LLMExtractor  # noqa: E402
+from harness.extractors.llm.settings import GenerationSettings  # noqa: E402
+from harness.model import Document  # noqa: E402
+from harness.models import read_gguf_info, sha256_file  # noqa: E402
+
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+SETTINGS = GenerationSettings(max_new_tokens=8, threads=1, context_size=512)
+MESSAGES = [ChatMessage("system", "JSON."), ChatMessage("user", "<document>\nنص قصير\n</document>")]
+TINY_TEMPLATE = "name: tiny\nversion: 1\nsystem: JSON please.\nuser: '{{headline}} {{document}}'\n"
+
+
+def _byte_alphabet() -> list[str]:
+    """The 256 characters GPT-2's byte-level vocabulary uses for the bytes 0..255."""
+    printable = set(range(ord("!"), ord("~") + 1)) | set(range(ord("¡"), ord("¬") + 1)) | set(range(ord("®"), ord("ÿ") + 1))
+    chars, shifted = [], 0
+    for byte in range(256):
+        if byte in printable:
+            chars.append(chr(byte))
+        else:
+            chars.append(chr(256 + shifted))
+            shifted += 1
+    return chars
+
+
+def write_tiny_gguf(path: Path, seed: int = 0, n_embd: int = 32, n_head: int = 2, n_ff: int = 64) -> Path:
+    """A one-layer llama-architecture GGUF with random float32 weights and a chat template."""
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    tokens = _byte_alphabet() + ["Ġt", "he"] + specials
+    rng = np.random.default_rng(seed)
+
+    def weight(*shape):
+        return rng.normal(0, 0.2, size=shape).astype(np.float32)
+
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_name("tiny random llama")
+    writer.add_context_length(2048)
+    writer.add_embedding_length(n_embd)
+    writer.add_block_count(1)
+    writer.add_feed_forward_length(n_ff)
+    writer.add_head_count(n_head)
+    writer.add_head_count_kv(n_head)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_rope_dimension_count(n_embd // n_head)
+    writer.add_file_type(0)
+    writer.add_tokenizer_model("gpt2")
+    writer.add_tokenizer_pre("default")
+    writer.add_token_list(tokens)
+    writer.add_token_types([1] * (len(tokens) - 3) + [3] * 3)
+    writer.add_token_merges(["Ġ t", "h e"])
+    writer.add_bos_token_id(len(tokens) - 3)
+    writer.add_eos_token_id(len(tokens) - 1)
+    writer.add_chat_template(CHAT_TEMPLATE)
+    writer.add_tensor("token_embd.weight", weight(len(tokens), n_embd))
+    writer.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
+    writer.add_tensor("output.weight", weight(len(tokens), n_embd))
+    writer.add_tensor("blk.0.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
+    for name in ("attn_q", "attn_k", "attn_v", "attn_output"):
+        writer.add_tensor(f"blk.0.{name}.weight", weight(n_embd, n_embd))
+    writer.add_tensor("blk.0.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
+    writer.add_tensor("blk.0.ffn_gate.weight", weight(n_ff, n_embd))
+    writer.add_tensor("blk.0.ffn_up.weight", weight(n_ff, n_embd))
+    writer.add_tensor("blk.0.ffn_down.weight", weight(n_embd, n_ff))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_gguf(tmp_path_factory) -> Path:
+    return write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
+
+
+def test_header_reader_sees_what_the_writer_wrote(tiny_gguf):
+    info = read_gguf_info(tiny_gguf)
+    assert info.tensor_count == 12
+    assert info.get("general.name") == "tiny random llama"
+    assert info.get("general.architecture") == "llama"
+
+
+def test_model_file_is_identified_by_its_sha256(tiny_gguf):
+    backend = create_backend({"kind": "llama_cpp", "model_path": str(tiny_gguf)})
+    assert backend.identity()["model_sha256"] == sha256_file(tiny_gguf)
+    assert backend.identity()["engine_version"]
+
+
+def test_llama_cpp_generates_greedily_and_reports_speed(tiny_gguf):
+    backend = LlamaCppBackend(tiny_gguf, sha256_file(tiny_gguf))
+    first = backend.generate(MESSAGES, SETTINGS)
+    second = backend.generate(MESSAGES, SETTINGS)
+    assert first.text == second.text
+    assert first.prompt_tokens > 0 and first.finish_reason in ("stop", "length")
+    assert first.prompt_seconds is not None and first.generation_seconds is not None
+    # the second call reuses the evaluated prompt: (almost) nothing left to read
+    assert second.prompt_tokens_evaluated is not None and second.prompt_tokens_evaluated < first.prompt_tokens
+    backend.close()
+
+
+def test_prompt_longer_than_the_context_is_a_backend_error(tiny_gguf):
+    backend = LlamaCppBackend(tiny_gguf, sha256_file(tiny_gguf))
+    long = [ChatMessage("user", "كلمة " * 400)]
+    with pytest.raises(BackendError):
+        backend.generate(long, GenerationSettings(max_new_tokens=4, context_size=256))
+
+
+def test_extractor_runs_on_a_gguf_file_and_keeps_no_noise(tiny_gguf, tmp_path):
+    template = tmp_path / "tiny.yaml"
+    template.write_text(TINY_TEMPLATE, encoding="utf-8")
+    extractor = LLMExtractor(
+        {
+            "backend": {"kind": "llama_cpp", "model_path": str(tiny_gguf)},
+            "prompt": str(template),
+            "generation": {"max_new_tokens": 8, "context_size": 512},
+            "cache_dir": str(tmp_path / "cache"),
+            "progress": False,
+        }
+    )
+    document = Document("t", "عنوان قصير للخبر هنا\n\nفقرة أولى من الخبر فيها ما يكفي من الكلمات.")
+    prediction = extractor.extract([document])[0]
+    assert not prediction.failed and prediction.annotations.claims == ()
+    assert extractor.stats["generated"] == 1
+    extractor.extract([document])
+    assert extractor.stats["cached"] == 1
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def llama_server(tiny_gguf):
+    """llama-cpp-python's OpenAI-compatible server on loopback, stopped after the tests."""
+    pytest.importorskip("uvicorn", reason="llama-cpp-python[server] is not installed")
+    pytest.importorskip("fastapi", reason="llama-cpp-python[server] is not installed")
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_gguf), "--model_alias", "tiny",
+        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "512", "--n_threads", "1",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"server exited: {process.stderr.read().decode(errors='replace')[-800:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/models", timeout=2) as response:
+                    json.loads(response.read())
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("server did not answer within 60 s")
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_openai_compatible_server_answers_through_the_http_backend(llama_server):
+    backend = OpenAIBackend(llama_server, "tiny", timeout=30)
+    generation = backend.generate(MESSAGES, SETTINGS)
+    assert isinstance(generation.text, str)
+    assert generation.prompt_tokens > 0 and generation.completion_tokens <= SETTINGS.max_new_tokens + 16
+    assert backend.identity()["base_url"] == llama_server
+
+
+def test_registry_builds_the_llm_extractor_on_a_gguf_file(tiny_gguf):
+    from harness.extractors.registry import create_extractor
+
+    extractor = create_extractor("llm", {"backend": {"kind": "llama_cpp", "model_path": str(tiny_gguf)}, "cache_dir": None})
+    assert extractor.name == "llm" and extractor.fingerprint()["backend"]["model_sha256"] == sha256_file(tiny_gguf)
