@@ -320,9 +320,11 @@ def _resolve_current(
     metrics = score_corpus(
         corpus.documents,
         side.predictions,
-        ScoringSettings(
-            entity_labels=tuple(label for label in side.entity_labels if label in corpus.labels),
-            score_claims=corpus.has_claims and side.has_claims,
+        ScoringSettings.for_run(
+            declared_labels=side.entity_labels,
+            emits_claims=side.has_claims,
+            corpus_labels=corpus.labels,
+            corpus_has_claims=corpus.has_claims,
             seed=gates.seed,
             resamples=gates.resamples,
             level=gates.level,

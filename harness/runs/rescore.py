@@ -44,9 +44,11 @@ def rescore_record(run_dir: Path, corpus: Corpus | None = None) -> Rescored:
     metrics = score_corpus(
         corpus.documents,
         record.predictions(),
-        ScoringSettings(
-            entity_labels=tuple(label for label in extractor["entity_labels"] if label in corpus.labels),
-            score_claims=corpus.has_claims and extractor["emits_claims"],
+        ScoringSettings.for_run(
+            declared_labels=extractor["entity_labels"],
+            emits_claims=extractor["emits_claims"],
+            corpus_labels=corpus.labels,
+            corpus_has_claims=corpus.has_claims,
             seed=settings["seed"],
             resamples=settings["resamples"],
             level=settings["level"],

@@ -49,6 +49,28 @@ class ScoringSettings:
     resamples: int = 1000
     level: float = 0.95
 
+    @classmethod
+    def for_run(
+        cls,
+        *,
+        declared_labels: Sequence[str],
+        emits_claims: bool,
+        corpus_labels: Sequence[str],
+        corpus_has_claims: bool,
+        seed: int,
+        resamples: int,
+        level: float,
+    ) -> "ScoringSettings":
+        """The one rule for what a run is scored on: the labels the extractor declares
+        that the corpus annotates, and claims only when both sides have them."""
+        return cls(
+            entity_labels=tuple(label for label in declared_labels if label in corpus_labels),
+            score_claims=corpus_has_claims and emits_claims,
+            seed=seed,
+            resamples=resamples,
+            level=level,
+        )
+
 
 @dataclass(frozen=True)
 class DocumentScores:
