@@ -44,6 +44,12 @@ class Extractor(Protocol):
         ...
 
 
+#: ``Prediction.meta`` key an extractor with a cache of its own sets to True when a
+#: document's prediction was rebuilt from that cache without running the model;
+#: the runner then reports no speed for the run instead of a meaningless one.
+REUSED_CACHED_WORK = "reused_cached_work"
+
+
 def fingerprint_hash(fingerprint: dict[str, Any]) -> str:
     """A stable short hash of a fingerprint (key order does not matter)."""
     canonical = json.dumps(fingerprint, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from harness.config import RunConfig, RunSettings, SetupConfig, config_hash
-from harness.extractors.base import fingerprint_hash
+from harness.extractors.base import REUSED_CACHED_WORK, fingerprint_hash
 from harness.extractors.registry import create_extractor
 from harness.corpus.load import Corpus
 from harness.runs.cache import PredictionCache
 from harness.runs.environment import git_state, machine, package_versions
-from harness.runs.extract import run_extractor
+from harness.runs.extract import ExtractionResult, run_extractor
 from harness.runs.record import new_run_id, prediction_to_json, write_record
 from harness.runs.registry import RunRegistry
 from harness.scoring.corpus import ScoringSettings, score_corpus
@@ -40,6 +40,15 @@ class SetupOutcome:
 
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
+
+
+def _documents_per_second(extraction: ExtractionResult) -> float | None:
+    """Speed of the documents the extractor computed; None when it computed none, or when
+    any of them was rebuilt from the extractor's own cache (the time is not the model's)."""
+    computed = [p for i, p in enumerate(extraction.predictions) if i not in extraction.cached_positions]
+    if not computed or extraction.extract_seconds <= 0 or any(p.meta.get(REUSED_CACHED_WORK) for p in computed):
+        return None
+    return round(len(computed) / extraction.extract_seconds, 3)
 
 
 def run_setup(
@@ -99,9 +108,7 @@ def run_setup(
             "extract_seconds": round(extraction.extract_seconds, 4),
             "documents_computed": extraction.computed,
             "documents_cached": extraction.cached,
-            "documents_per_second": round(extraction.computed / extraction.extract_seconds, 3)
-            if extraction.extract_seconds > 0
-            else None,
+            "documents_per_second": _documents_per_second(extraction),
         },
         "failures": extraction.failed,
         "versions": package_versions(),

@@ -108,3 +108,25 @@ def test_cache_entries_are_keyed_by_text_not_id(tmp_path):
     result = run_extractor(FirstWord(), renamed, cache)
     assert result.cached == 1
     assert result.predictions[0].doc_id == "other-id"
+
+
+class FromOwnCache(FirstWord):
+    """Marks its predictions as rebuilt from a cache of its own, as the LLM extractor does."""
+
+    def extract(self, documents):
+        from dataclasses import replace
+
+        from harness.extractors.base import REUSED_CACHED_WORK
+
+        return [replace(p, meta={REUSED_CACHED_WORK: True}) for p in super().extract(documents)]
+
+
+def test_speed_is_not_reported_for_work_rebuilt_from_an_extractors_own_cache(tmp_path):
+    from harness.runs.run import _documents_per_second
+
+    measured = run_extractor(FirstWord(), DOCS, PredictionCache(tmp_path / "a"))
+    rebuilt = run_extractor(FromOwnCache(), DOCS, PredictionCache(tmp_path / "b"))
+    served = run_extractor(FirstWord(), DOCS, PredictionCache(tmp_path / "a"))
+    assert _documents_per_second(measured) is not None and _documents_per_second(measured) > 0
+    assert _documents_per_second(rebuilt) is None
+    assert _documents_per_second(served) is None

@@ -39,6 +39,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from harness.extractors.base import REUSED_CACHED_WORK
 from harness.extractors.llm import grounding as g
 from harness.extractors.llm.backends import Backend, BackendError, create_backend
 from harness.extractors.llm.backends.base import ChatMessage, Generation
@@ -55,7 +56,7 @@ from harness.text import find_dates, find_quantities, parse_date, parse_number
 #: Bump when parsing, validation or grounding changes what comes out of the
 #: same raw answers (the generation cache is keyed without it, so a bump
 #: re-reads cached answers rather than generating again).
-VERSION = "1.3.0"
+VERSION = "1.3.1"
 DEFAULT_PROMPT = "claims_few_shot_v1"
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "results" / "cache" / "llm"
@@ -206,6 +207,9 @@ class LLMExtractor:
             "summary": _summary(paragraph_meta, len(entities), len(claims), linked),
             "paragraphs": paragraph_meta,
         }
+        # Read from the generation cache rather than generated: the run must not
+        # report the time this took as the model's speed (see harness/runs/run.py).
+        meta[REUSED_CACHED_WORK] = bool(paragraph_meta) and all(p.get("cached") is True for p in paragraph_meta)
         if errors:
             reason = f"{len(errors)} of {len(paragraphs)} paragraph(s) not generated; first: {errors[0]}"
             return Prediction(document.doc_id, Annotations(document.doc_id), error=reason, meta=meta)
