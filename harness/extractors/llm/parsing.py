@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 #: The answer parsed as it stands.
 OK = "ok"
@@ -63,13 +63,12 @@ def _start_of_json(text: str) -> int:
     return min(positions) if positions else -1
 
 
-def _remove_trailing_commas(text: str) -> str:
-    """Drop commas that stand before a closing bracket, outside strings."""
-    out: list[str] = []
+def _outside_strings(text: str) -> Iterator[tuple[int, str]]:
+    """``(index, char)`` of every character outside JSON strings; an opening quote is
+    yielded, the string's content and closing quote are not."""
     in_string = escaped = False
     for i, char in enumerate(text):
         if in_string:
-            out.append(char)
             if escaped:
                 escaped = False
             elif char == "\\":
@@ -77,14 +76,14 @@ def _remove_trailing_commas(text: str) -> str:
             elif char == '"':
                 in_string = False
             continue
-        if char == '"':
-            in_string = True
-        elif char == ",":
-            rest = text[i + 1 :].lstrip()
-            if rest[:1] in ("]", "}"):
-                continue
-        out.append(char)
-    return "".join(out)
+        in_string = char == '"'
+        yield i, char
+
+
+def _remove_trailing_commas(text: str) -> str:
+    """Drop commas that stand before a closing bracket, outside strings."""
+    dropped = {i for i, char in _outside_strings(text) if char == "," and text[i + 1 :].lstrip()[:1] in ("]", "}")}
+    return "".join(char for i, char in enumerate(text) if i not in dropped)
 
 
 def _escape_inner_quotes(text: str) -> str:
@@ -119,20 +118,9 @@ def _complete_prefixes(text: str) -> list[str]:
     even with the fields it had so far.
     """
     stack: list[str] = []
-    in_string = escaped = False
     cuts: list[tuple[int, str]] = []
-    for i, char in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-            continue
-        if char == '"':
-            in_string = True
-        elif char in "{[":
+    for i, char in _outside_strings(text):
+        if char in "{[":
             stack.append("}" if char == "{" else "]")
         elif char in "}]":
             if not stack:
