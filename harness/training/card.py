@@ -32,6 +32,29 @@ def _score_table(dev: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _dev_section(record: dict[str, Any]) -> list[str]:
+    """The headline dev table: of the shipped files when measured, else of the best epoch."""
+    how = [
+        "Scored by `harness.scoring.conlleval.score_tag_sequences`: conlleval-compatible chunks, and strict IOB2",
+        "(an entity starting with `I-` is not an entity).",
+    ]
+    shipped = record.get("shipped_dev")
+    if not shipped:
+        return ["## Dev scores (best epoch)", *how, "", *_score_table(record["dev"])]
+    argmax = shipped["argmax"]
+    return [
+        "## Dev scores of the shipped model",
+        f"The files in this directory ({shipped['weights']}), decoded as the NER extractor does by default:",
+        "`constrained` (the best tag sequence in which every `I-X` continues an `X`; `harness/extractors/ner/decoding.py`).",
+        *how,
+        "",
+        *_score_table(shipped["constrained"]),
+        "",
+        f"With `decoding: argmax` (each word's best label alone, as the transformers pipeline): F1 {argmax['conlleval']['f1']:.3f}"
+        f" conlleval / {argmax['iob2']['f1']:.3f} strict IOB2.",
+    ]
+
+
 def write_model_card(
     ship_dir: Path,
     result: TrainResult,
@@ -69,6 +92,8 @@ def render_card(record: dict[str, Any]) -> str:
     s, d, b = record["settings"], record["data"], record["base"]
     vocab = b.get("vocabulary", {})
     curve = " → ".join(f"{h['dev']['conlleval']['f1']:.3f}" for h in record["history"])
+    # Runs before constrained decoding existed scored their epochs by argmax.
+    epoch_decoding = record["history"][-1]["dev"].get("decoding", "argmax") if record["history"] else "argmax"
     lines = [
         "# Arabic NER: multilingual-e5-small fine-tuned on ANERcorp",
         "",
@@ -96,15 +121,11 @@ def render_card(record: dict[str, Any]) -> str:
         f"- {s['epochs']} epochs, batch {s['batch_size']} (batches of similar length), max length {s['max_length']} sub-tokens"
         " (longer sentences cut at token boundaries), label on the first sub-token of each token, seed "
         f"{s['seed']}, word embeddings {'frozen' if s['freeze_embeddings'] else 'trained'}.",
-        f"- Best epoch (dev F1, conlleval): {record['best_epoch']}. Dev F1 by epoch: {curve}.",
+        f"- Best epoch (dev F1, conlleval, {epoch_decoding} decoding): {record['best_epoch']}. Dev F1 by epoch: {curve}.",
         f"- Training time {record['training_seconds']:.0f} s ({record['wall_seconds']:.0f} s wall with evaluation) on "
         f"{record['hardware']['cpu_count']} CPU core(s), {record['hardware']['torch_threads']} torch thread(s), torch {record['hardware']['torch']}.",
         "",
-        "## Dev scores (best epoch)",
-        "Scored by `harness.scoring.conlleval.score_tag_sequences`: conlleval-compatible chunks, and strict IOB2",
-        "(an entity starting with `I-` is not an entity).",
-        "",
-        *_score_table(record["dev"]),
+        *_dev_section(record),
         "",
         "## Size",
         f"- {record.get('size_mb', '?')} MB on disk (float16 safetensors + tokenizer + this card).",

@@ -22,9 +22,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
+from harness.extractors.ner.decoding import DECODINGS, decode
 from harness.training.data import IGNORE, Example, Split, TaggedSentence, build_examples, label_list
 
 CHECKPOINT_NAME = "checkpoint.pt"
+#: The decoding the best epoch is chosen by: the one the NER extractor serves by default.
+SELECTION_DECODING = "constrained"
 BEST_DIR = "best"
 
 
@@ -102,6 +107,34 @@ def collate(examples: Sequence[Example], pad_id: int):
     return ids, mask, labels
 
 
+def predict_sentence_scores(
+    model: Any,
+    tokenizer: Any,
+    sentences: Sequence[TaggedSentence],
+    labels: Sequence[str],
+    max_length: int,
+    batch_size: int = 32,
+) -> list[np.ndarray]:
+    """Log-probabilities of every label for every token of each sentence (its first sub-token's)."""
+    import torch
+
+    label_to_id = {label: i for i, label in enumerate(labels)}
+    known = [TaggedSentence(s.tokens, tuple(t if t in label_to_id else "O" for t in s.tags)) for s in sentences]
+    examples = build_examples(tokenizer, known, label_to_id, max_length)
+    scores = [np.zeros((len(s.tokens), len(labels)), dtype=np.float32) for s in sentences]
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i].input_ids))
+    model.eval()
+    with torch.inference_mode():
+        for begin in range(0, len(order), batch_size):
+            batch = [examples[i] for i in order[begin : begin + batch_size]]
+            ids, mask, gold = collate(batch, tokenizer.pad_token_id)
+            log_probs = model(input_ids=ids, attention_mask=mask).logits.float().log_softmax(-1).numpy()
+            for row, example in enumerate(batch):
+                for column, token in zip(example.head_columns, example.token_positions):
+                    scores[example.sentence][token] = log_probs[row, column]
+    return scores
+
+
 def predict_sentence_tags(
     model: Any,
     tokenizer: Any,
@@ -109,25 +142,20 @@ def predict_sentence_tags(
     labels: Sequence[str],
     max_length: int,
     batch_size: int = 32,
+    decoding: str = "constrained",
 ) -> list[list[str]]:
-    """Tags per token of each sentence from the first sub-token's best label."""
-    import torch
+    """Tags per token of each sentence, decoded as the NER extractor decodes them."""
+    scores = predict_sentence_scores(model, tokenizer, sentences, labels, max_length, batch_size)
+    return [decode(rows, labels, decoding) for rows in scores]
 
-    label_to_id = {label: i for i, label in enumerate(labels)}
-    known = [TaggedSentence(s.tokens, tuple(t if t in label_to_id else "O" for t in s.tags)) for s in sentences]
-    examples = build_examples(tokenizer, known, label_to_id, max_length)
-    predicted = [["O"] * len(s.tokens) for s in sentences]
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i].input_ids))
-    model.eval()
-    with torch.inference_mode():
-        for begin in range(0, len(order), batch_size):
-            batch = [examples[i] for i in order[begin : begin + batch_size]]
-            ids, mask, gold = collate(batch, tokenizer.pad_token_id)
-            best = model(input_ids=ids, attention_mask=mask).logits.argmax(-1)
-            for row, example in enumerate(batch):
-                for column, token in zip(example.head_columns, example.token_positions):
-                    predicted[example.sentence][token] = labels[int(best[row, column])]
-    return predicted
+
+def dev_scores_by_decoding(
+    model: Any, tokenizer: Any, sentences: Sequence[TaggedSentence], labels: Sequence[str], max_length: int
+) -> dict[str, dict[str, Any]]:
+    """:func:`dev_scores` of each decoding the extractor offers, from one forward pass."""
+    gold = [list(s.tags) for s in sentences]
+    scores = predict_sentence_scores(model, tokenizer, sentences, labels, max_length)
+    return {decoding: dev_scores(gold, [decode(rows, labels, decoding) for rows in scores]) for decoding in DECODINGS}
 
 
 def dev_scores(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> dict[str, Any]:
@@ -276,7 +304,6 @@ def train_token_classifier(
             checkpoint_path,
         )
 
-    gold_dev = [list(s.tags) for s in split.dev]
     while epoch < settings.epochs and global_step < stop_at:
         batches = _batches_for_epoch(examples, settings, epoch)
         model.train()
@@ -305,12 +332,15 @@ def train_token_classifier(
         if step_in_epoch < len(batches):  # stopped by max_steps inside the epoch
             checkpoint()
             break
-        predicted = predict_sentence_tags(model, tokenizer, split.dev, labels, settings.max_length)
-        scores = dev_scores(gold_dev, predicted)
+        by_decoding = dev_scores_by_decoding(model, tokenizer, split.dev, labels, settings.max_length)
+        scores = {**by_decoding[SELECTION_DECODING], "decoding": SELECTION_DECODING, "argmax_f1": by_decoding["argmax"]["conlleval"]["f1"]}
         record = EpochRecord(epoch + 1, step_in_epoch, running_loss / max(running_steps, 1), round(epoch_seconds, 1), scores)
         history.append(record)
         f1 = scores["conlleval"]["f1"]
-        log(f"epoch {epoch + 1}: loss {record.train_loss:.4f}, dev F1 {f1:.4f} conlleval / {scores['iob2']['f1']:.4f} strict, {record.seconds:.0f} s")
+        log(
+            f"epoch {epoch + 1}: loss {record.train_loss:.4f}, dev F1 {f1:.4f} conlleval / {scores['iob2']['f1']:.4f} strict "
+            f"({SELECTION_DECODING} decoding; argmax {scores['argmax_f1']:.4f}), {record.seconds:.0f} s"
+        )
         if f1 > best_f1:
             best_f1, best_epoch = f1, epoch + 1
             model.save_pretrained(out_dir / BEST_DIR)

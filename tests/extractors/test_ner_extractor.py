@@ -78,6 +78,7 @@ def test_the_fingerprint_changes_with_the_model_bytes_label_map_and_windows(mode
     assert _extractor(model_dir, window=64).fingerprint() != base
     assert _extractor(model_dir, overlap=8).fingerprint() != base
     assert TransformersNerExtractor({"model": str(model_dir), "label_map": {**MAP, "ORG": None}}).fingerprint() != base
+    assert _extractor(model_dir, decoding="argmax").fingerprint() != base
     copy = tmp_path / "copy"
     copy.mkdir()
     for path in model_dir.iterdir():
@@ -93,6 +94,21 @@ def test_a_long_document_is_windowed_and_every_word_gets_exactly_one_label(model
     encoded, tags = extractor.word_tags([text, "قال محمد"])
     assert len(tags[0]) == len(text.split()) and len(tags[1]) == 2
     assert all(tag in LABELS for tag in tags[0])
+
+
+def test_constrained_decoding_repairs_the_orphan_i_tags_argmax_writes(model_dir):
+    text = " ".join(["قال محمد علي في بغداد، إن الأمم المتحدة في دمشق."] * 6)
+    _, [constrained] = _extractor(model_dir, window=16, overlap=4).word_tags([text])
+    _, [argmax] = _extractor(model_dir, window=16, overlap=4, decoding="argmax").word_tags([text])
+
+    def orphans(tags: list[str]) -> int:
+        return sum(tag.startswith("I-") and before[2:] != tag[2:] for before, tag in zip(["O", *tags[:-1]], tags))
+
+    assert len(constrained) == len(argmax) == len(text.split())
+    assert orphans(argmax) > 0, "the random tiny model should write some invalid sequences"
+    assert orphans(constrained) == 0
+    with pytest.raises(ValueError, match="decoding must be one of"):
+        _extractor(model_dir, decoding="beam")
 
 
 def test_entity_offsets_point_into_the_raw_text_and_skip_glued_punctuation(model_dir):

@@ -47,7 +47,11 @@ def test_the_train_command_ships_fp16_weights_a_tokenizer_and_a_card(tmp_path, c
     record = json.loads((out / "training.json").read_text(encoding="utf-8"))
     assert record["data"]["train_sentences"] == 3 and record["data"]["dev_sentences"] == 1
     assert record["base"]["vocabulary"]["kept"] <= 30 and record["settings"]["epochs"] == 1
-    assert "Dev scores" in (out / "README.md").read_text(encoding="utf-8")
+    assert set(record["shipped_dev"]) == {"weights", "constrained", "argmax"}
+    assert record["history"][0]["dev"]["decoding"] == "constrained"
+    assert record["pruning_check"]["sentences compared"] == 1
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "Dev scores of the shipped model" in card and "Pruning check" in card
     assert (tmp_path / "dev.txt").read_text(encoding="utf-8").split() == ["زار", "O", "محمد", "B-PERS", "دمشق", "B-LOC"]
     from safetensors import safe_open
 

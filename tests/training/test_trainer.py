@@ -54,7 +54,8 @@ def test_resuming_continues_from_the_checkpoint_and_reaches_the_same_weights(bas
     b = torch.load(tmp_path / "resumed" / CHECKPOINT_NAME, weights_only=False)["model"]
     assert all(torch.allclose(a[k], b[k], atol=1e-5) for k in a)
     history = json.loads((tmp_path / "straight" / "history.json").read_text())
-    assert set(history[-1]["dev"]) == {"conlleval", "iob2"} and straight.best_dir.is_dir()
+    assert set(history[-1]["dev"]) == {"conlleval", "iob2", "decoding", "argmax_f1"} and straight.best_dir.is_dir()
+    assert history[-1]["dev"]["decoding"] == "constrained"
 
 
 def test_a_checkpoint_from_other_settings_is_refused(base_dir, tmp_path):

@@ -20,15 +20,20 @@ Parameters (the ``params`` of a setup config):
   about 2.5x faster than float32 and changed a handful of word labels
   (entities: one label of 960 differed between batch compositions); the
   resolved dtype is in the fingerprint, so cached predictions never mix the
-  two.
+  two;
+- ``decoding``: ``constrained`` (default: the best label sequence in which
+  every ``I-X`` continues an ``X``, see
+  :mod:`harness.extractors.ner.decoding`) or ``argmax`` (each word's best
+  label on its own, as the transformers pipeline does).
 
 How a document becomes entities: the text is tokenized once (offsets from
 the tokenizer's offset mapping), cut into overlapping windows at word
 starts, the windows of a whole batch of documents are sorted by length and
-run in batches under ``torch.inference_mode``; each word takes the label of
-its first sub-token (the first one that covers a character of the word) in
-the window where it is most central; IOB tags become
-entities with conlleval's chunk rules; punctuation at either end of an
+run in batches under ``torch.inference_mode``; each word takes the label
+scores of its first sub-token (the first one that covers a character of the
+word) in the window where it is most central; the document's words are
+decoded as one sequence; IOB tags become entities with conlleval's chunk
+rules; punctuation at either end of an
 entity is trimmed (raw text glues ``،`` and quotes to words).
 """
 
@@ -40,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from harness.corpus.tagging import tags_to_spans
 from harness.extractors.ner.loading import (
     ModelSource,
@@ -48,13 +55,14 @@ from harness.extractors.ner.loading import (
     read_model_labels,
     resolve_source,
 )
+from harness.extractors.ner.decoding import DECODINGS, decode
 from harness.extractors.ner.words import EncodedText, Window, encode_texts, owner_windows, plan_windows, word_spans
 from harness.model import ENTITY_LABELS, Annotations, Document, Entity, Prediction
 
 #: Bump whenever the decoding changes what the extractor outputs.
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
-_KNOWN_PARAMS = frozenset({"model", "revision", "label_map", "window", "overlap", "batch_size", "threads", "dtype"})
+_KNOWN_PARAMS = frozenset({"model", "revision", "label_map", "window", "overlap", "batch_size", "threads", "dtype", "decoding"})
 DTYPES = ("float32", "bfloat16", "auto")
 
 
@@ -66,6 +74,8 @@ class NerSettings:
     threads: int = 2
     #: Resolved: "float32" or "bfloat16".
     dtype: str = "float32"
+    #: "constrained" (valid IOB sequences only) or "argmax".
+    decoding: str = "constrained"
 
 
 def resolve_dtype(name: Any) -> str:
@@ -133,7 +143,10 @@ class TransformersNerExtractor:
             batch_size=_int_param(params, "batch_size", 32, 1),
             threads=_int_param(params, "threads", 2, 1),
             dtype=resolve_dtype(params.get("dtype", "float32")),
+            decoding=params.get("decoding", "constrained"),
         )
+        if self.settings.decoding not in DECODINGS:
+            raise ValueError(f"ner extractor: decoding must be one of {', '.join(DECODINGS)}, got {self.settings.decoding!r}")
         if self.settings.overlap >= self.settings.window - 2:
             raise ValueError(f"ner extractor: overlap {self.settings.overlap} must be smaller than window - 2 ({self.settings.window - 2})")
         source = resolve_source(model, params.get("revision"))
@@ -199,7 +212,7 @@ class TransformersNerExtractor:
         return self._tokenizer
 
     def fingerprint(self) -> dict[str, Any]:
-        """Model identity and content hash, label map, windowing, batch size, threads and dtype."""
+        """Model identity and content hash, label map, windowing, batch size, threads, dtype and decoding."""
         return {
             "name": self.name,
             "version": self.version,
@@ -212,12 +225,17 @@ class TransformersNerExtractor:
             "batch_size": self.settings.batch_size,
             "threads": self.settings.threads,
             "dtype": self.settings.dtype,
+            "decoding": self.settings.decoding,
         }
 
     # ---------------------------------------------------------- extraction
 
-    def word_tags(self, texts: Sequence[str]) -> tuple[list[EncodedText], list[list[str]]]:
-        """Encoded texts and one model label per word of each."""
+    def word_scores(self, texts: Sequence[str]) -> tuple[list[EncodedText], list[np.ndarray]]:
+        """Encoded texts and, for each, the log-probabilities of every label for every word.
+
+        A word's row comes from its head sub-token in the window that owns
+        the word (see :mod:`harness.extractors.ner.words`).
+        """
         import torch
 
         self.load()
@@ -227,7 +245,7 @@ class TransformersNerExtractor:
         plans = [plan_windows(e, size, min(overlap, size - 1)) for e in encoded]
         jobs: list[tuple[int, int, Window]] = [(d, w, window) for d, plan in enumerate(plans) for w, window in enumerate(plan)]
         jobs.sort(key=lambda job: job[2].end - job[2].start)
-        best: dict[tuple[int, int], list[int]] = {}
+        window_scores: dict[tuple[int, int], np.ndarray] = {}
         bos, eos, pad = self._tokenizer.bos_token_id, self._tokenizer.eos_token_id, self._tokenizer.pad_token_id
         if bos is None:
             bos, eos = self._tokenizer.cls_token_id, self._tokenizer.sep_token_id
@@ -241,19 +259,21 @@ class TransformersNerExtractor:
                     piece_ids = [bos, *encoded[d].ids[w.start : w.end], eos]
                     ids[row, : len(piece_ids)] = torch.tensor(piece_ids)
                     mask[row, : len(piece_ids)] = 1
-                argmax = self._model(input_ids=ids, attention_mask=mask).logits.argmax(-1).tolist()
+                logits = self._model(input_ids=ids, attention_mask=mask).logits
+                log_probs = logits.float().log_softmax(-1).numpy()
                 for row, (d, w_index, w) in enumerate(batch):
-                    best[(d, w_index)] = argmax[row][1 : 1 + w.end - w.start]
-        id2label = self._model.config.id2label
-        all_tags = []
+                    window_scores[(d, w_index)] = log_probs[row, 1 : 1 + w.end - w.start]
+        scores = []
         for d, (e, plan) in enumerate(zip(encoded, plans)):
             owners = owner_windows(e, plan)
-            tags = []
-            for word, head in enumerate(e.word_head):
-                window = plan[owners[word]]
-                tags.append(id2label[best[(d, owners[word])][head - window.start]])
-            all_tags.append(tags)
-        return encoded, all_tags
+            rows = [window_scores[(d, owners[word])][head - plan[owners[word]].start] for word, head in enumerate(e.word_head)]
+            scores.append(np.stack(rows) if rows else np.zeros((0, len(self.model_labels)), dtype=np.float32))
+        return encoded, scores
+
+    def word_tags(self, texts: Sequence[str]) -> tuple[list[EncodedText], list[list[str]]]:
+        """Encoded texts and one model label per word of each, by the configured decoding."""
+        encoded, scores = self.word_scores(texts)
+        return encoded, [decode(rows, self.model_labels, self.settings.decoding) for rows in scores]
 
     def entities_from_tags(self, text: str, encoded: EncodedText, tags: Sequence[str]) -> list[Entity]:
         spans = word_spans(encoded, text)
