@@ -221,6 +221,7 @@ def _cmd_train_ner(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         learning_rate=args.lr,
         embedding_learning_rate=args.embedding_lr,
+        layer_lr_decay=args.layer_lr_decay,
         max_length=args.max_length,
         seed=args.seed,
         threads=args.threads,
@@ -347,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--lr", type=float, default=1.5e-4)
     p.add_argument("--embedding-lr", type=float, default=None)
+    p.add_argument("--layer-lr-decay", type=float, default=1.0, help="each encoder layer below the top learns this factor slower (1.0: off)")
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=2, help="torch threads (1 when other jobs share the cores)")

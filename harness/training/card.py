@@ -117,6 +117,7 @@ def render_card(record: dict[str, Any]) -> str:
         "## Training",
         f"- AdamW, learning rate {s['learning_rate']}"
         + (f" (embeddings {s['embedding_learning_rate']})" if s.get("embedding_learning_rate") else "")
+        + (f", layer-wise decay {s['layer_lr_decay']} per layer below the top" if s.get("layer_lr_decay", 1.0) != 1.0 else "")
         + f", weight decay {s['weight_decay']}, linear schedule with {s['warmup_ratio']:.0%} warm-up, gradient clip {s['max_grad_norm']}.",
         f"- {s['epochs']} epochs, batch {s['batch_size']} (batches of similar length), max length {s['max_length']} sub-tokens"
         " (longer sentences cut at token boundaries), label on the first sub-token of each token, seed "

@@ -17,6 +17,7 @@ import math
 import os
 import platform
 import random
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,8 +41,10 @@ class TrainSettings:
     epochs: int = 10
     batch_size: int = 16
     learning_rate: float = 1e-4
-    #: Learning rate of the word embeddings (None: the same as the rest).
+    #: Learning rate of the word embeddings (None: as their depth gives, see layer_lr_decay).
     embedding_learning_rate: float | None = None
+    #: Layer-wise learning-rate decay: each layer below the top learns this factor slower (1.0: off).
+    layer_lr_decay: float = 1.0
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     max_grad_norm: float = 1.0
@@ -203,6 +206,37 @@ def hardware() -> dict[str, Any]:
     }
 
 
+def layer_depth(name: str, layers: int) -> int:
+    """0 for the embeddings, 1..layers for the encoder layers, layers + 1 for everything above."""
+    if ".embeddings." in f".{name}":
+        return 0
+    match = re.search(r"\.layer\.(\d+)\.", name)
+    return int(match.group(1)) + 1 if match else layers + 1
+
+
+def parameter_groups(model: Any, settings: TrainSettings) -> list[dict[str, Any]]:
+    """AdamW groups: weight decay except on biases and LayerNorms, learning rate by depth.
+
+    With ``layer_lr_decay`` d < 1, a parameter at depth k (see
+    :func:`layer_depth`) learns at ``learning_rate * d ** (top - k)``: the
+    classifier at the full rate, lower layers ever more gently, so the
+    pre-trained features move less on a small training set. The word
+    embeddings may have a rate of their own (``embedding_learning_rate``).
+    """
+    layers = model.config.num_hidden_layers
+    word_embeddings = model.get_input_embeddings().weight
+    groups: dict[tuple[float, float], list[Any]] = {}
+    for name, parameter in model.named_parameters():
+        if not parameter.requires_grad:
+            continue
+        rate = settings.learning_rate * settings.layer_lr_decay ** (layers + 1 - layer_depth(name, layers))
+        if parameter is word_embeddings and settings.embedding_learning_rate:
+            rate = settings.embedding_learning_rate
+        no_decay = parameter is word_embeddings or name.endswith("bias") or "LayerNorm" in name
+        groups.setdefault((rate, 0.0 if no_decay else settings.weight_decay), []).append(parameter)
+    return [{"params": params, "lr": rate, "weight_decay": decay} for (rate, decay), params in groups.items()]
+
+
 def train_token_classifier(
     base_dir: Path | str,
     split: Split,
@@ -250,15 +284,7 @@ def train_token_classifier(
     # stopped and resumed follows the same learning rates as one that is not.
     stop_at = total_steps if settings.max_steps is None else min(total_steps, settings.max_steps)
 
-    embedding_params = [embeddings.weight] if embeddings.weight.requires_grad else []
-    no_decay = [p for n, p in model.named_parameters() if p.requires_grad and p is not embeddings.weight and (n.endswith("bias") or "LayerNorm" in n)]
-    decay = [p for n, p in model.named_parameters() if p.requires_grad and p is not embeddings.weight and not (n.endswith("bias") or "LayerNorm" in n)]
-    groups = [
-        {"params": decay, "weight_decay": settings.weight_decay},
-        {"params": no_decay, "weight_decay": 0.0},
-    ]
-    if embedding_params:
-        groups.append({"params": embedding_params, "weight_decay": 0.0, "lr": settings.embedding_learning_rate or settings.learning_rate})
+    groups = parameter_groups(model, settings)
     optimizer = torch.optim.AdamW(groups, lr=settings.learning_rate)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(settings.warmup_ratio * total_steps), total_steps)
 

@@ -77,3 +77,28 @@ def test_the_trained_model_predicts_entities_whose_offsets_match_the_text(base_d
         assert text[entity.start : entity.end] == entity.text
         assert entity.text == entity.text.strip(" ،.")
         assert entity.start == 0 or text[entity.start - 1] == " "
+
+
+def test_layer_wise_decay_gives_the_classifier_the_full_rate_and_each_lower_layer_less(base_dir):
+    from transformers import AutoModelForTokenClassification
+
+    from harness.training.trainer import layer_depth, parameter_groups
+
+    model = AutoModelForTokenClassification.from_pretrained(base_dir, num_labels=5)
+    layers = model.config.num_hidden_layers
+    settings = _settings(learning_rate=1e-3, layer_lr_decay=0.5)
+    rate_of = {id(p): g["lr"] for g in parameter_groups(model, settings) for p in g["params"]}
+    decay_of = {id(p): g["weight_decay"] for g in parameter_groups(model, settings) for p in g["params"]}
+    named = dict(model.named_parameters())
+    assert rate_of[id(named["classifier.weight"])] == pytest.approx(1e-3)
+    top = next(n for n in named if f".layer.{layers - 1}." in n and n.endswith("weight") and "LayerNorm" not in n)
+    bottom = top.replace(f".layer.{layers - 1}.", ".layer.0.")
+    assert rate_of[id(named[top])] == pytest.approx(1e-3 * 0.5)
+    assert rate_of[id(named[bottom])] == pytest.approx(1e-3 * 0.5**layers)
+    word_embeddings = model.get_input_embeddings().weight
+    assert rate_of[id(word_embeddings)] == pytest.approx(1e-3 * 0.5 ** (layers + 1))
+    assert decay_of[id(word_embeddings)] == 0.0 and decay_of[id(named[top])] == settings.weight_decay
+    assert layer_depth("bert.embeddings.word_embeddings.weight", layers) == 0
+    assert {id(p) for p in model.parameters()} == set(rate_of), "every trainable parameter is in exactly one group"
+    flat = parameter_groups(model, _settings(learning_rate=1e-3, embedding_learning_rate=1e-4))
+    assert {g["lr"] for g in flat} == {1e-3, 1e-4}
