@@ -222,6 +222,8 @@ def _cmd_train_ner(args: argparse.Namespace) -> int:
         learning_rate=args.lr,
         embedding_learning_rate=args.embedding_lr,
         layer_lr_decay=args.layer_lr_decay,
+        crf=args.crf,
+        crf_learning_rate=args.crf_lr,
         max_length=args.max_length,
         seed=args.seed,
         threads=args.threads,
@@ -348,6 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--lr", type=float, default=1.5e-4)
     p.add_argument("--embedding-lr", type=float, default=None)
+    p.add_argument("--crf", action="store_true", help="train a CRF layer (learned label transitions, stored in config.json)")
+    p.add_argument("--crf-lr", type=float, default=1e-2, help="learning rate of the CRF scores (default 1e-2)")
     p.add_argument("--layer-lr-decay", type=float, default=1.0, help="each encoder layer below the top learns this factor slower (1.0: off)")
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--seed", type=int, default=42)

@@ -25,7 +25,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from harness.extractors.ner.decoding import DECODINGS, decode
+from harness.extractors.ner.decoding import DECODINGS, LearnedTransitions, decode
 from harness.training.data import IGNORE, Example, Split, TaggedSentence, build_examples, label_list
 
 CHECKPOINT_NAME = "checkpoint.pt"
@@ -58,6 +58,10 @@ class TrainSettings:
     max_steps: int | None = None
     #: Batches are formed from pools of this many batches sorted by length.
     length_pool: int = 50
+    #: Train a CRF layer (learned label transitions) with the encoder; see harness.training.crf.
+    crf: bool = False
+    #: Learning rate of the CRF's start and transition scores (they start at zero and need to move far).
+    crf_learning_rate: float = 1e-2
 
 
 @dataclass
@@ -147,18 +151,24 @@ def predict_sentence_tags(
     batch_size: int = 32,
     decoding: str = "constrained",
 ) -> list[list[str]]:
-    """Tags per token of each sentence, decoded as the NER extractor decodes them."""
+    """Tags per token of each sentence, decoded as the NER extractor decodes them (CRF scores included)."""
     scores = predict_sentence_scores(model, tokenizer, sentences, labels, max_length, batch_size)
-    return [decode(rows, labels, decoding) for rows in scores]
+    learned = LearnedTransitions.from_config(model.config)
+    return [decode(rows, labels, decoding, learned) for rows in scores]
 
 
 def dev_scores_by_decoding(
     model: Any, tokenizer: Any, sentences: Sequence[TaggedSentence], labels: Sequence[str], max_length: int
 ) -> dict[str, dict[str, Any]]:
-    """:func:`dev_scores` of each decoding the extractor offers, from one forward pass."""
+    """:func:`dev_scores` of each decoding the extractor offers, from one forward pass.
+
+    A model trained with a CRF layer carries its learned transitions in its
+    config; constrained decoding uses them as the extractor does.
+    """
     gold = [list(s.tags) for s in sentences]
     scores = predict_sentence_scores(model, tokenizer, sentences, labels, max_length)
-    return {decoding: dev_scores(gold, [decode(rows, labels, decoding) for rows in scores]) for decoding in DECODINGS}
+    learned = LearnedTransitions.from_config(model.config)
+    return {decoding: dev_scores(gold, [decode(rows, labels, decoding, learned) for rows in scores]) for decoding in DECODINGS}
 
 
 def dev_scores(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> dict[str, Any]:
@@ -255,6 +265,8 @@ def train_token_classifier(
     from tqdm.auto import tqdm
     from transformers import AutoModelForTokenClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
+    from harness.training.crf import TransitionScores, negative_log_likelihood, word_emissions
+
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -285,6 +297,10 @@ def train_token_classifier(
     stop_at = total_steps if settings.max_steps is None else min(total_steps, settings.max_steps)
 
     groups = parameter_groups(model, settings)
+    crf = TransitionScores(labels) if settings.crf else None
+    if crf is not None:
+        groups.append({"params": list(crf.parameters()), "lr": settings.crf_learning_rate, "weight_decay": 0.0})
+    trainable = [p for group in groups for p in group["params"]]
     optimizer = torch.optim.AdamW(groups, lr=settings.learning_rate)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(settings.warmup_ratio * total_steps), total_steps)
 
@@ -298,6 +314,8 @@ def train_token_classifier(
         if _shaping(state["settings"]) != _shaping(asdict(settings)) or state["labels"] != labels:
             raise ValueError(f"{checkpoint_path}: checkpoint was made with other settings or labels; use another --out or delete it")
         model.load_state_dict(state["model"])
+        if crf is not None:
+            crf.load_state_dict(state["crf"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         epoch, step_in_epoch, global_step = state["epoch"], state["step_in_epoch"], state["global_step"]
@@ -312,6 +330,7 @@ def train_token_classifier(
         _save_atomic(
             {
                 "model": model.state_dict(),
+                "crf": crf.state_dict() if crf is not None else None,
                 "optimizer": optimizer.state_dict(),
                 "scheduler": scheduler.state_dict(),
                 "epoch": epoch,
@@ -336,10 +355,16 @@ def train_token_classifier(
         bar = tqdm(total=len(batches), initial=step_in_epoch, desc=f"epoch {epoch + 1}/{settings.epochs}", disable=not progress, mininterval=5)
         tick = time.perf_counter()
         while step_in_epoch < len(batches) and global_step < stop_at:
-            ids, mask, gold = collate([examples[i] for i in batches[step_in_epoch]], tokenizer.pad_token_id)
-            loss = model(input_ids=ids, attention_mask=mask, labels=gold).loss
+            batch = [examples[i] for i in batches[step_in_epoch]]
+            ids, mask, gold = collate(batch, tokenizer.pad_token_id)
+            output = model(input_ids=ids, attention_mask=mask, labels=gold)
+            loss = output.loss
+            if crf is not None:
+                # The token loss stays: it keeps each word's own argmax meaningful
+                # (the pipeline reads it) and trains the bare word-start markers.
+                loss = loss + negative_log_likelihood(*word_emissions(output.logits, batch), crf)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), settings.max_grad_norm)
+            torch.nn.utils.clip_grad_norm_(trainable, settings.max_grad_norm)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
@@ -358,6 +383,8 @@ def train_token_classifier(
         if step_in_epoch < len(batches):  # stopped by max_steps inside the epoch
             checkpoint()
             break
+        if crf is not None:
+            crf.write_to_config(model.config)
         by_decoding = dev_scores_by_decoding(model, tokenizer, split.dev, labels, settings.max_length)
         scores = {**by_decoding[SELECTION_DECODING], "decoding": SELECTION_DECODING, "argmax_f1": by_decoding["argmax"]["conlleval"]["f1"]}
         record = EpochRecord(epoch + 1, step_in_epoch, running_loss / max(running_steps, 1), round(epoch_seconds, 1), scores)

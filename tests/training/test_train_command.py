@@ -31,7 +31,7 @@ CONLL = """قال O
 """
 
 
-def test_the_train_command_ships_fp16_weights_a_tokenizer_and_a_card(tmp_path, capsys):
+def test_the_train_command_ships_fp16_weights_a_tokenizer_the_crf_scores_and_a_card(tmp_path, capsys):
     data = tmp_path / "train.txt"
     data.write_text(CONLL, encoding="utf-8")
     words = {line.split()[0] for line in CONLL.splitlines() if line.strip()} | {"news", "the"}
@@ -40,13 +40,16 @@ def test_the_train_command_ships_fp16_weights_a_tokenizer_and_a_card(tmp_path, c
     code = main([
         "train", "ner", "--data", str(data), "--base-weights", str(weights), "--out", str(out),
         "--work-dir", str(tmp_path / "work"), "--dev-size", "1", "--dev-out", str(tmp_path / "dev.txt"),
-        "--vocab-budget", "30", "--epochs", "1", "--batch-size", "2", "--threads", "1",
+        "--vocab-budget", "30", "--epochs", "1", "--batch-size", "2", "--threads", "1", "--crf",
     ])
     assert code == 0
     assert {p.name for p in out.iterdir()} >= {"model.safetensors", "config.json", "tokenizer.json", "README.md", "training.json"}
     record = json.loads((out / "training.json").read_text(encoding="utf-8"))
     assert record["data"]["train_sentences"] == 3 and record["data"]["dev_sentences"] == 1
     assert record["base"]["vocabulary"]["kept"] <= 30 and record["settings"]["epochs"] == 1
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert len(config["crf_transitions"]) == len(config["id2label"]), "the CRF's scores ship in config.json"
+    assert record["settings"]["crf"] is True
     assert set(record["shipped_dev"]) == {"weights", "constrained", "argmax"}
     assert record["history"][0]["dev"]["decoding"] == "constrained"
     assert record["pruning_check"]["sentences compared"] == 1

@@ -102,3 +102,24 @@ def test_layer_wise_decay_gives_the_classifier_the_full_rate_and_each_lower_laye
     assert {id(p) for p in model.parameters()} == set(rate_of), "every trainable parameter is in exactly one group"
     flat = parameter_groups(model, _settings(learning_rate=1e-3, embedding_learning_rate=1e-4))
     assert {g["lr"] for g in flat} == {1e-3, 1e-4}
+
+
+def test_a_crf_layer_trains_resumes_and_ships_its_transitions_in_the_config(base_dir, tmp_path):
+    from transformers import AutoConfig
+
+    from harness.extractors.ner.decoding import LearnedTransitions
+
+    split = Split(tuple(SENTENCES), tuple(DEV))
+    quiet = dict(progress=False, log=lambda _: None)
+    straight = train_token_classifier(base_dir, split, tmp_path / "straight", _settings(crf=True), **quiet)
+    train_token_classifier(base_dir, split, tmp_path / "resumed", _settings(crf=True, max_steps=3), **quiet)
+    train_token_classifier(base_dir, split, tmp_path / "resumed", _settings(crf=True), **quiet)
+    a = torch.load(tmp_path / "straight" / CHECKPOINT_NAME, weights_only=False)["crf"]
+    b = torch.load(tmp_path / "resumed" / CHECKPOINT_NAME, weights_only=False)["crf"]
+    assert torch.allclose(a["transitions"], b["transitions"], atol=1e-5)
+    assert a["transitions"].abs().sum() > 0, "the transitions moved from zero"
+    learned = LearnedTransitions.from_config(AutoConfig.from_pretrained(straight.best_dir))
+    assert learned is not None and learned.transitions.shape == (len(straight.labels), len(straight.labels))
+    extractor = TransformersNerExtractor({"model": str(straight.best_dir), "label_map": {"PERS": "PER", "LOC": "LOC", "ORG": "ORG"}, "threads": 1})
+    [prediction] = extractor.extract([Document("d", "قال محمد علي في بغداد")])
+    assert all(e.text == "قال محمد علي في بغداد"[e.start : e.end] for e in prediction.annotations.entities)

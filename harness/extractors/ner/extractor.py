@@ -23,8 +23,9 @@ Parameters (the ``params`` of a setup config):
   two;
 - ``decoding``: ``constrained`` (default: the best label sequence in which
   every ``I-X`` continues an ``X``, see
-  :mod:`harness.extractors.ner.decoding`) or ``argmax`` (each word's best
-  label on its own, as the transformers pipeline does).
+  :mod:`harness.extractors.ner.decoding`; a model trained with a CRF layer
+  adds its learned transition scores, read from its config) or ``argmax``
+  (each word's best label on its own, as the transformers pipeline does).
 
 How a document becomes entities: the text is tokenized once (offsets from
 the tokenizer's offset mapping), cut into overlapping windows at word
@@ -48,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from harness.corpus.tagging import tags_to_spans
+from harness.extractors.ner.decoding import DECODINGS, LearnedTransitions, decode
 from harness.extractors.ner.loading import (
     ModelSource,
     directory_digest,
@@ -55,7 +57,6 @@ from harness.extractors.ner.loading import (
     read_model_labels,
     resolve_source,
 )
-from harness.extractors.ner.decoding import DECODINGS, decode
 from harness.extractors.ner.words import EncodedText, Window, encode_texts, owner_windows, plan_windows, word_spans
 from harness.model import ENTITY_LABELS, Annotations, Document, Entity, Prediction
 
@@ -273,7 +274,8 @@ class TransformersNerExtractor:
     def word_tags(self, texts: Sequence[str]) -> tuple[list[EncodedText], list[list[str]]]:
         """Encoded texts and one model label per word of each, by the configured decoding."""
         encoded, scores = self.word_scores(texts)
-        return encoded, [decode(rows, self.model_labels, self.settings.decoding) for rows in scores]
+        learned = LearnedTransitions.from_config(self._model.config)
+        return encoded, [decode(rows, self.model_labels, self.settings.decoding, learned) for rows in scores]
 
     def entities_from_tags(self, text: str, encoded: EncodedText, tags: Sequence[str]) -> list[Entity]:
         spans = word_spans(encoded, text)
