@@ -61,6 +61,22 @@ def hold_out_last(sentences: Sequence[TaggedSentence], dev_size: int) -> Split:
     return Split(tuple(sentences[:-dev_size]), tuple(sentences[-dev_size:]))
 
 
+def repair_orphan_tags(sentence: TaggedSentence) -> TaggedSentence:
+    """``I-X`` that does not continue an ``X`` becomes ``B-X`` (how conlleval reads it).
+
+    ANERcorp train has a few dozen such tags. A CRF cannot score them: the
+    transition into an orphan ``I-`` is forbidden, so a gold path holding
+    one would have (near) zero probability.
+    """
+    tags, previous = [], "O"
+    for tag in sentence.tags:
+        if tag.startswith("I-") and previous[2:] != tag[2:]:
+            tag = "B-" + tag[2:]
+        tags.append(tag)
+        previous = tag
+    return TaggedSentence(sentence.tokens, tuple(tags))
+
+
 def label_list(sentences: Sequence[TaggedSentence]) -> list[str]:
     """``O`` then ``B-X``, ``I-X`` for each type X in sorted order: the model's label ids."""
     types = sorted({tag[2:] for s in sentences for tag in s.tags if tag != "O"})

@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from harness.extractors.ner.decoding import DECODINGS, LearnedTransitions, decode
-from harness.training.data import IGNORE, Example, Split, TaggedSentence, build_examples, label_list
+from harness.training.data import IGNORE, Example, Split, TaggedSentence, build_examples, label_list, repair_orphan_tags
 
 CHECKPOINT_NAME = "checkpoint.pt"
 #: The decoding the best epoch is chosen by: the one the NER extractor serves by default.
@@ -289,7 +289,9 @@ def train_token_classifier(
     if settings.freeze_embeddings:
         embeddings.weight.requires_grad_(False)
 
-    examples = build_examples(tokenizer, split.train, label_to_id, settings.max_length)
+    # A CRF scores whole tag paths, and a path through an orphan I- tag is forbidden.
+    train = [repair_orphan_tags(s) for s in split.train] if settings.crf else split.train
+    examples = build_examples(tokenizer, train, label_to_id, settings.max_length)
     steps_per_epoch = math.ceil(len(examples) / settings.batch_size)
     total_steps = steps_per_epoch * settings.epochs
     # max_steps stops the run early but leaves the schedule alone, so a run

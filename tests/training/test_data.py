@@ -56,3 +56,11 @@ def test_the_dev_split_is_the_last_sentences_and_round_trips_as_conll(tmp_path):
 def test_labels_are_outside_then_begin_inside_per_type():
     sentences = [TaggedSentence(("a", "b"), ("B-PERS", "I-LOC"))]
     assert label_list(sentences) == ["O", "B-LOC", "I-LOC", "B-PERS", "I-PERS"]
+
+
+def test_an_orphan_inside_tag_is_read_as_the_start_of_an_entity_as_conlleval_does():
+    from harness.training.data import repair_orphan_tags
+
+    sentence = TaggedSentence(("أ", "ب", "ج", "د", "ه"), ("O", "I-ORG", "I-ORG", "I-LOC", "B-PERS"))
+    assert repair_orphan_tags(sentence).tags == ("O", "B-ORG", "I-ORG", "B-LOC", "B-PERS")
+    assert repair_orphan_tags(sentence).tokens == sentence.tokens
