@@ -192,13 +192,7 @@ _RUNTIME_ONLY = ("threads", "checkpoint_every", "max_steps")
 
 
 def _shaping(settings: dict[str, Any]) -> dict[str, Any]:
-    """The weight-shaping settings; one a checkpoint predates counts as its default.
-
-    So a run checkpointed before a new option existed resumes, as long as
-    the option is left at the default that reproduces the old behaviour.
-    """
-    defaults = asdict(TrainSettings())
-    return {k: settings.get(k, default) for k, default in defaults.items() if k not in _RUNTIME_ONLY}
+    return {k: v for k, v in settings.items() if k not in _RUNTIME_ONLY}
 
 
 def _save_atomic(obj: Any, path: Path) -> None:

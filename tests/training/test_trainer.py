@@ -65,20 +65,6 @@ def test_a_checkpoint_from_other_settings_is_refused(base_dir, tmp_path):
         train_token_classifier(base_dir, split, tmp_path / "run", _settings(learning_rate=1e-3), progress=False, log=lambda _: None)
 
 
-def test_a_checkpoint_older_than_a_setting_resumes_when_that_setting_is_at_its_default(base_dir, tmp_path):
-    split = Split(tuple(SENTENCES), tuple(DEV))
-    quiet = dict(progress=False, log=lambda _: None)
-    train_token_classifier(base_dir, split, tmp_path / "run", _settings(max_steps=1), **quiet)
-    path = tmp_path / "run" / CHECKPOINT_NAME
-    state = torch.load(path, weights_only=False)
-    del state["settings"]["crf"], state["settings"]["layer_lr_decay"]  # as written before those options existed
-    torch.save(state, path)
-    resumed = train_token_classifier(base_dir, split, tmp_path / "run", _settings(max_steps=2), **quiet)
-    assert resumed.resumed_from_step == 1
-    with pytest.raises(ValueError, match="other settings"):
-        train_token_classifier(base_dir, split, tmp_path / "run", _settings(crf=True), **quiet)
-
-
 def test_the_trained_model_predicts_entities_whose_offsets_match_the_text(base_dir, tmp_path):
     split = Split(tuple(SENTENCES * 4), tuple(DEV))
     result = train_token_classifier(base_dir, split, tmp_path / "run", _settings(epochs=6, checkpoint_every=0), progress=False, log=lambda _: None)
