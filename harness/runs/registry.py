@@ -14,6 +14,7 @@ processes.
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -338,6 +339,26 @@ class RunRegistry:
         return [latest[setup] for setup in sorted(latest)]
 
 
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch the database to WAL (a persistent setting), retrying while another process holds it.
+
+    Changing the journal mode needs the database to itself, and SQLite may
+    answer "database is locked" at once instead of waiting out the busy
+    timeout, which two processes creating the registry together hit.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class _Connection:
     """A short-lived SQLite connection in WAL mode with a busy timeout, closed on exit.
 
@@ -349,7 +370,7 @@ class _Connection:
         self._connection = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         try:
             self._connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            self._connection.execute("PRAGMA journal_mode = WAL")
+            _use_wal(self._connection)
         except BaseException:
             self._connection.close()
             raise
