@@ -122,6 +122,11 @@ def render_card(record: dict[str, Any]) -> str:
         f"- {s['epochs']} epochs, batch {s['batch_size']} (batches of similar length), max length {s['max_length']} sub-tokens"
         " (longer sentences cut at token boundaries), label on the first sub-token of each token, seed "
         f"{s['seed']}, word embeddings {'frozen' if s['freeze_embeddings'] else 'trained'}.",
+        *(
+            [f"- CRF layer trained with the encoder (learning rate {s['crf_learning_rate']}); its start and transition scores are"
+             " `crf_start` / `crf_transitions` in config.json, added by the extractor's constrained decoding."]
+            if s.get("crf") else []
+        ),
         f"- Best epoch (dev F1, conlleval, {epoch_decoding} decoding): {record['best_epoch']}. Dev F1 by epoch: {curve}.",
         f"- Training time {record['training_seconds']:.0f} s ({record['wall_seconds']:.0f} s wall with evaluation) on "
         f"{record['hardware']['cpu_count']} CPU core(s), {record['hardware']['torch_threads']} torch thread(s), torch {record['hardware']['torch']}.",

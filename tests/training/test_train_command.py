@@ -54,7 +54,7 @@ def test_the_train_command_ships_fp16_weights_a_tokenizer_the_crf_scores_and_a_c
     assert record["history"][0]["dev"]["decoding"] == "constrained"
     assert record["pruning_check"]["sentences compared"] == 1
     card = (out / "README.md").read_text(encoding="utf-8")
-    assert "Dev scores of the shipped model" in card and "Pruning check" in card
+    assert "Dev scores of the shipped model" in card and "Pruning check" in card and "CRF layer" in card
     assert (tmp_path / "dev.txt").read_text(encoding="utf-8").split() == ["زار", "O", "محمد", "B-PERS", "دمشق", "B-LOC"]
     from safetensors import safe_open
 
