@@ -20,11 +20,8 @@ from typing import Any, Sequence
 
 import torch
 
-from harness.extractors.ner.decoding import transition_mask
+from harness.extractors.ner.decoding import CONFIG_START, CONFIG_TRANSITIONS, transition_mask
 from harness.training.data import IGNORE, Example
-
-CONFIG_START = "crf_start"
-CONFIG_TRANSITIONS = "crf_transitions"
 
 
 class TransitionScores(torch.nn.Module):

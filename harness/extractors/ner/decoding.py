@@ -28,6 +28,10 @@ DECODINGS = ("constrained", "argmax")
 
 _FORBIDDEN = -1e9
 
+#: Keys of a model's config.json that hold a CRF layer's learned scores.
+CONFIG_START = "crf_start"
+CONFIG_TRANSITIONS = "crf_transitions"
+
 
 def transition_mask(labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(start, transitions): 0 where allowed, a large negative number where forbidden.
@@ -58,7 +62,7 @@ class LearnedTransitions:
     @classmethod
     def from_config(cls, config: Any) -> LearnedTransitions | None:
         """The scores stored in a model's config, or None for a model trained without a CRF."""
-        start, transitions = getattr(config, "crf_start", None), getattr(config, "crf_transitions", None)
+        start, transitions = getattr(config, CONFIG_START, None), getattr(config, CONFIG_TRANSITIONS, None)
         if start is None or transitions is None:
             return None
         return cls(np.asarray(start, dtype=np.float64), np.asarray(transitions, dtype=np.float64))
