@@ -46,7 +46,7 @@ def test_quantity_value_is_read_from_the_text_not_the_model():
 
     quantities = find_quantities(TEXT)
     where = g.locate(TEXT, "7.7 مليون شخص", [(0, len(TEXT))])
-    match = g.overlapping_quantity(quantities, where.start, where.end)
+    match = g.most_overlapping(quantities, where.start, where.end)
     assert match.value == 7_700_000 and match.unit == "people"
 
 

@@ -324,7 +324,7 @@ class _DocumentContext:
         return status
 
     def _quantity(self, where: g.Located) -> Quantity | None:
-        match = g.overlapping_quantity(self.quantities, where.start, where.end)
+        match = g.most_overlapping(self.quantities, where.start, where.end)
         if match is not None:
             return Quantity(match.value, match.unit, match.approx, match.text, match.start, match.end)
         grounded = self.text[where.start:where.end]
@@ -334,7 +334,7 @@ class _DocumentContext:
         return Quantity(value, "", False, grounded, where.start, where.end)
 
     def _time(self, where: g.Located) -> TimeRef:
-        match = g.overlapping_date(self.dates, where.start, where.end)
+        match = g.most_overlapping(self.dates, where.start, where.end)
         if match is not None:
             return TimeRef(match.value, match.text, match.start, match.end)
         grounded = self.text[where.start:where.end]

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Protocol, Sequence, TypeVar
 
-from harness.text import DateMatch, MappedText, QuantityMatch, find_dates, find_normalized
+from harness.text import MappedText, find_dates, find_normalized
 from harness.text.arabic import normalize_for_matching
 from harness.text.offsets import map_chars
 
@@ -51,6 +51,14 @@ _LOOSE_DROP = frozenset("\"'()[]{}،,؛;:.!?؟-…*_#/ ")
 _LOOSE_MIN = 6
 _SENTENCE_END = re.compile(r"[.!?؟\n]")
 _FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _Span(Protocol):
+    start: int
+    end: int
+
+
+Match = TypeVar("Match", bound=_Span)
 
 
 @dataclass(frozen=True)
@@ -171,22 +179,13 @@ def mentions(text: str, needle: str, start: int, end: int) -> list[Located]:
     return [h for h in occurrences(text, needle, start, end) if _clean_left(text, h.start) and _clean_right(text, h.end)]
 
 
-def overlapping_quantity(quantities: Sequence[QuantityMatch], start: int, end: int) -> QuantityMatch | None:
-    """The quantity match sharing the most characters with ``[start, end)``."""
+def most_overlapping(matches: Sequence[Match], start: int, end: int) -> Match | None:
+    """The match (a quantity, a date: anything with ``start``/``end``) sharing the most characters with ``[start, end)``."""
     best, best_overlap = None, 0
-    for q in quantities:
-        overlap = min(end, q.end) - max(start, q.start)
+    for match in matches:
+        overlap = min(end, match.end) - max(start, match.start)
         if overlap > best_overlap:
-            best, best_overlap = q, overlap
-    return best
-
-
-def overlapping_date(dates: Sequence[DateMatch], start: int, end: int) -> DateMatch | None:
-    best, best_overlap = None, 0
-    for d in dates:
-        overlap = min(end, d.end) - max(start, d.start)
-        if overlap > best_overlap:
-            best, best_overlap = d, overlap
+            best, best_overlap = match, overlap
     return best
 
 
