@@ -19,9 +19,11 @@ Exact duplicates are dropped and counted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from harness.model import ENTITY_LABELS
+
+Item = TypeVar("Item")
 
 CLAIM_FIELDS = ("text", "kind", "speaker", "quantity", "date", "place")
 SLOT_FIELDS = ("speaker", "quantity", "date", "place")
@@ -120,6 +122,23 @@ def _entity(raw: Any, labels: tuple[str, ...]) -> RawEntity:
     return RawEntity(text.strip(), canonical)
 
 
+def _read_items(key: str, raws: list, read: Callable[[Any], Item], rejected: list[Rejected]) -> tuple[list[Item], int]:
+    """The items of one list that keep the schema, in order, without repeats; rejects go to ``rejected``."""
+    items: list[Item] = []
+    duplicates = 0
+    for i, raw in enumerate(raws):
+        try:
+            item = read(raw)
+        except ValueError as err:
+            rejected.append(Rejected(f"{key}[{i}]", str(err), raw))
+            continue
+        if item in items:
+            duplicates += 1
+        else:
+            items.append(item)
+    return items, duplicates
+
+
 def validate_output(data: Any, labels: tuple[str, ...] = ENTITY_LABELS) -> Validated:
     """Claims and entities that keep the schema, the rejected items, and duplicates dropped."""
     if not isinstance(data, dict):
@@ -128,7 +147,6 @@ def validate_output(data: Any, labels: tuple[str, ...] = ENTITY_LABELS) -> Valid
         keys = ", ".join(sorted(map(str, data))) or "none"
         return Validated(error=f"the object has neither claims nor entities (keys: {keys})")
     rejected: list[Rejected] = []
-    duplicates = 0
     lists: dict[str, list] = {}
     for key in ("claims", "entities"):
         value = data.get(key, [])
@@ -138,27 +156,8 @@ def validate_output(data: Any, labels: tuple[str, ...] = ENTITY_LABELS) -> Valid
             rejected.append(Rejected(key, f"{key} must be a list", value))
             value = []
         lists[key] = value
-    claims: list[RawClaim] = []
-    for i, raw in enumerate(lists["claims"]):
-        try:
-            claim = _claim(raw)
-        except ValueError as err:
-            rejected.append(Rejected(f"claims[{i}]", str(err), raw))
-            continue
-        if claim in claims:
-            duplicates += 1
-        else:
-            claims.append(claim)
-    entities: list[RawEntity] = []
-    for i, raw in enumerate(lists["entities"]):
-        try:
-            entity = _entity(raw, labels)
-        except ValueError as err:
-            rejected.append(Rejected(f"entities[{i}]", str(err), raw))
-            continue
-        if entity in entities:
-            duplicates += 1
-        else:
-            entities.append(entity)
+    claims, claim_duplicates = _read_items("claims", lists["claims"], _claim, rejected)
+    entities, entity_duplicates = _read_items("entities", lists["entities"], lambda raw: _entity(raw, labels), rejected)
+    duplicates = claim_duplicates + entity_duplicates
     notes = tuple(f"ignored key {k!r}" for k in sorted(map(str, data)) if k not in ("claims", "entities"))
     return Validated(tuple(claims), tuple(entities), tuple(rejected), duplicates, None, notes)
