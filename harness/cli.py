@@ -58,7 +58,7 @@ def _cmd_conlleval(args: argparse.Namespace) -> int:
 def _load_corpus_arg(args: argparse.Namespace):
     from harness.corpus.load import load_corpus
 
-    return load_corpus(args.corpus, label_map=args.label_map, scheme=args.scheme)
+    return load_corpus(args.corpus, label_map=args.label_map, scheme=args.scheme, passage_tokens=args.passage_tokens)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -224,6 +224,7 @@ def _cmd_train_ner(args: argparse.Namespace) -> int:
         layer_lr_decay=args.layer_lr_decay,
         crf=args.crf,
         crf_learning_rate=args.crf_lr,
+        passage_tokens=args.passage_tokens,
         max_length=args.max_length,
         seed=args.seed,
         threads=args.threads,
@@ -246,10 +247,28 @@ def _cmd_train_ner(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {value}")
+    return number
+
+
 def _add_corpus_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="gold directory (default: the project's gold) or CoNLL/BIO file")
+    _add_conll_options(p)
+
+
+def _add_conll_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--label-map", default=None, help="for CoNLL corpora: e.g. PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC")
     p.add_argument("--scheme", default="IOB2", help="for CoNLL corpora: IOB1, IOB2, IOBES (default IOB2)")
+    p.add_argument(
+        "--passage-tokens",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="for CoNLL corpora: read consecutive sentences as documents of up to N tokens (default: each sentence alone)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -303,8 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_b", help="run B: likewise")
     p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and runs.sqlite live (default: results/)")
     p.add_argument("--corpus", type=Path, default=None, help="the gold to compare on (default: the corpus run A names)")
-    p.add_argument("--label-map", default=None, help="for CoNLL corpora: e.g. PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC")
-    p.add_argument("--scheme", default="IOB2", help="for CoNLL corpora: IOB1, IOB2, IOBES (default IOB2)")
+    _add_conll_options(p)
     p.add_argument("--seed", type=int, default=13, help="seed of the paired tests (default 13)")
     p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples / randomisation rounds (default 1000)")
     p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
@@ -353,6 +371,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--crf", action="store_true", help="train a CRF layer (learned label transitions, stored in config.json)")
     p.add_argument("--crf-lr", type=float, default=1e-2, help="learning rate of the CRF scores (default 1e-2)")
     p.add_argument("--layer-lr-decay", type=float, default=1.0, help="each encoder layer below the top learns this factor slower (1.0: off)")
+    p.add_argument(
+        "--passage-tokens",
+        type=_positive_int,
+        default=None,
+        help="train and score on passages of consecutive sentences up to N tokens (document context); default: each sentence alone",
+    )
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=2, help="torch threads (1 when other jobs share the cores)")
@@ -369,12 +393,13 @@ def main(argv: list[str] | None = None) -> int:
     from harness.config import ConfigError
     from harness.corpus.conll import ConllFormatError
     from harness.corpus.gold import GoldError
+    from harness.corpus.load import CorpusOptionError
     from harness.extractors.registry import UnknownExtractorError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, ConllFormatError, UnknownExtractorError, FileNotFoundError, FileExistsError) as err:
+    except (ConfigError, ConllFormatError, CorpusOptionError, UnknownExtractorError, FileNotFoundError, FileExistsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except GoldError as err:

@@ -14,7 +14,12 @@ from pathlib import Path
 
 from harness.corpus.conll import read_conll
 from harness.corpus.gold import gold_corpus_sha256, load_gold_corpus
+from harness.corpus.passages import join_gold_documents, pack_consecutive
 from harness.model import ENTITY_LABELS, GoldDocument
+
+
+class CorpusOptionError(ValueError):
+    """An option that does not apply to the corpus it was given with."""
 
 
 @dataclass(frozen=True)
@@ -46,19 +51,32 @@ def load_gold_dir(path: Path) -> Corpus:
     return Corpus(gold_dir.name, documents, gold_corpus_sha256(gold_dir), has_claims=True, source=str(path))
 
 
-def load_conll_file(path: Path, label_map: str | None, scheme: str = "IOB2") -> Corpus:
-    """A CoNLL/BIO file as a corpus of one-sentence documents, entities only."""
+def load_conll_file(path: Path, label_map: str | None, scheme: str = "IOB2", passage_tokens: int | None = None) -> Corpus:
+    """A CoNLL/BIO file as a corpus of entity-only documents.
+
+    Each sentence is a document, or with ``passage_tokens`` each run of
+    consecutive sentences of up to that many tokens (see
+    :mod:`harness.corpus.passages`), so an extractor reads a sentence with
+    its neighbours. The gold hash covers the grouping: runs read one way
+    never compare against runs read the other.
+    """
     conll = read_conll(path, scheme=scheme, label_map=label_map)
-    digest = hashlib.sha256(path.read_bytes() + f"\0{scheme}\0{label_map or ''}".encode()).hexdigest()
-    return Corpus(
-        path.stem, tuple(conll.gold_documents()), digest, has_claims=False, source=str(path), labels=tuple(conll.labels)
-    )
+    documents = conll.gold_documents()
+    name, grouping = path.stem, ""
+    if passage_tokens is not None:
+        groups = pack_consecutive([len(s.tokens) for s in conll.sentences], passage_tokens)
+        documents = [join_gold_documents(f"{path.stem}-p{n:05d}", [documents[i] for i in group]) for n, group in enumerate(groups, 1)]
+        name, grouping = f"{path.stem}-passages{passage_tokens}", f"\0passages={passage_tokens}"
+    digest = hashlib.sha256(path.read_bytes() + f"\0{scheme}\0{label_map or ''}{grouping}".encode()).hexdigest()
+    return Corpus(name, tuple(documents), digest, has_claims=False, source=str(path), labels=tuple(conll.labels))
 
 
-def load_corpus(path: Path, label_map: str | None = None, scheme: str = "IOB2") -> Corpus:
+def load_corpus(path: Path, label_map: str | None = None, scheme: str = "IOB2", passage_tokens: int | None = None) -> Corpus:
     """A directory is gold in the project's format; a file is CoNLL/BIO."""
     if path.is_dir():
+        if passage_tokens is not None:
+            raise CorpusOptionError(f"{path}: passages apply to CoNLL files only; gold directories are read as whole documents")
         return load_gold_dir(path)
     if path.is_file():
-        return load_conll_file(path, label_map, scheme)
+        return load_conll_file(path, label_map, scheme, passage_tokens)
     raise FileNotFoundError(f"{path}: no such corpus (a gold directory or a CoNLL file)")

@@ -41,11 +41,18 @@ def _dev_section(record: dict[str, Any]) -> list[str]:
     shipped = record.get("shipped_dev")
     if not shipped:
         return ["## Dev scores (best epoch)", *how, "", *_score_table(record["dev"])]
-    argmax = shipped["argmax"]
-    return [
+    argmax, passage_tokens = shipped["argmax"], shipped.get("passage_tokens")
+    reading = (
+        f"The dev sentences are read in file order as passages of up to {passage_tokens} tokens (windows of"
+        " 128 sub-tokens overlapping by 32, as the extractor reads a document), and scored per sentence."
+        if passage_tokens
+        else "Each dev sentence is read alone."
+    )
+    lines = [
         "## Dev scores of the shipped model",
         f"The files in this directory ({shipped['weights']}), decoded as the NER extractor does by default:",
         "`constrained` (the best tag sequence in which every `I-X` continues an `X`; `harness/extractors/ner/decoding.py`).",
+        reading,
         *how,
         "",
         *_score_table(shipped["constrained"]),
@@ -53,6 +60,13 @@ def _dev_section(record: dict[str, Any]) -> list[str]:
         f"With `decoding: argmax` (each word's best label alone, as the transformers pipeline): F1 {argmax['conlleval']['f1']:.3f}"
         f" conlleval / {argmax['iob2']['f1']:.3f} strict IOB2.",
     ]
+    alone = shipped.get("sentences_alone")
+    if alone:
+        lines.append(
+            f"Each sentence read alone (no neighbouring sentences): F1 {alone['constrained']['conlleval']['f1']:.3f} conlleval /"
+            f" {alone['constrained']['iob2']['f1']:.3f} strict (constrained), {alone['argmax']['conlleval']['f1']:.3f} conlleval (argmax)."
+        )
+    return lines
 
 
 def write_model_card(
@@ -120,8 +134,12 @@ def render_card(record: dict[str, Any]) -> str:
         + (f", layer-wise decay {s['layer_lr_decay']} per layer below the top" if s.get("layer_lr_decay", 1.0) != 1.0 else "")
         + f", weight decay {s['weight_decay']}, linear schedule with {s['warmup_ratio']:.0%} warm-up, gradient clip {s['max_grad_norm']}.",
         f"- {s['epochs']} epochs, batch {s['batch_size']} (batches of similar length), max length {s['max_length']} sub-tokens"
-        " (longer sentences cut at token boundaries), label on the first sub-token of each token, seed "
-        f"{s['seed']}, word embeddings {'frozen' if s['freeze_embeddings'] else 'trained'}.",
+        + (
+            f" (examples are passages of consecutive sentences of up to {s['passage_tokens']} tokens, cut into windows at token boundaries)"
+            if s.get("passage_tokens")
+            else " (longer sentences cut at token boundaries)"
+        )
+        + f", label on the first sub-token of each token, seed {s['seed']}, word embeddings {'frozen' if s['freeze_embeddings'] else 'trained'}.",
         *(
             [f"- CRF layer trained with the encoder (learning rate {s['crf_learning_rate']}); its start and transition scores are"
              " `crf_start` / `crf_transitions` in config.json, added by the extractor's constrained decoding."]

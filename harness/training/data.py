@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from harness.corpus.conll import read_conll
+from harness.corpus.passages import pack_consecutive
 from harness.extractors.ner.words import encode_texts, owner_windows, plan_windows
 
 IGNORE = -100
@@ -40,6 +41,30 @@ class Example:
     token_positions: tuple[int, ...]
     #: Column (in ``input_ids``) of the head sub-token of each of those tokens.
     head_columns: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Consecutive sentences read as one text, so each sentence sees its neighbours.
+
+    ANERcorp keeps the sentences of an article together and in order, and
+    the extractor reads whole documents in overlapping windows; a model
+    trained and scored on passages sees what it will be served.
+    """
+
+    text: TaggedSentence
+    #: Index (in the corpus) of each sentence in the passage, in order.
+    members: tuple[int, ...]
+    #: Number of tokens of each member sentence, in order.
+    sizes: tuple[int, ...]
+
+    def split_rows(self, rows: Any) -> list[Any]:
+        """Per-token rows of the whole passage cut back into one block per member sentence."""
+        blocks, begin = [], 0
+        for size in self.sizes:
+            blocks.append(rows[begin : begin + size])
+            begin += size
+        return blocks
 
 
 @dataclass(frozen=True)
@@ -75,6 +100,16 @@ def repair_orphan_tags(sentence: TaggedSentence) -> TaggedSentence:
         tags.append(tag)
         previous = tag
     return TaggedSentence(sentence.tokens, tuple(tags))
+
+
+def group_passages(sentences: Sequence[TaggedSentence], max_tokens: int) -> list[Passage]:
+    """Consecutive sentences joined into passages of at most ``max_tokens`` tokens (see :mod:`harness.corpus.passages`)."""
+    passages = []
+    for group in pack_consecutive([len(s.tokens) for s in sentences], max_tokens):
+        chosen = [sentences[i] for i in group]
+        text = TaggedSentence(tuple(t for s in chosen for t in s.tokens), tuple(g for s in chosen for g in s.tags))
+        passages.append(Passage(text, tuple(group), tuple(len(s.tokens) for s in chosen)))
+    return passages
 
 
 def label_list(sentences: Sequence[TaggedSentence]) -> list[str]:

@@ -48,7 +48,7 @@ def run_ner_training(job: NerTrainingJob, settings: TrainSettings, log: Callable
         export_model(result.best_dir, job.ship_dir)
         log("scoring the shipped model on the dev split (both decodings) and against its unpruned twin")
         extra = {
-            "shipped_dev": shipped_dev_scores(job.ship_dir, split.dev, settings.max_length),
+            "shipped_dev": shipped_dev_scores(job.ship_dir, split.dev, settings.max_length, settings.passage_tokens),
             "pruning_check": pruning_check_summary(job.ship_dir, weights, split.dev, settings.max_length),
         }
         write_model_card(
@@ -96,11 +96,15 @@ def export_model(best_dir: Path, ship_dir: Path) -> Path:
     return ship_dir
 
 
-def shipped_dev_scores(ship_dir: Path, dev: Sequence[TaggedSentence], max_length: int) -> dict[str, Any]:
+def shipped_dev_scores(
+    ship_dir: Path, dev: Sequence[TaggedSentence], max_length: int, passage_tokens: int | None = None
+) -> dict[str, Any]:
     """Dev scores of the files as shipped (float16 weights read as float32), for each decoding.
 
     The card's headline numbers come from here, not from the training loop's
-    float32 weights, so they describe exactly what a user loads.
+    float32 weights, so they describe exactly what a user loads. A model
+    trained on passages is scored on passages (its headline) and on each
+    sentence alone (``sentences_alone``), since both readings occur in use.
     """
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -109,7 +113,14 @@ def shipped_dev_scores(ship_dir: Path, dev: Sequence[TaggedSentence], max_length
     tokenizer = AutoTokenizer.from_pretrained(ship_dir)
     tokenizer.model_max_length = 10**9
     labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
-    return {"weights": "float16 as shipped, computed in float32", **dev_scores_by_decoding(model, tokenizer, dev, labels, max_length)}
+    scores: dict[str, Any] = {
+        "weights": "float16 as shipped, computed in float32",
+        "passage_tokens": passage_tokens,
+        **dev_scores_by_decoding(model, tokenizer, dev, labels, max_length, passage_tokens),
+    }
+    if passage_tokens is not None:
+        scores["sentences_alone"] = dev_scores_by_decoding(model, tokenizer, dev, labels, max_length)
+    return scores
 
 
 def pruning_check_summary(ship_dir: Path, weights: Path, dev: Sequence[TaggedSentence], max_length: int) -> dict[str, Any]:

@@ -26,7 +26,16 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from harness.extractors.ner.decoding import DECODINGS, LearnedTransitions, decode
-from harness.training.data import IGNORE, Example, Split, TaggedSentence, build_examples, label_list, repair_orphan_tags
+from harness.training.data import (
+    IGNORE,
+    Example,
+    Split,
+    TaggedSentence,
+    build_examples,
+    group_passages,
+    label_list,
+    repair_orphan_tags,
+)
 
 CHECKPOINT_NAME = "checkpoint.pt"
 #: The decoding the best epoch is chosen by: the one the NER extractor serves by default.
@@ -62,6 +71,9 @@ class TrainSettings:
     crf: bool = False
     #: Learning rate of the CRF's start and transition scores (they start at zero and need to move far).
     crf_learning_rate: float = 1e-2
+    #: Train (and select epochs) on passages of consecutive sentences of at most this many
+    #: tokens, read in windows as the extractor reads a document; None: each sentence alone.
+    passage_tokens: int | None = None
 
 
 @dataclass
@@ -114,21 +126,22 @@ def collate(examples: Sequence[Example], pad_id: int):
     return ids, mask, labels
 
 
-def predict_sentence_scores(
+def _text_scores(
     model: Any,
     tokenizer: Any,
-    sentences: Sequence[TaggedSentence],
+    texts: Sequence[TaggedSentence],
     labels: Sequence[str],
     max_length: int,
-    batch_size: int = 32,
+    overlap: int,
+    batch_size: int,
 ) -> list[np.ndarray]:
-    """Log-probabilities of every label for every token of each sentence (its first sub-token's)."""
+    """Log-probabilities of every label for every token of each text (its head sub-token's)."""
     import torch
 
     label_to_id = {label: i for i, label in enumerate(labels)}
-    known = [TaggedSentence(s.tokens, tuple(t if t in label_to_id else "O" for t in s.tags)) for s in sentences]
-    examples = build_examples(tokenizer, known, label_to_id, max_length)
-    scores = [np.zeros((len(s.tokens), len(labels)), dtype=np.float32) for s in sentences]
+    known = [TaggedSentence(s.tokens, tuple(t if t in label_to_id else "O" for t in s.tags)) for s in texts]
+    examples = build_examples(tokenizer, known, label_to_id, max_length, overlap)
+    scores = [np.zeros((len(s.tokens), len(labels)), dtype=np.float32) for s in texts]
     order = sorted(range(len(examples)), key=lambda i: len(examples[i].input_ids))
     model.eval()
     with torch.inference_mode():
@@ -140,6 +153,28 @@ def predict_sentence_scores(
                 for column, token in zip(example.head_columns, example.token_positions):
                     scores[example.sentence][token] = log_probs[row, column]
     return scores
+
+
+def predict_sentence_scores(
+    model: Any,
+    tokenizer: Any,
+    sentences: Sequence[TaggedSentence],
+    labels: Sequence[str],
+    max_length: int,
+    batch_size: int = 32,
+    passage_tokens: int | None = None,
+) -> list[np.ndarray]:
+    """Log-probabilities of every label for every token of each sentence.
+
+    With ``passage_tokens``, consecutive sentences are read together as
+    passages (see :func:`group_passages`) in windows overlapping by a quarter,
+    as the extractor reads a document; otherwise each sentence alone.
+    """
+    if passage_tokens is None:
+        return _text_scores(model, tokenizer, sentences, labels, max_length, 0, batch_size)
+    passages = group_passages(sentences, passage_tokens)
+    joined = _text_scores(model, tokenizer, [p.text for p in passages], labels, max_length, max_length // 4, batch_size)
+    return [block for passage, rows in zip(passages, joined) for block in passage.split_rows(rows)]
 
 
 def predict_sentence_tags(
@@ -158,15 +193,22 @@ def predict_sentence_tags(
 
 
 def dev_scores_by_decoding(
-    model: Any, tokenizer: Any, sentences: Sequence[TaggedSentence], labels: Sequence[str], max_length: int
+    model: Any,
+    tokenizer: Any,
+    sentences: Sequence[TaggedSentence],
+    labels: Sequence[str],
+    max_length: int,
+    passage_tokens: int | None = None,
 ) -> dict[str, dict[str, Any]]:
     """:func:`dev_scores` of each decoding the extractor offers, from one forward pass.
 
     A model trained with a CRF layer carries its learned transitions in its
-    config; constrained decoding uses them as the extractor does.
+    config; constrained decoding uses them as the extractor does. With
+    ``passage_tokens`` the sentences are read in passages (see
+    :func:`predict_sentence_scores`); scores are still per sentence.
     """
     gold = [list(s.tags) for s in sentences]
-    scores = predict_sentence_scores(model, tokenizer, sentences, labels, max_length)
+    scores = predict_sentence_scores(model, tokenizer, sentences, labels, max_length, passage_tokens=passage_tokens)
     learned = LearnedTransitions.from_config(model.config)
     return {decoding: dev_scores(gold, [decode(rows, labels, decoding, learned) for rows in scores]) for decoding in DECODINGS}
 
@@ -291,6 +333,8 @@ def train_token_classifier(
 
     # A CRF scores whole tag paths, and a path through an orphan I- tag is forbidden.
     train = [repair_orphan_tags(s) for s in split.train] if settings.crf else split.train
+    if settings.passage_tokens is not None:
+        train = [passage.text for passage in group_passages(train, settings.passage_tokens)]
     examples = build_examples(tokenizer, train, label_to_id, settings.max_length)
     steps_per_epoch = math.ceil(len(examples) / settings.batch_size)
     total_steps = steps_per_epoch * settings.epochs
@@ -387,14 +431,19 @@ def train_token_classifier(
             break
         if crf is not None:
             crf.write_to_config(model.config)
-        by_decoding = dev_scores_by_decoding(model, tokenizer, split.dev, labels, settings.max_length)
+        by_decoding = dev_scores_by_decoding(model, tokenizer, split.dev, labels, settings.max_length, settings.passage_tokens)
         scores = {**by_decoding[SELECTION_DECODING], "decoding": SELECTION_DECODING, "argmax_f1": by_decoding["argmax"]["conlleval"]["f1"]}
+        if settings.passage_tokens is not None:
+            alone = dev_scores_by_decoding(model, tokenizer, split.dev, labels, settings.max_length)
+            scores["sentence_alone_f1"] = alone[SELECTION_DECODING]["conlleval"]["f1"]
         record = EpochRecord(epoch + 1, step_in_epoch, running_loss / max(running_steps, 1), round(epoch_seconds, 1), scores)
         history.append(record)
         f1 = scores["conlleval"]["f1"]
         log(
             f"epoch {epoch + 1}: loss {record.train_loss:.4f}, dev F1 {f1:.4f} conlleval / {scores['iob2']['f1']:.4f} strict "
-            f"({SELECTION_DECODING} decoding; argmax {scores['argmax_f1']:.4f}), {record.seconds:.0f} s"
+            f"({SELECTION_DECODING} decoding; argmax {scores['argmax_f1']:.4f}"
+            + (f"; sentences alone {scores['sentence_alone_f1']:.4f}" if "sentence_alone_f1" in scores else "")
+            + f"), {record.seconds:.0f} s"
         )
         if f1 > best_f1:
             best_f1, best_epoch = f1, epoch + 1

@@ -76,3 +76,19 @@ def test_a_conll_corpus_runs_with_a_label_map(tmp_path, setup_file, capsys):
     metrics = json.loads((record / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["claims"] is None and metrics["documents"] == 2
     assert metrics["entities"]["strict"]["possible"] == 2
+
+
+def test_a_conll_corpus_read_in_passages_scores_the_same_gold_in_fewer_documents(tmp_path, setup_file, capsys):
+    conll = tmp_path / "tiny.txt"
+    conll.write_text("زار O\nالوزير O\nدمشق B-LOC\n\nقال O\nمحمد B-PERS\nالعلي I-PERS\n", encoding="utf-8")
+    options = ["--corpus", str(conll), "--label-map", "PERS=PER,LOC=LOC", "--passage-tokens", "50", "--results", str(tmp_path / "r")]
+    status, out = run(["run", str(setup_file), *options], capsys)
+    assert status == 0 and "corpus: tiny-passages50 (1 documents" in out
+    (record,) = (tmp_path / "r" / "runs").iterdir()
+    metrics = json.loads((record / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["documents"] == 1 and metrics["entities"]["strict"]["possible"] == 2
+
+
+def test_passages_with_a_gold_directory_are_a_one_line_error(tmp_path, setup_file, capsys):
+    status = main(["run", str(setup_file), "--corpus", str(EXAMPLE), "--passage-tokens", "50", "--results", str(tmp_path)])
+    assert status == 2 and "passages apply to CoNLL files only" in capsys.readouterr().err

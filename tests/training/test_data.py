@@ -64,3 +64,23 @@ def test_an_orphan_inside_tag_is_read_as_the_start_of_an_entity_as_conlleval_doe
     sentence = TaggedSentence(("أ", "ب", "ج", "د", "ه"), ("O", "I-ORG", "I-ORG", "I-LOC", "B-PERS"))
     assert repair_orphan_tags(sentence).tags == ("O", "B-ORG", "I-ORG", "B-LOC", "B-PERS")
     assert repair_orphan_tags(sentence).tokens == sentence.tokens
+
+
+def test_passages_join_consecutive_sentences_up_to_the_size_and_split_back_exactly():
+    from harness.training.data import group_passages
+
+    sentences = [TaggedSentence(tuple(f"w{i}_{j}" for j in range(n)), ("O",) * n) for i, n in enumerate([3, 2, 4, 6, 1])]
+    passages = group_passages(sentences, max_tokens=5)
+    # 3+2 fit; 4 alone (4+6 too long); 6 is longer than the size and stands alone; then 1.
+    assert [p.members for p in passages] == [(0, 1), (2,), (3,), (4,)]
+    assert passages[0].text.tokens == sentences[0].tokens + sentences[1].tokens
+    rows = list(range(len(passages[0].text.tokens)))
+    assert passages[0].split_rows(rows) == [[0, 1, 2], [3, 4]]
+    assert [s for p in passages for s in p.split_rows(list(p.text.tokens))] == [list(s.tokens) for s in sentences]
+
+
+def test_a_passage_size_below_one_token_is_refused():
+    from harness.training.data import group_passages
+
+    with pytest.raises(ValueError, match="passage size"):
+        group_passages([TaggedSentence(("a",), ("O",))], max_tokens=0)

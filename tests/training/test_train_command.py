@@ -50,7 +50,8 @@ def test_the_train_command_ships_fp16_weights_a_tokenizer_the_crf_scores_and_a_c
     config = json.loads((out / "config.json").read_text(encoding="utf-8"))
     assert len(config["crf_transitions"]) == len(config["id2label"]), "the CRF's scores ship in config.json"
     assert record["settings"]["crf"] is True
-    assert set(record["shipped_dev"]) == {"weights", "constrained", "argmax"}
+    assert set(record["shipped_dev"]) == {"weights", "passage_tokens", "constrained", "argmax"}
+    assert record["shipped_dev"]["passage_tokens"] is None
     assert record["history"][0]["dev"]["decoding"] == "constrained"
     assert record["pruning_check"]["sentences compared"] == 1
     card = (out / "README.md").read_text(encoding="utf-8")
@@ -60,6 +61,26 @@ def test_the_train_command_ships_fp16_weights_a_tokenizer_the_crf_scores_and_a_c
 
     with safe_open(str(out / "model.safetensors"), "pt") as weights_file:
         assert {str(weights_file.get_tensor(k).dtype) for k in weights_file.keys()} == {"torch.float16"}
+
+
+def test_a_model_trained_on_passages_is_scored_on_passages_and_on_sentences_alone(tmp_path, capsys):
+    data = tmp_path / "train.txt"
+    data.write_text(CONLL + "\n" + CONLL, encoding="utf-8")
+    words = {line.split()[0] for line in CONLL.splitlines() if line.strip()}
+    weights = write_tiny_e5s1(tmp_path / "tiny.bin", words)
+    out = tmp_path / "model"
+    code = main([
+        "train", "ner", "--data", str(data), "--base-weights", str(weights), "--out", str(out),
+        "--work-dir", str(tmp_path / "work"), "--dev-size", "3", "--vocab-budget", "30", "--epochs", "1",
+        "--batch-size", "2", "--threads", "1", "--passage-tokens", "8",
+    ])
+    assert code == 0
+    record = json.loads((out / "training.json").read_text(encoding="utf-8"))
+    assert record["settings"]["passage_tokens"] == 8 and record["shipped_dev"]["passage_tokens"] == 8
+    assert set(record["shipped_dev"]["sentences_alone"]) == {"constrained", "argmax"}
+    assert "sentence_alone_f1" in record["history"][0]["dev"]
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "passages of up to 8 tokens" in card and "Each sentence read alone" in card
 
 
 def test_a_missing_data_file_is_one_line(tmp_path, capsys):

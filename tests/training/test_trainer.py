@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -123,3 +124,29 @@ def test_a_crf_layer_trains_resumes_and_ships_its_transitions_in_the_config(base
     extractor = TransformersNerExtractor({"model": str(straight.best_dir), "label_map": {"PERS": "PER", "LOC": "LOC", "ORG": "ORG"}, "threads": 1})
     [prediction] = extractor.extract([Document("d", "قال محمد علي في بغداد")])
     assert all(e.text == "قال محمد علي في بغداد"[e.start : e.end] for e in prediction.annotations.entities)
+
+
+def test_scoring_in_passages_returns_one_row_per_token_of_every_sentence_in_order(base_dir, tmp_path):
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    from harness.training.trainer import predict_sentence_scores
+
+    split = Split(tuple(SENTENCES), tuple(DEV))
+    result = train_token_classifier(base_dir, split, tmp_path / "run", _settings(epochs=1, checkpoint_every=0), progress=False, log=lambda _: None)
+    model = AutoModelForTokenClassification.from_pretrained(result.best_dir)
+    tokenizer = AutoTokenizer.from_pretrained(result.best_dir)
+    alone = predict_sentence_scores(model, tokenizer, SENTENCES, result.labels, max_length=64)
+    # Sentences of 4, 5, 5 and 3 tokens: passages of at most 9 tokens are (0, 1) and (2, 3).
+    in_passages = predict_sentence_scores(model, tokenizer, SENTENCES, result.labels, max_length=64, passage_tokens=9)
+    assert [len(rows) for rows in in_passages] == [len(s.tokens) for s in SENTENCES]
+    assert all((rows < 0).all() for rows in in_passages)  # log-probabilities, every row filled
+    # Sentences read with a neighbour see other context than alone, so their scores move.
+    assert not all(np.allclose(a, b) for a, b in zip(alone, in_passages))
+
+
+def test_training_on_passages_records_the_dev_score_of_sentences_read_alone_too(base_dir, tmp_path):
+    split = Split(tuple(SENTENCES), tuple(DEV * 3))
+    result = train_token_classifier(base_dir, split, tmp_path / "run", _settings(epochs=1, passage_tokens=12), progress=False, log=lambda _: None)
+    [record] = result.history
+    assert record.dev["decoding"] == "constrained"
+    assert 0.0 <= record.dev["sentence_alone_f1"] <= 1.0
