@@ -42,9 +42,10 @@ def _dev_section(record: dict[str, Any]) -> list[str]:
     if not shipped:
         return ["## Dev scores (best epoch)", *how, "", *_score_table(record["dev"])]
     argmax, passage_tokens = shipped["argmax"], shipped.get("passage_tokens")
+    window = record["settings"]["max_length"]
     reading = (
         f"The dev sentences are read in file order as passages of up to {passage_tokens} tokens (windows of"
-        " 128 sub-tokens overlapping by 32, as the extractor reads a document), and scored per sentence."
+        f" {window} sub-tokens overlapping by {window // 4}, as the extractor reads a document), and scored per sentence."
         if passage_tokens
         else "Each dev sentence is read alone."
     )
