@@ -47,5 +47,28 @@ def git_state(repo: Path) -> dict[str, str | bool | None]:
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
 
 
-def machine() -> dict[str, str | int | None]:
-    return {"platform": platform.platform(), "processor": platform.machine(), "cpus": os.cpu_count()}
+#: CPU features that decide which numeric kernels torch and llama.cpp use. bfloat16
+#: matrix products differ in their last bits between AMX, AVX-512 BF16 and emulation,
+#: so a model served in bfloat16 can tag a borderline word differently on another CPU.
+KERNEL_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16")
+
+
+def cpu_description(cpuinfo: str) -> dict[str, object]:
+    """CPU model name and the kernel-relevant flags from the text of ``/proc/cpuinfo``."""
+    model, flags = None, set()
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "model name" and model is None:
+            model = value.strip()
+        elif key.strip() == "flags" and not flags:
+            flags = set(value.split())
+    return {"cpu_model": model, "cpu_flags": [flag for flag in KERNEL_FLAGS if flag in flags]}
+
+
+def machine() -> dict[str, object]:
+    """Where a run was computed: enough to tell whether two runs used the same kernels."""
+    try:
+        cpu = cpu_description(Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        cpu = {"cpu_model": None, "cpu_flags": None}
+    return {"platform": platform.platform(), "processor": platform.machine(), "cpus": os.cpu_count(), **cpu}

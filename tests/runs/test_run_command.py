@@ -32,8 +32,9 @@ def test_run_writes_a_complete_record_and_a_second_run_is_served_from_the_cache(
     (record,) = sorted((results / "runs").iterdir())
     assert sorted(p.name for p in record.iterdir()) == ["config.json", "metrics.json", "predictions.jsonl", "run.json"]
     meta = json.loads((record / "run.json").read_text(encoding="utf-8"))
-    for key in ("config_hash", "gold_sha256", "seed", "versions", "git", "timings"):
+    for key in ("config_hash", "gold_sha256", "seed", "versions", "git", "timings", "machine"):
         assert key in meta
+    assert {"cpu_model", "cpu_flags"} <= set(meta["machine"])
     assert meta["extractor"]["fingerprint_hash"]
     lines = (record / "predictions.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["doc_id"] for line in lines] == ["ex1"]
