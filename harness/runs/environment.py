@@ -47,9 +47,9 @@ def git_state(repo: Path) -> dict[str, str | bool | None]:
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
 
 
-#: CPU features that decide which numeric kernels torch and llama.cpp use. bfloat16
-#: matrix products differ in their last bits between AMX, AVX-512 BF16 and emulation,
-#: so a model served in bfloat16 can tag a borderline word differently on another CPU.
+#: CPU features that decide which numeric kernels torch picks. bfloat16 matrix
+#: products can differ in their last bits between AMX, AVX-512 BF16 and emulation,
+#: so a model served in bfloat16 may tag a borderline word differently on another CPU.
 KERNEL_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16")
 
 
