@@ -65,10 +65,14 @@ def cpu_description(cpuinfo: str) -> dict[str, object]:
     return {"cpu_model": model, "cpu_flags": [flag for flag in KERNEL_FLAGS if flag in flags]}
 
 
+def this_cpu() -> dict[str, object]:
+    """:func:`cpu_description` of this machine (None for both where /proc/cpuinfo is missing)."""
+    try:
+        return cpu_description(Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return {"cpu_model": None, "cpu_flags": None}
+
+
 def machine() -> dict[str, object]:
     """Where a run was computed: enough to tell whether two runs used the same kernels."""
-    try:
-        cpu = cpu_description(Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        cpu = {"cpu_model": None, "cpu_flags": None}
-    return {"platform": platform.platform(), "processor": platform.machine(), "cpus": os.cpu_count(), **cpu}
+    return {"platform": platform.platform(), "processor": platform.machine(), "cpus": os.cpu_count(), **this_cpu()}

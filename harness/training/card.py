@@ -148,7 +148,9 @@ def render_card(record: dict[str, Any]) -> str:
         ),
         f"- Best epoch (dev F1, conlleval, {epoch_decoding} decoding): {record['best_epoch']}. Dev F1 by epoch: {curve}.",
         f"- Training time {record['training_seconds']:.0f} s ({record['wall_seconds']:.0f} s wall with evaluation) on "
-        f"{record['hardware']['cpu_count']} CPU core(s), {record['hardware']['torch_threads']} torch thread(s), torch {record['hardware']['torch']}.",
+        f"{record['hardware']['cpu_count']} CPU core(s)"
+        + (f" ({record['hardware']['cpu_model']})" if record["hardware"].get("cpu_model") else "")
+        + f", {record['hardware']['torch_threads']} torch thread(s), torch {record['hardware']['torch']}.",
         "",
         *_dev_section(record),
         "",

@@ -246,9 +246,13 @@ def _save_atomic(obj: Any, path: Path) -> None:
 
 
 def hardware() -> dict[str, Any]:
+    """What the training ran on, for the card; the CPU as run records name it (kernels differ between CPUs)."""
     import torch
 
+    from harness.runs.environment import this_cpu
+
     return {
+        **this_cpu(),
         "machine": platform.machine(),
         "processor": platform.processor() or platform.machine(),
         "cpu_count": os.cpu_count(),

