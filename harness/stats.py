@@ -404,7 +404,7 @@ def _units(groups: object, rows: int, unit: object, *, required: bool = False) -
                 "(a sequence with one entry per row)"
             )
         return _Units(unit, np.arange(rows), rows)
-    if isinstance(groups, (str, bytes)) or np.ndim(groups) != 1:
+    if isinstance(groups, (str, bytes)) or _dimensions(groups) not in (1, None):
         raise ValueError(f"groups must be a flat sequence with one document id per row, got {type(groups).__name__}")
     labels = list(groups)  # type: ignore[call-overload]
     if len(labels) != rows:
@@ -425,6 +425,14 @@ def _units(groups: object, rows: int, unit: object, *, required: bool = False) -
             "pass the finer unit's name, e.g. unit='sentence'"
         )
     return _Units(unit, document_of, len(numbers))
+
+
+def _dimensions(groups: object) -> int | None:
+    """numpy's count of dimensions; None for a ragged list, whose odd entry is named by the row checks."""
+    try:
+        return int(np.ndim(groups))
+    except ValueError:
+        return None
 
 
 def _length(groups: object) -> int:
