@@ -134,3 +134,75 @@ def test_loading_a_broken_corpus_raises_with_every_problem(tmp_path, example):
     with pytest.raises(GoldError) as info:
         load_gold_corpus(tmp_path, SEEDS)
     assert len(info.value.problems) == 1
+
+
+# --- the `adjective` fact of MISC entities -------------------------------------------
+
+ADJ_TEXT = "أعلن مسؤول عراقي أن مؤتمر البصرة للمانحين يبدأ غداً.\n"
+
+
+def adjective_doc(tmp_path: Path, *entities: dict) -> tuple[Path, Path]:
+    """A one-sentence document written for these tests, with the given entities; (gold file, seeds dir)."""
+    from harness.model import sha256_text
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir(exist_ok=True)
+    (seeds / "adj.txt").write_text(ADJ_TEXT, encoding="utf-8")
+    doc = {"doc_id": "adj", "text_sha256": sha256_text(ADJ_TEXT), "entities": list(entities), "claims": []}
+    path = tmp_path / "adj.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path, seeds
+
+
+def mention(eid: str, label: str, text: str, **facts) -> dict:
+    start = ADJ_TEXT.index(text)
+    return {"id": eid, "label": label, "start": start, "end": start + len(text), "text": text, **facts}
+
+
+def test_misc_adjective_and_misc_event_keep_the_contract_and_load_their_fact(tmp_path):
+    path, seeds = adjective_doc(
+        tmp_path,
+        mention("e1", "MISC", "عراقي", adjective=True),
+        mention("e2", "MISC", "مؤتمر البصرة", adjective=False),
+        mention("e3", "LOC", "البصرة", adjective=False),
+    )
+    assert validate_gold_file(path, seeds) == []
+    (doc,) = load_gold_corpus(tmp_path, seeds)
+    assert [(e.text, e.adjective) for e in doc.gold.entities] == [
+        ("عراقي", True),
+        ("مؤتمر البصرة", False),
+        ("البصرة", False),
+    ]
+
+
+def test_misc_entity_without_the_adjective_fact_is_one_problem_at_its_path(tmp_path):
+    path, seeds = adjective_doc(tmp_path, mention("e1", "LOC", "البصرة"), mention("e2", "MISC", "عراقي"))
+    (problem,) = [str(p) for p in validate_gold_file(path, seeds)]
+    assert problem.startswith(f"{path}: $.entities[1].adjective: missing on a MISC entity")
+    assert "عراقي" in problem
+
+
+def test_adjective_that_is_not_true_or_false_is_named(tmp_path):
+    path, seeds = adjective_doc(tmp_path, mention("e1", "MISC", "عراقي", adjective="yes"))
+    (problem,) = [str(p) for p in validate_gold_file(path, seeds)]
+    assert problem == f'{path}: $.entities[0].adjective: expected true or false, got "yes"'
+
+
+def test_adjective_true_on_a_non_misc_entity_is_refused(tmp_path):
+    path, seeds = adjective_doc(tmp_path, mention("e1", "LOC", "البصرة", adjective=True))
+    (problem,) = [str(p) for p in validate_gold_file(path, seeds)]
+    assert problem == f"{path}: $.entities[0].adjective: true on a LOC entity; only MISC mentions can be adjectives"
+
+
+def test_entity_json_carries_adjective_only_when_stated():
+    from harness.model import Entity
+    from harness.serialize import entity_from_dict, entity_to_dict
+
+    prediction = Entity("p1", "MISC", 10, 15, "عراقي")
+    assert "adjective" not in entity_to_dict(prediction)
+    gold = Entity("e1", "MISC", 10, 15, "عراقي", adjective=True)
+    assert entity_to_dict(gold)["adjective"] is True
+    assert entity_from_dict(entity_to_dict(gold)) == gold
+    event = Entity("e2", "MISC", 21, 33, "مؤتمر البصرة", adjective=False)
+    assert entity_to_dict(event)["adjective"] is False
+    assert entity_from_dict(entity_to_dict(event)) == event
