@@ -262,3 +262,26 @@ def gold_files(paths: list[Path]) -> list[Path]:
     for p in paths:
         out.extend(sorted(p.glob("*.json")) if p.is_dir() else [p])
     return out
+
+
+def texts_beside(gold: Path) -> Path | None:
+    """The ``seeds/`` directory beside a gold directory (or beside a gold file's directory), if any."""
+    folder = gold if gold.is_dir() else gold.parent
+    seeds = folder.parent / "seeds"
+    return seeds if seeds.is_dir() else None
+
+
+def validation_targets(paths: list[Path], seeds: Path | None, default_gold: Path, default_seeds: Path) -> list[tuple[Path, Path]]:
+    """(gold file, seeds directory) pairs for ``harness validate``.
+
+    A corpus directory ``DIR`` holding ``gold/`` stands for ``DIR/gold``; the
+    texts are ``seeds`` when given, else the ``seeds/`` beside the gold
+    (``DIR/seeds``), else ``default_seeds``. So a corpus laid out like the
+    project's (``tests/data/heldout``) validates against its own texts.
+    """
+    out: list[tuple[Path, Path]] = []
+    for path in paths or [default_gold]:
+        gold = path / "gold" if path.is_dir() and (path / "gold").is_dir() else path
+        texts = seeds or texts_beside(gold) or default_seeds
+        out.extend((file, texts) for file in gold_files([gold]))
+    return out

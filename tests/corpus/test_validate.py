@@ -206,3 +206,52 @@ def test_entity_json_carries_adjective_only_when_stated():
     event = Entity("e2", "MISC", 21, 33, "مؤتمر البصرة", adjective=False)
     assert entity_to_dict(event)["adjective"] is False
     assert entity_from_dict(entity_to_dict(event)) == event
+
+
+# --- which texts `harness validate` reads ---------------------------------------------
+
+
+def corpus_copy(root: Path, with_seeds: bool = True) -> Path:
+    """A corpus laid out like the project's: root/gold/ex1.json (+ root/seeds/ex1.txt)."""
+    (root / "gold").mkdir(parents=True)
+    (root / "gold" / "ex1.json").write_bytes(GOLD_FILE.read_bytes())
+    if with_seeds:
+        (root / "seeds").mkdir()
+        (root / "seeds" / "ex1.txt").write_bytes((SEEDS / "ex1.txt").read_bytes())
+    return root
+
+
+def test_validate_a_gold_directory_reads_the_texts_beside_it(tmp_path, capsys):
+    corpus = corpus_copy(tmp_path / "corpus")
+    assert main(["validate", str(corpus / "gold")]) == 0
+    assert capsys.readouterr().out.strip() == "ok: 1 gold file(s) keep the contract"
+    assert main(["validate", str(corpus / "gold" / "ex1.json")]) == 0
+
+
+def test_validate_a_corpus_directory_finds_its_gold(tmp_path, capsys):
+    corpus = corpus_copy(tmp_path / "corpus")
+    assert main(["validate", str(corpus)]) == 0
+    assert capsys.readouterr().out.strip() == "ok: 1 gold file(s) keep the contract"
+
+
+def test_validate_without_texts_beside_the_gold_falls_back_to_the_project_seeds(tmp_path, capsys):
+    corpus = corpus_copy(tmp_path / "corpus", with_seeds=False)
+    assert main(["validate", str(corpus / "gold")]) == 1
+    err = capsys.readouterr().err
+    assert "$.doc_id: no seed document" in err and "ex1.txt" in err
+
+
+def test_an_explicit_seeds_option_wins_over_the_texts_beside_the_gold(tmp_path, capsys):
+    corpus = corpus_copy(tmp_path / "corpus")
+    (corpus / "seeds" / "ex1.txt").write_text("نص آخر لا يطابق الملف.\n", encoding="utf-8")
+    assert main(["validate", str(corpus / "gold"), "--seeds", str(SEEDS)]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(corpus / "gold")]) == 1
+    assert "$.text_sha256: does not match" in capsys.readouterr().err
+
+
+def test_the_held_out_corpus_validates_against_its_own_texts(capsys):
+    heldout = EXAMPLE.parent / "heldout"
+    assert main(["validate", str(heldout / "gold")]) == 0
+    assert main(["validate", str(heldout)]) == 0
+    assert capsys.readouterr().out.count("ok: 4 gold file(s) keep the contract") == 2
