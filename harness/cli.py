@@ -18,13 +18,14 @@ DEFAULT_RESULTS = PROJECT_ROOT / "results"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from harness.corpus.validate import gold_files, validate_gold_file
+    from harness.corpus.validate import validate_gold_file, validation_targets
 
-    paths = gold_files([Path(p) for p in args.paths] or [args.gold])
+    targets = validation_targets([Path(p) for p in args.paths], args.seeds, args.gold, DEFAULT_SEEDS)
+    paths = [path for path, _ in targets]
     if not paths:
         print(f"no gold files found in {', '.join(args.paths) or args.gold}", file=sys.stderr)
         return 1
-    problems = [p for path in paths for p in validate_gold_file(path, args.seeds)]
+    problems = [p for path, seeds in targets for p in validate_gold_file(path, seeds)]
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -276,9 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="check gold files against the contract in gold/README.md")
-    p.add_argument("paths", nargs="*", help="gold files or directories (default: gold/)")
+    p.add_argument("paths", nargs="*", help="gold files or directories, or a corpus directory holding gold/ (default: gold/)")
     p.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help=argparse.SUPPRESS)
-    p.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="seed texts the gold refers to")
+    p.add_argument("--seeds", type=Path, default=None, help="seed texts the gold refers to (default: the seeds/ beside the gold, else seeds/)")
     p.set_defaults(func=_cmd_validate)
 
     gold = sub.add_parser("gold", help="the gold set").add_subparsers(dest="gold_command", required=True)

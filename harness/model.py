@@ -62,6 +62,13 @@ class Entity:
     text: str
     #: True when a model drafted this item before a person checked it.
     drafted: bool = False
+    #: Gold fact of MISC mentions: True for a nationality, origin or relational
+    #: adjective derived from a name (``الأمريكي``, ``سوري``), False for other
+    #: MISC (events, operations, documents). None where nobody said: every
+    #: other label, and predictions of extractors that do not tell. Annotation
+    #: conventions that leave such adjectives unlabeled read it
+    #: (:mod:`harness.conventions`).
+    adjective: bool | None = None
 
     @property
     def span(self) -> Span:

@@ -34,6 +34,9 @@ def entity_to_dict(entity: Entity) -> dict[str, Any]:
         "end": entity.end,
         "text": entity.text,
     }
+    # Written only when stated, so predictions that never set it keep their JSON.
+    if entity.adjective is not None:
+        out["adjective"] = entity.adjective
     if entity.drafted:
         out["drafted"] = True
     return out
@@ -97,6 +100,7 @@ def entity_from_dict(d: dict[str, Any]) -> Entity:
         end=d["end"],
         text=d["text"],
         drafted=bool(d.get("drafted", False)),
+        adjective=d.get("adjective"),
     )
 
 

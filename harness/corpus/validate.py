@@ -48,6 +48,8 @@ SCHEMA: dict[str, Any] = {
         "label": (str, True, False, None),
         **_SPAN,
         "drafted": (bool, False, False, None),
+        # Required on MISC, absent or false elsewhere: checked in _check_entity_facts.
+        "adjective": (bool, False, False, None),
     },
     "claim": {
         "id": (str, True, False, None),
@@ -145,6 +147,22 @@ def _check_span(span: dict, text: str, path: str, problems: list[str]) -> bool:
     return True
 
 
+def _check_entity_facts(ent: dict, path: str, problems: list[str]) -> None:
+    """The per-label gold facts: ``adjective`` is stated on every MISC entity and only there.
+
+    Annotation conventions that drop nationality adjectives (ANERcorp leaves
+    them O) need the fact on every MISC mention, so a missing one is an error,
+    not a default.
+    """
+    if ent["label"] == "MISC" and "adjective" not in ent:
+        problems.append(
+            f"{path}.adjective: missing on a MISC entity ({json.dumps(ent['text'], ensure_ascii=False)}):"
+            " true for a nationality/origin adjective, false for other MISC (gold/GUIDELINES.md 1.5)"
+        )
+    elif ent["label"] != "MISC" and ent.get("adjective") is True:
+        problems.append(f"{path}.adjective: true on a {ent['label']} entity; only MISC mentions can be adjectives")
+
+
 def _check_semantics(
     entities: list[tuple[int, dict]], claims: list[tuple[int, dict]], text: str, problems: list[str]
 ) -> None:
@@ -158,6 +176,7 @@ def _check_semantics(
             entity_ids[ent["id"]] = path
         if ent["label"] not in ENTITY_LABELS:
             problems.append(f"{path}.label: unknown label {ent['label']!r} (known: {', '.join(ENTITY_LABELS)})")
+        _check_entity_facts(ent, path, problems)
         _check_span(ent, text, path, problems)
 
     by_label: dict[str, list[tuple[int, int, str]]] = {}
@@ -242,4 +261,27 @@ def gold_files(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         out.extend(sorted(p.glob("*.json")) if p.is_dir() else [p])
+    return out
+
+
+def texts_beside(gold: Path) -> Path | None:
+    """The ``seeds/`` directory beside a gold directory (or beside a gold file's directory), if any."""
+    folder = gold if gold.is_dir() else gold.parent
+    seeds = folder.parent / "seeds"
+    return seeds if seeds.is_dir() else None
+
+
+def validation_targets(paths: list[Path], seeds: Path | None, default_gold: Path, default_seeds: Path) -> list[tuple[Path, Path]]:
+    """(gold file, seeds directory) pairs for ``harness validate``.
+
+    A corpus directory ``DIR`` holding ``gold/`` stands for ``DIR/gold``; the
+    texts are ``seeds`` when given, else the ``seeds/`` beside the gold
+    (``DIR/seeds``), else ``default_seeds``. So a corpus laid out like the
+    project's (``tests/data/heldout``) validates against its own texts.
+    """
+    out: list[tuple[Path, Path]] = []
+    for path in paths or [default_gold]:
+        gold = path / "gold" if path.is_dir() and (path / "gold").is_dir() else path
+        texts = seeds or texts_beside(gold) or default_seeds
+        out.extend((file, texts) for file in gold_files([gold]))
     return out

@@ -134,3 +134,124 @@ def test_loading_a_broken_corpus_raises_with_every_problem(tmp_path, example):
     with pytest.raises(GoldError) as info:
         load_gold_corpus(tmp_path, SEEDS)
     assert len(info.value.problems) == 1
+
+
+# --- the `adjective` fact of MISC entities -------------------------------------------
+
+ADJ_TEXT = "أعلن مسؤول عراقي أن مؤتمر البصرة للمانحين يبدأ غداً.\n"
+
+
+def adjective_doc(tmp_path: Path, *entities: dict) -> tuple[Path, Path]:
+    """A one-sentence document written for these tests, with the given entities; (gold file, seeds dir)."""
+    from harness.model import sha256_text
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir(exist_ok=True)
+    (seeds / "adj.txt").write_text(ADJ_TEXT, encoding="utf-8")
+    doc = {"doc_id": "adj", "text_sha256": sha256_text(ADJ_TEXT), "entities": list(entities), "claims": []}
+    path = tmp_path / "adj.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path, seeds
+
+
+def mention(eid: str, label: str, text: str, **facts) -> dict:
+    start = ADJ_TEXT.index(text)
+    return {"id": eid, "label": label, "start": start, "end": start + len(text), "text": text, **facts}
+
+
+def test_misc_adjective_and_misc_event_keep_the_contract_and_load_their_fact(tmp_path):
+    path, seeds = adjective_doc(
+        tmp_path,
+        mention("e1", "MISC", "عراقي", adjective=True),
+        mention("e2", "MISC", "مؤتمر البصرة", adjective=False),
+        mention("e3", "LOC", "البصرة", adjective=False),
+    )
+    assert validate_gold_file(path, seeds) == []
+    (doc,) = load_gold_corpus(tmp_path, seeds)
+    assert [(e.text, e.adjective) for e in doc.gold.entities] == [
+        ("عراقي", True),
+        ("مؤتمر البصرة", False),
+        ("البصرة", False),
+    ]
+
+
+def test_misc_entity_without_the_adjective_fact_is_one_problem_at_its_path(tmp_path):
+    path, seeds = adjective_doc(tmp_path, mention("e1", "LOC", "البصرة"), mention("e2", "MISC", "عراقي"))
+    (problem,) = [str(p) for p in validate_gold_file(path, seeds)]
+    assert problem.startswith(f"{path}: $.entities[1].adjective: missing on a MISC entity")
+    assert "عراقي" in problem
+
+
+def test_adjective_that_is_not_true_or_false_is_named(tmp_path):
+    path, seeds = adjective_doc(tmp_path, mention("e1", "MISC", "عراقي", adjective="yes"))
+    (problem,) = [str(p) for p in validate_gold_file(path, seeds)]
+    assert problem == f'{path}: $.entities[0].adjective: expected true or false, got "yes"'
+
+
+def test_adjective_true_on_a_non_misc_entity_is_refused(tmp_path):
+    path, seeds = adjective_doc(tmp_path, mention("e1", "LOC", "البصرة", adjective=True))
+    (problem,) = [str(p) for p in validate_gold_file(path, seeds)]
+    assert problem == f"{path}: $.entities[0].adjective: true on a LOC entity; only MISC mentions can be adjectives"
+
+
+def test_entity_json_carries_adjective_only_when_stated():
+    from harness.model import Entity
+    from harness.serialize import entity_from_dict, entity_to_dict
+
+    prediction = Entity("p1", "MISC", 10, 15, "عراقي")
+    assert "adjective" not in entity_to_dict(prediction)
+    gold = Entity("e1", "MISC", 10, 15, "عراقي", adjective=True)
+    assert entity_to_dict(gold)["adjective"] is True
+    assert entity_from_dict(entity_to_dict(gold)) == gold
+    event = Entity("e2", "MISC", 21, 33, "مؤتمر البصرة", adjective=False)
+    assert entity_to_dict(event)["adjective"] is False
+    assert entity_from_dict(entity_to_dict(event)) == event
+
+
+# --- which texts `harness validate` reads ---------------------------------------------
+
+
+def corpus_copy(root: Path, with_seeds: bool = True) -> Path:
+    """A corpus laid out like the project's: root/gold/ex1.json (+ root/seeds/ex1.txt)."""
+    (root / "gold").mkdir(parents=True)
+    (root / "gold" / "ex1.json").write_bytes(GOLD_FILE.read_bytes())
+    if with_seeds:
+        (root / "seeds").mkdir()
+        (root / "seeds" / "ex1.txt").write_bytes((SEEDS / "ex1.txt").read_bytes())
+    return root
+
+
+def test_validate_a_gold_directory_reads_the_texts_beside_it(tmp_path, capsys):
+    corpus = corpus_copy(tmp_path / "corpus")
+    assert main(["validate", str(corpus / "gold")]) == 0
+    assert capsys.readouterr().out.strip() == "ok: 1 gold file(s) keep the contract"
+    assert main(["validate", str(corpus / "gold" / "ex1.json")]) == 0
+
+
+def test_validate_a_corpus_directory_finds_its_gold(tmp_path, capsys):
+    corpus = corpus_copy(tmp_path / "corpus")
+    assert main(["validate", str(corpus)]) == 0
+    assert capsys.readouterr().out.strip() == "ok: 1 gold file(s) keep the contract"
+
+
+def test_validate_without_texts_beside_the_gold_falls_back_to_the_project_seeds(tmp_path, capsys):
+    corpus = corpus_copy(tmp_path / "corpus", with_seeds=False)
+    assert main(["validate", str(corpus / "gold")]) == 1
+    err = capsys.readouterr().err
+    assert "$.doc_id: no seed document" in err and "ex1.txt" in err
+
+
+def test_an_explicit_seeds_option_wins_over_the_texts_beside_the_gold(tmp_path, capsys):
+    corpus = corpus_copy(tmp_path / "corpus")
+    (corpus / "seeds" / "ex1.txt").write_text("نص آخر لا يطابق الملف.\n", encoding="utf-8")
+    assert main(["validate", str(corpus / "gold"), "--seeds", str(SEEDS)]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(corpus / "gold")]) == 1
+    assert "$.text_sha256: does not match" in capsys.readouterr().err
+
+
+def test_the_held_out_corpus_validates_against_its_own_texts(capsys):
+    heldout = EXAMPLE.parent / "heldout"
+    assert main(["validate", str(heldout / "gold")]) == 0
+    assert main(["validate", str(heldout)]) == 0
+    assert capsys.readouterr().out.count("ok: 4 gold file(s) keep the contract") == 2

@@ -27,7 +27,7 @@ def write_corpus(root: Path) -> Path:
         "text_sha256": sha256_text(TEXT),
         "entities": [
             {"id": "e1", "label": "PER", **span(TEXT, "سامر الحلبي")},
-            {"id": "e2", "label": "MISC", **span(TEXT, SCRIPT)},
+            {"id": "e2", "label": "MISC", **span(TEXT, SCRIPT), "adjective": False},
             {"id": "e3", "label": "LOC", **span(TEXT, "دمشق")},
         ],
         "claims": [
