@@ -13,7 +13,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "gold"
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
-DEFAULT_CORPUS = PROJECT_ROOT
 DEFAULT_RESULTS = PROJECT_ROOT / "results"
 
 
@@ -56,10 +55,31 @@ def _cmd_conlleval(args: argparse.Namespace) -> int:
     return main_conlleval(args.file)
 
 
-def _load_corpus_arg(args: argparse.Namespace):
-    from harness.corpus.load import load_corpus
+def _corpus_spec(args: argparse.Namespace):
+    from harness.corpus.load import CorpusSpec
 
-    return load_corpus(args.corpus, label_map=args.label_map, scheme=args.scheme, passage_tokens=args.passage_tokens)
+    return CorpusSpec(args.corpus, label_map=args.label_map, scheme=args.scheme, passage_tokens=args.passage_tokens, convention=args.convention)
+
+
+def _load_corpus_arg(args: argparse.Namespace):
+    return _corpus_spec(args).load()
+
+
+def _chosen_tracks(args: argparse.Namespace, config):
+    """The tracks a ``harness run`` scores on: ``--corpus`` (one ad-hoc track), ``--track`` (a subset), or the bench's."""
+    from harness.config import ConfigError, Track, default_track
+
+    if args.corpus is not None:
+        name = args.track_name or (args.corpus.stem if args.corpus.is_file() else args.corpus.resolve().name)
+        return [Track(name, _corpus_spec(args))]
+    tracks = list(config.tracks or (default_track(PROJECT_ROOT),))
+    if args.track:
+        known = {t.name for t in tracks}
+        for name in args.track:
+            if name not in known:
+                raise ConfigError(args.config, "tracks", f"no track named {name!r} (tracks: {', '.join(sorted(known))})")
+        tracks = [t for t in tracks if t.name in args.track]
+    return tracks
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -68,16 +88,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from harness.runs.run import run_config
 
     config = load_run_config(args.config)
-    corpus = _load_corpus_arg(args)
-    print(f"corpus: {corpus.name} ({len(corpus.documents)} documents, gold {corpus.gold_sha256[:12]})")
+    tracks = _chosen_tracks(args, config)
     with progress_bars() as progress:
-        outcomes = run_config(config, corpus, args.results, PROJECT_ROOT, progress)
+        outcomes, skipped = run_config(config, args.results, PROJECT_ROOT, progress, tracks=tracks)
     for outcome in outcomes:
-        print_metrics_table(outcome.setup, outcome.metrics)
+        print_metrics_table(f"{outcome.setup} on {outcome.track}", outcome.metrics)
     print_summary(outcomes)
+    for skip in skipped:
+        print(f"track {skip.track} skipped: {skip.reason}")
     for outcome in outcomes:
         served = "all from the cache, nothing computed" if outcome.computed == 0 else f"{outcome.computed} computed, {outcome.cached} from the cache"
-        print(f"{outcome.setup}: {served}; record {outcome.record_dir}")
+        print(f"{outcome.setup} on {outcome.track}: {served}; record {outcome.record_dir}")
     return 0
 
 
@@ -85,7 +106,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from harness.report.console import print_metrics_table
     from harness.runs.rescore import rescore_record
 
-    result = rescore_record(args.run_dir, corpus=_load_corpus_arg(args) if args.corpus != DEFAULT_CORPUS else None)
+    result = rescore_record(args.run_dir, corpus=_load_corpus_arg(args) if args.corpus is not None else None)
     print_metrics_table(result.setup, result.metrics)
     if result.identical:
         print("metrics identical to the stored metrics.json")
@@ -108,7 +129,7 @@ def _registry(args: argparse.Namespace):
 def _cmd_runs_list(args: argparse.Namespace) -> int:
     from harness.runs.registry import format_rows
 
-    rows = _registry(args).list(extractor=args.extractor, setup=args.setup)
+    rows = _registry(args).list(extractor=args.extractor, setup=args.setup, track=args.track)
     if not rows:
         print(f"no runs registered in {args.results / 'runs.sqlite'} (`harness runs reindex` rebuilds it from {args.results / 'runs'})")
         return 0
@@ -138,7 +159,8 @@ def _cmd_runs_reindex(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from harness.runs.compare import ComparisonRefused, compare_records, format_comparison
+    from harness.report.text import format_comparison
+    from harness.runs.compare import ComparisonRefused, compare_records
     from harness.runs.registry import RegistryError
 
     registry = _registry(args)
@@ -150,7 +172,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     corpus = _load_corpus_arg(args) if args.corpus is not None else None
     try:
         comparison = compare_records(
-            Path(run_a.path), Path(run_b.path), corpus, seed=args.seed, resamples=args.resamples, level=args.level
+            Path(run_a.path), Path(run_b.path), corpus, seed=args.seed, resamples=args.resamples, level=args.level, unit=args.unit
         )
     except ComparisonRefused as err:
         print(f"refused: {err}", file=sys.stderr)
@@ -168,13 +190,17 @@ def _cmd_gate(args: argparse.Namespace) -> int:
 
 
 def _cmd_leaderboard(args: argparse.Namespace) -> int:
+    from harness.config import load_run_config
     from harness.report.leaderboard import LeaderboardError, build_leaderboard, select_runs, write_leaderboard
     from harness.runs.registry import RegistryError
 
     registry = _registry(args)
-    corpus = _load_corpus_arg(args)
+    tracks, ranking = (), None
+    if args.bench is not None and args.bench.exists():
+        bench = load_run_config(args.bench)
+        tracks, ranking = bench.tracks, bench.ranking
     try:
-        board = build_leaderboard(select_runs(registry, corpus.gold_sha256, args.run), registry, corpus)
+        board = build_leaderboard(select_runs(registry, args.run), registry, tracks, ranking)
     except (LeaderboardError, RegistryError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -183,7 +209,7 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
     for note in board.notes:
         print(note.text)
     markdown, page = write_leaderboard(board, args.results)
-    print(f"{len(board.entries)} row(s): written {markdown} and {page}")
+    print(f"{len(board.rows)} row(s) on {len(board.tracks)} track(s): written {markdown} and {page}")
     return 0
 
 
@@ -255,8 +281,8 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def _add_corpus_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="gold directory (default: the project's gold) or CoNLL/BIO file")
+def _add_corpus_options(p: argparse.ArgumentParser, help: str) -> None:
+    p.add_argument("--corpus", type=Path, default=None, help=help)
     _add_conll_options(p)
 
 
@@ -270,6 +296,7 @@ def _add_conll_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="for CoNLL corpora: read consecutive sentences as documents of up to N tokens (default: each sentence alone)",
     )
+    p.add_argument("--convention", default=None, help="for CoNLL corpora: the annotation convention of its tags, e.g. anercorp")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -293,15 +320,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.set_defaults(func=_cmd_conlleval)
 
-    p = sub.add_parser("run", help="run the extractor setups of a config, score them, write run records")
-    p.add_argument("config", type=Path, help="a bench file (lists setups) or one setup file in configs/")
-    _add_corpus_options(p)
+    p = sub.add_parser("run", help="run the extractor setups of a config on its tracks, score them, write run records")
+    p.add_argument("config", type=Path, help="a bench file (lists setups and tracks) or one setup file in configs/")
+    _add_corpus_options(p, "score on this corpus only (a gold directory or a CoNLL/BIO file) instead of the bench's tracks")
+    p.add_argument("--track-name", default=None, help="the track name recorded for --corpus (default: the corpus's name)")
+    p.add_argument("--track", action="append", default=[], metavar="NAME", help="run only this track of the bench file (repeatable)")
     p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and cache/ live (default: results/)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("score", help="re-score a run record's stored predictions without running the extractor")
     p.add_argument("run_dir", type=Path)
-    _add_corpus_options(p)
+    _add_corpus_options(p, "score against this corpus instead of the one the run names")
     p.add_argument("--json", type=Path, default=None, help="also write the metrics to this file")
     p.set_defaults(func=_cmd_score)
 
@@ -309,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = runs.add_parser("list", help="registered runs, newest first")
     p.add_argument("--extractor", default=None, help="only runs of this extractor")
     p.add_argument("--setup", default=None, help="only runs of this setup")
+    p.add_argument("--track", default=None, help="only runs on this track")
     p.set_defaults(func=_cmd_runs_list)
     p = runs.add_parser("show", help="what a run record says about itself, and its headline metrics")
     p.add_argument("run", help="a run id, a unique prefix of one, or a run record directory")
@@ -322,11 +352,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_a", help="run A: a run id, a unique prefix, or a run record directory")
     p.add_argument("run_b", help="run B: likewise")
     p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and runs.sqlite live (default: results/)")
-    p.add_argument("--corpus", type=Path, default=None, help="the gold to compare on (default: the corpus run A names)")
-    _add_conll_options(p)
+    _add_corpus_options(p, "the gold to compare on (default: the corpus run A names, read as it was read)")
     p.add_argument("--seed", type=int, default=13, help="seed of the paired tests (default 13)")
     p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples / randomisation rounds (default 1000)")
     p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
+    p.add_argument(
+        "--unit", choices=("document", "paragraph"), default="document",
+        help="resampling unit of the paired tests (paragraph: finer, assumes paragraphs independent; the report says so)",
+    )  # fmt: skip
     p.add_argument("--max-lines", type=int, default=12, help="diff lines shown per document (default 12)")
     p.set_defaults(func=_cmd_compare)
 
@@ -339,9 +372,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and runs.sqlite live, and where the pages go (default: results/)")
     p.add_argument(
         "--run", nargs="+", action="extend", default=[], metavar="RUN",
-        help="show these runs (ids, unique prefixes or record directories) instead of the latest run of each setup on the gold",
+        help="show these runs (ids, unique prefixes or record directories) instead of the latest run of each setup on each track",
     )  # fmt: skip
-    _add_corpus_options(p)
+    p.add_argument(
+        "--bench", type=Path, default=PROJECT_ROOT / "configs" / "bench.yaml",
+        help="the bench file whose tracks (column order) and ranking (track, metrics) to use (default: configs/bench.yaml)",
+    )  # fmt: skip
     p.set_defaults(func=_cmd_leaderboard)
 
     models = sub.add_parser("models", help="model files the extractors use (installed from PyPI packages)").add_subparsers(

@@ -10,14 +10,31 @@ Two kinds of file live in ``configs/``:
       batch_size: 16            # optional, documents per extract() call
       params: {...}             # optional, handed to the extractor's factory
 
-* a **bench** lists setups (paths relative to the bench file) and the run
-  settings they share::
+* a **bench** lists setups (paths relative to the bench file), the tracks
+  (corpora) every setup is scored on, which track ranks the leaderboard, and
+  the run settings they share::
 
       setups: [rules.yaml]
+      tracks:                   # optional; default: one track, the project's gold
+        - name: seeds
+          corpus: ..            # a gold directory (DIR/gold + DIR/seeds) or a CoNLL file
+          description: ...
+        - name: heldout
+          corpus: ../tests/data/heldout
+        - name: anercorp-dev
+          corpus: ../../shared/data/anercorp/dev.txt
+          label_map: PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC   # CoNLL options
+          passage_tokens: 256
+          convention: anercorp
+          setups: [ner-e5-anercorp]   # only these setups (default: all)
+          optional: true              # absent data: skipped with the reason, not an error
+      ranking: {track: heldout, metrics: [claims.strict.f1, entities.all_labels.strict.f1]}
       seed: 13
       bootstrap: {resamples: 1000, level: 0.95}
+      scoring: {min_overlap: 0.0}
 
-``harness run`` accepts either; a setup alone runs with the default settings.
+``harness run`` accepts either; a setup alone runs with the default settings
+on the default track.
 """
 
 from __future__ import annotations
@@ -30,9 +47,14 @@ from typing import Any
 
 import yaml
 
-DEFAULT_SEED = 13
-DEFAULT_RESAMPLES = 1000
-DEFAULT_LEVEL = 0.95
+from harness.corpus.load import CorpusSpec
+from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_MIN_OVERLAP, DEFAULT_RESAMPLES, DEFAULT_SEED
+
+#: Name of the track of the project's own gold (the seed articles).
+DEFAULT_TRACK = "seeds"
+#: What ranks the leaderboard unless the bench file says otherwise: claims judged strictly, then
+#: entities over every gold label (comparable across extractors that declare different labels).
+DEFAULT_RANKING_METRICS: tuple[str, ...] = ("claims.strict.f1", "entities.all_labels.strict.f1")
 
 
 class ConfigError(ValueError):
@@ -61,11 +83,37 @@ class SetupConfig:
 
 @dataclass(frozen=True)
 class RunSettings:
-    """Settings shared by every setup of a run; all of them change the scores' intervals."""
+    """Settings shared by every setup of a run; all of them change the scores or their intervals."""
 
     seed: int = DEFAULT_SEED
     resamples: int = DEFAULT_RESAMPLES
     level: float = DEFAULT_LEVEL
+    #: Minimum overlap ratio (IoU) of partial / type entity matches and claim evidence; 0 = any overlap.
+    min_overlap: float = DEFAULT_MIN_OVERLAP
+
+
+@dataclass(frozen=True)
+class Track:
+    """One corpus every setup of a bench is scored on."""
+
+    name: str
+    corpus: CorpusSpec
+    description: str = ""
+    #: Only these setups run on it (None: all of the bench's setups).
+    setups: tuple[str, ...] | None = None
+    #: When its corpus is absent (third-party data), skip it with the reason instead of failing.
+    optional: bool = False
+
+    def runs(self, setup: str) -> bool:
+        return self.setups is None or setup in self.setups
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Which track and metrics order the leaderboard (metrics compared in turn, higher first)."""
+
+    track: str
+    metrics: tuple[str, ...] = DEFAULT_RANKING_METRICS
 
 
 @dataclass(frozen=True)
@@ -73,6 +121,8 @@ class RunConfig:
     setups: tuple[SetupConfig, ...]
     settings: RunSettings
     source: str
+    tracks: tuple[Track, ...] = ()
+    ranking: Ranking | None = None
 
 
 def config_hash(setup: SetupConfig, settings: RunSettings) -> str:
@@ -120,7 +170,9 @@ def _unknown_keys(data: dict, path: Path, known: set[str], prefix: str = "") -> 
 
 
 SETUP_KEYS = {"setup", "extractor", "params", "batch_size", "description"}
-BENCH_KEYS = {"setups", "seed", "bootstrap", "description"}
+BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "description"}
+TRACK_KEYS = {"name", "corpus", "description", "label_map", "scheme", "passage_tokens", "convention", "setups", "optional"}
+RANKING_KEYS = {"track", "metrics"}
 
 
 def load_setup(path: Path) -> SetupConfig:
@@ -142,6 +194,71 @@ def _setup_from(data: dict, path: Path) -> SetupConfig:
         description=_take(data, path, "description", str, ""),
         source=str(path),
     )
+
+
+def default_track(project_root: Path) -> Track:
+    """The track of the project's own gold, used when a bench file names none."""
+    return Track(DEFAULT_TRACK, CorpusSpec(project_root), "the project's gold set (the five seed articles)")
+
+
+def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str]) -> Track:
+    if not isinstance(data, dict):
+        raise ConfigError(path, prefix.rstrip("."), f"expected a mapping with name and corpus, got {data!r}")
+    _unknown_keys(data, path, TRACK_KEYS, prefix)
+    name = _take(data, path, "name", str, prefix=prefix)
+    if not name.strip() or any(c in name for c in "/\\"):
+        raise ConfigError(path, prefix + "name", f"expected a short name without slashes, got {name!r}")
+    corpus = (path.parent / _take(data, path, "corpus", str, prefix=prefix)).resolve()
+    passage_tokens = _take(data, path, "passage_tokens", int, None, prefix=prefix)
+    if passage_tokens is not None and passage_tokens < 1:
+        raise ConfigError(path, prefix + "passage_tokens", f"must be at least 1, got {passage_tokens}")
+    setups = _take(data, path, "setups", list, None, prefix=prefix)
+    if setups is not None:
+        for i, setup in enumerate(setups):
+            if setup not in setup_names:
+                raise ConfigError(path, f"{prefix}setups[{i}]", f"no setup named {setup!r} in this bench (setups: {', '.join(setup_names)})")
+    return Track(
+        name=name,
+        corpus=CorpusSpec(
+            corpus,
+            label_map=_take(data, path, "label_map", str, None, prefix=prefix),
+            scheme=_take(data, path, "scheme", str, "IOB2", prefix=prefix),
+            passage_tokens=passage_tokens,
+            convention=_take(data, path, "convention", str, None, prefix=prefix),
+        ),
+        description=_take(data, path, "description", str, "", prefix=prefix),
+        setups=tuple(setups) if setups is not None else None,
+        optional=_take(data, path, "optional", bool, False, prefix=prefix),
+    )
+
+
+def _load_tracks(data: dict, path: Path, setup_names: list[str]) -> tuple[Track, ...]:
+    entries = _take(data, path, "tracks", list, None)
+    if entries is None:
+        return ()
+    if not entries:
+        raise ConfigError(path, "tracks", "lists no track (leave the key out to score on the project's gold)")
+    tracks = tuple(_load_track(entry, path, f"tracks[{i}].", setup_names) for i, entry in enumerate(entries))
+    names = [t.name for t in tracks]
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError(path, "tracks", f"two tracks are named {name!r}; track names must be unique")
+    return tracks
+
+
+def _load_ranking(data: dict, path: Path, tracks: tuple[Track, ...]) -> Ranking | None:
+    ranking = _take(data, path, "ranking", dict, None)
+    if ranking is None:
+        return None
+    _unknown_keys(ranking, path, RANKING_KEYS, prefix="ranking.")
+    track = _take(ranking, path, "track", str, prefix="ranking.")
+    names = [t.name for t in tracks] or [DEFAULT_TRACK]
+    if track not in names:
+        raise ConfigError(path, "ranking.track", f"no track named {track!r} (tracks: {', '.join(names)})")
+    metrics = _take(ranking, path, "metrics", list, list(DEFAULT_RANKING_METRICS), prefix="ranking.")
+    if not metrics or not all(isinstance(m, str) and m.strip() for m in metrics):
+        raise ConfigError(path, "ranking.metrics", f"expected a list of metrics.json paths, got {metrics!r}")
+    return Ranking(track, tuple(metrics))
 
 
 def load_run_config(path: Path) -> RunConfig:
@@ -175,5 +292,13 @@ def load_run_config(path: Path) -> RunConfig:
         raise ConfigError(path, "bootstrap.resamples", f"must be at least 1, got {resamples}")
     if not 0 < level < 1:
         raise ConfigError(path, "bootstrap.level", f"must be between 0 and 1, got {level}")
-    settings = RunSettings(seed=_take(data, path, "seed", int, DEFAULT_SEED), resamples=resamples, level=float(level))
-    return RunConfig(tuple(setups), settings, str(path))
+    scoring = _take(data, path, "scoring", dict, {}) or {}
+    _unknown_keys(scoring, path, {"min_overlap"}, prefix="scoring.")
+    min_overlap = _take(scoring, path, "min_overlap", (int, float), DEFAULT_MIN_OVERLAP, prefix="scoring.")
+    if not 0 <= min_overlap <= 1:
+        raise ConfigError(path, "scoring.min_overlap", f"must be between 0 and 1, got {min_overlap}")
+    settings = RunSettings(
+        seed=_take(data, path, "seed", int, DEFAULT_SEED), resamples=resamples, level=float(level), min_overlap=float(min_overlap)
+    )
+    tracks = _load_tracks(data, path, names)
+    return RunConfig(tuple(setups), settings, str(path), tracks, _load_ranking(data, path, tracks))

@@ -33,7 +33,7 @@ be read fails with :class:`~harness.config.ConfigError` naming file and key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +41,15 @@ from harness.config import (
     DEFAULT_LEVEL,
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
+    DEFAULT_TRACK,
     ConfigError,
+    Track,
     _read_yaml,
     _take,
     _unknown_keys,
     load_run_config,
 )
-from harness.corpus.load import Corpus, load_corpus
+from harness.corpus.load import Corpus, CorpusSpec, load_corpus
 from harness.runs.compare import (
     ComparisonRefused,
     RunSide,
@@ -58,11 +60,13 @@ from harness.runs.compare import (
 )
 from harness.runs.record import read_record
 from harness.runs.registry import RegistryError, RunRegistry
-from harness.scoring.corpus import ScoringSettings, score_corpus
+from harness.scoring.corpus import score_corpus
+from harness.scoring.metric_table import renamed, value_at
+from harness.scoring.settings import IntervalSettings, ScoringSettings
 
 POLICIES: tuple[str, ...] = ("floor", "ceiling", "max_drop")
 SOURCES: tuple[str, ...] = ("run", "current", "predictions")
-FILE_KEYS = {"root", "corpus", "seed", "bootstrap", "gates", "description"}
+FILE_KEYS = {"root", "corpus", "track", "seed", "bootstrap", "gates", "description"}
 ENTRY_KEYS = {"setup", *SOURCES, "baseline", "checks", "description"}
 CHECK_KEYS = {"metric", *POLICIES}
 
@@ -109,6 +113,8 @@ class GateFile:
     resamples: int
     level: float
     entries: tuple[GateEntry, ...]
+    #: The track name the runs the gate makes are recorded under.
+    track: str = DEFAULT_TRACK
 
     @property
     def checks(self) -> tuple[Check, ...]:
@@ -131,6 +137,9 @@ def _load_check(data: Any, path: Path, setup: str, prefix: str, has_baseline: bo
     metric = _take(data, path, "metric", str, prefix=prefix)
     if not metric.strip() or any(not part for part in metric.split(".")):
         raise ConfigError(path, prefix + "metric", f"expected a dotted path into metrics.json, got {metric!r}")
+    moved = renamed(metric)
+    if moved is not None:
+        raise ConfigError(path, prefix + "metric", f"{metric} is a metrics.json schema 1 path; {moved.why}: write {moved.new} (same meaning) or the new headline")
     policies = [p for p in POLICIES if p in data]
     if not policies:
         raise ConfigError(path, prefix.rstrip("."), f"names no policy (one or more of: {', '.join(POLICIES)})")
@@ -201,7 +210,8 @@ def load_gate_file(path: Path) -> GateFile:
     if not gates:
         raise ConfigError(path, "gates", "lists no gate")
     entries = tuple(_load_entry(item, path, root, f"gates[{i}].") for i, item in enumerate(gates))
-    return GateFile(path, root, corpus, _take(data, path, "seed", int, DEFAULT_SEED), resamples, level, entries)
+    track = _take(data, path, "track", str, DEFAULT_TRACK)
+    return GateFile(path, root, corpus, _take(data, path, "seed", int, DEFAULT_SEED), resamples, level, entries, track)
 
 
 # --- verdicts --------------------------------------------------------------------
@@ -255,11 +265,7 @@ class GateReport:
 
 def metric_value(metrics: dict[str, Any], dotted: str) -> float | None:
     """The number at a dotted path of ``metrics.json``, or None when it is absent or not a number."""
-    value: Any = metrics
-    for part in dotted.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
+    value = value_at(metrics, dotted)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
@@ -275,8 +281,8 @@ class _Current:
 
 
 def _current_from_record(record_dir: Path, description: str) -> _Current:
-    record = read_record(record_dir)
-    return _Current(side_from_record(record_dir), record.metrics, description)
+    record = read_record(record_dir, with_results=True)
+    return _Current(side_from_record(record), record.metrics, description)
 
 
 def _resolve_current(
@@ -293,7 +299,8 @@ def _resolve_current(
         if not chosen:
             names = ", ".join(s.setup for s in config.setups)
             raise ConfigError(gates.path, where, f"{config_path} has no setup named {entry.setup!r} (it has: {names})")
-        outcome = run_setup(chosen[0], config.settings, corpus, results_dir, gates.root)
+        track = Track(gates.track, CorpusSpec(gates.corpus))
+        outcome = run_setup(chosen[0], config.settings, track, corpus, results_dir, gates.root)
         served = "all from the cache" if outcome.computed == 0 else f"{outcome.computed} computed, {outcome.cached} from the cache"
         return _current_from_record(outcome.record_dir, f"ran {entry.target} ({served}): {outcome.run_id}")
     if entry.source == "current":
@@ -317,7 +324,7 @@ def _resolve_current(
     if path.is_dir():
         return _current_from_record(path, f"stored record {entry.target}")
     side = side_from_predictions(path, baseline, entry.setup)
-    metrics = score_corpus(
+    scored = score_corpus(
         corpus.documents,
         side.predictions,
         ScoringSettings.for_run(
@@ -325,12 +332,11 @@ def _resolve_current(
             emits_claims=side.has_claims,
             corpus_labels=corpus.labels,
             corpus_has_claims=corpus.has_claims,
-            seed=gates.seed,
-            resamples=gates.resamples,
-            level=gates.level,
+            min_overlap=side.min_overlap,
+            intervals=IntervalSettings(gates.seed, gates.resamples, gates.level),
         ),
     )
-    return _Current(side, metrics, f"stored predictions {entry.target}")
+    return _Current(replace(side, results=scored.results), scored.metrics, f"stored predictions {entry.target}")
 
 
 def _error_results(entry: GateEntry, reason: str, current_run: str = "") -> list[CheckResult]:

@@ -136,6 +136,15 @@ class Convention:
         known = ", ".join(sorted(set(mapping) | self.target_labels()))
         raise ValueError(f"convention {self.name!r} has no rule for label {label!r} (known: {known})")
 
+    # The two methods the scorer calls (harness.scoring.settings.Projection).
+    def project_gold(self, text: str, entities: Sequence[Entity]) -> tuple[Entity, ...]:
+        """Gold entities under this convention, gold facts included."""
+        return project_entities(text, entities, self)
+
+    def project_predicted(self, text: str, entities: Sequence[Entity]) -> tuple[Entity, ...]:
+        """Predicted entities under this convention's span and label rules."""
+        return project_predicted_entities(text, entities, self)
+
 
 # --- loading --------------------------------------------------------------------------
 

@@ -15,7 +15,10 @@ from pathlib import Path
 from harness.corpus.conll import read_conll
 from harness.corpus.gold import gold_corpus_sha256, load_gold_corpus
 from harness.corpus.passages import join_gold_documents, pack_consecutive
-from harness.model import ENTITY_LABELS, GoldDocument
+from harness.model import ENTITY_LABELS, GoldDocument, sha256_text
+
+#: The annotation convention of gold in the project's format (``gold/GUIDELINES.md``).
+PROJECT_CONVENTION = "project"
 
 
 class CorpusOptionError(ValueError):
@@ -35,6 +38,11 @@ class Corpus:
     source: str
     #: Entity labels the corpus annotates; predictions of other labels are not scored against it.
     labels: tuple[str, ...] = ENTITY_LABELS
+    #: Per document, the SHA-256 of each text unit it is made of (the document's text; the
+    #: sentences of a CoNLL passage), to tell whether an extractor was shaped by it (in-sample scores).
+    document_units: tuple[tuple[str, ...], ...] = ()
+    #: The annotation convention of its gold (the project's, or e.g. ``anercorp`` for a CoNLL file).
+    convention: str = PROJECT_CONVENTION
 
 
 def load_gold_dir(path: Path) -> Corpus:
@@ -48,10 +56,19 @@ def load_gold_dir(path: Path) -> Corpus:
     documents = tuple(load_gold_corpus(gold_dir, seeds_dir))
     if not documents:
         raise FileNotFoundError(f"{gold_dir}: no gold files (*.json)")
-    return Corpus(gold_dir.name, documents, gold_corpus_sha256(gold_dir), has_claims=True, source=str(path))
+    return Corpus(
+        gold_dir.name,
+        documents,
+        gold_corpus_sha256(gold_dir),
+        has_claims=True,
+        source=str(path),
+        document_units=tuple((g.document.sha256,) for g in documents),
+    )
 
 
-def load_conll_file(path: Path, label_map: str | None, scheme: str = "IOB2", passage_tokens: int | None = None) -> Corpus:
+def load_conll_file(
+    path: Path, label_map: str | None, scheme: str = "IOB2", passage_tokens: int | None = None, convention: str = "conll"
+) -> Corpus:
     """A CoNLL/BIO file as a corpus of entity-only documents.
 
     Each sentence is a document, or with ``passage_tokens`` each run of
@@ -62,21 +79,75 @@ def load_conll_file(path: Path, label_map: str | None, scheme: str = "IOB2", pas
     """
     conll = read_conll(path, scheme=scheme, label_map=label_map)
     documents = conll.gold_documents()
+    units: list[tuple[str, ...]] = [(sha256_text(d.document.text),) for d in documents]
     name, grouping = path.stem, ""
     if passage_tokens is not None:
         groups = pack_consecutive([len(s.tokens) for s in conll.sentences], passage_tokens)
         documents = [join_gold_documents(f"{path.stem}-p{n:05d}", [documents[i] for i in group]) for n, group in enumerate(groups, 1)]
+        units = [tuple(units[i][0] for i in group) for group in groups]
         name, grouping = f"{path.stem}-passages{passage_tokens}", f"\0passages={passage_tokens}"
     digest = hashlib.sha256(path.read_bytes() + f"\0{scheme}\0{label_map or ''}{grouping}".encode()).hexdigest()
-    return Corpus(name, tuple(documents), digest, has_claims=False, source=str(path), labels=tuple(conll.labels))
+    return Corpus(
+        name,
+        tuple(documents),
+        digest,
+        has_claims=False,
+        source=str(path),
+        labels=tuple(conll.labels),
+        document_units=tuple(units),
+        convention=convention,
+    )
 
 
-def load_corpus(path: Path, label_map: str | None = None, scheme: str = "IOB2", passage_tokens: int | None = None) -> Corpus:
+@dataclass(frozen=True)
+class CorpusSpec:
+    """Where a corpus is and how to read it: what a track of a bench file names.
+
+    The options other than ``path`` apply to CoNLL files only (a gold
+    directory carries its own labels and claims); giving one for a gold
+    directory is refused, so a typo cannot silently score something else.
+    """
+
+    path: Path
+    #: CoNLL: the file's labels mapped to the harness's, e.g. ``PERS=PER,ORG=ORG``.
+    label_map: str | None = None
+    #: CoNLL: the tagging scheme (IOB1, IOB2, IOBES).
+    scheme: str = "IOB2"
+    #: CoNLL: consecutive sentences read together as documents of up to N tokens.
+    passage_tokens: int | None = None
+    #: CoNLL: the annotation convention of the file's tags (e.g. ``anercorp``).
+    convention: str | None = None
+
+    def load(self) -> Corpus:
+        return load_corpus(self.path, self.label_map, self.scheme, self.passage_tokens, self.convention)
+
+    def to_dict(self) -> dict[str, object]:
+        """The spec as recorded in a run record (options left at their default are left out)."""
+        out: dict[str, object] = {"path": str(self.path)}
+        if self.label_map is not None:
+            out["label_map"] = self.label_map
+        if self.scheme != "IOB2":
+            out["scheme"] = self.scheme
+        if self.passage_tokens is not None:
+            out["passage_tokens"] = self.passage_tokens
+        if self.convention is not None:
+            out["convention"] = self.convention
+        return out
+
+
+def load_corpus(
+    path: Path,
+    label_map: str | None = None,
+    scheme: str = "IOB2",
+    passage_tokens: int | None = None,
+    convention: str | None = None,
+) -> Corpus:
     """A directory is gold in the project's format; a file is CoNLL/BIO."""
     if path.is_dir():
-        if passage_tokens is not None:
-            raise CorpusOptionError(f"{path}: passages apply to CoNLL files only; gold directories are read as whole documents")
+        for name, value, default in (("passage tokens", passage_tokens, None), ("a label map", label_map, None), ("a convention", convention, None)):
+            if value != default:
+                raise CorpusOptionError(f"{path}: {name} applies to CoNLL files only; gold directories carry their own labels and convention")
         return load_gold_dir(path)
     if path.is_file():
-        return load_conll_file(path, label_map, scheme, passage_tokens)
+        return load_conll_file(path, label_map, scheme, passage_tokens, convention or "conll")
     raise FileNotFoundError(f"{path}: no such corpus (a gold directory or a CoNLL file)")

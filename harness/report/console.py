@@ -1,14 +1,24 @@
-"""What ``harness run`` and ``harness score`` print: progress bars and summary tables."""
+"""What ``harness run`` and ``harness score`` print: progress bars and summary tables.
+
+Scores on text that shaped the extractor are marked in-sample here too, and
+each track's rows are printed together, so a seed score is never read alone.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from harness.scoring.claims import CLAIM_KINDS, HEADLINE_CLAIM_MODE
+from harness.scoring.entities import MODES
+from harness.scoring.metric_table import value_at
 
 #: Logs and CI have no terminal width; 160 columns keep the tables on one line each.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -16,66 +26,91 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 
 @contextmanager
 def progress_bars() -> Iterator[Callable[[str, int], Callable[[int], None]]]:
-    """A factory of per-extractor progress bars: ``bar = factory(name, total); bar(n_done)``."""
+    """A factory of per-run progress bars: ``bar = factory(name, total); bar(n_done)``."""
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
     ) as progress:
 
         def factory(name: str, total: int) -> Callable[[int], None]:
-            task = progress.add_task(name, total=total)
+            task = progress.add_task(escape(name), total=total)
             return lambda advance: progress.advance(task, advance)
 
         yield factory
 
 
-def _with_ci(block: dict[str, Any] | None, key: str = "f1") -> str:
+def with_ci(block: Mapping[str, Any] | None, key: str = "f1") -> str:
+    """``0.842 [0.814, 0.864]`` from a metrics block, or n/a."""
     if not block:
         return "n/a"
-    ci = block.get(f"{key}_ci")
     value = block.get(key)
     if value is None:
         return "n/a"
+    ci = block.get(f"{key}_ci")
     return f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else f"{value:.3f}"
 
 
+def _level(metrics: Mapping[str, Any]) -> str:
+    level = (metrics.get("bootstrap") or {}).get("level")
+    return f"{level:.0%}" if isinstance(level, (int, float)) else "?"
+
+
 def print_summary(outcomes: Sequence[Any]) -> None:
-    """One row per setup: entity strict F1, claim F1 (with intervals), failures, time."""
-    table = Table(title="Run summary (F1 with 95% bootstrap interval over documents)")
-    for column in ("setup", "entities strict F1", "claims F1", "failures", "ungrounded", "time s", "run id"):
+    """One row per (setup, track): headline entity and claim F1 with intervals, in-sample marking, failures, time."""
+    if not outcomes:
+        return
+    level = _level(outcomes[0].metrics)
+    table = Table(title=f"Run summary (F1 with {level} bootstrap interval over documents; † in-sample: the extractor was built on this text)")
+    for column in ("setup", "track", "sample", "entities strict F1", "own convention", f"claims {HEADLINE_CLAIM_MODE} F1", "claims evidence F1", "failures", "ungrounded", "time s", "run id"):
         table.add_column(column)
-    for o in outcomes:
+    for o in sorted(outcomes, key=lambda o: (o.track, o.setup)):
         m = o.metrics
+        mark = " †" if o.in_sample.marked else ""
+        own = value_at(m, f"conventions.{o.convention}.strict")
         table.add_row(
-            o.setup,
-            _with_ci(m["entities"]["strict"]),
-            _with_ci(m.get("claims")),
-            str(m["failures"]),
-            str(m["ungrounded"]),
+            escape(o.setup),
+            escape(o.track),
+            escape(f"in-sample ({o.in_sample.share:.0%})" if o.in_sample.marked else "held out"),
+            with_ci(value_at(m, "entities.strict")) + mark,
+            (with_ci(own) + mark + f" ({escape(o.convention)})") if own else "",
+            with_ci(value_at(m, f"claims.{HEADLINE_CLAIM_MODE}")) + mark,
+            with_ci(value_at(m, "claims.evidence")) + mark,
+            str(m.get("failures", 0)),
+            str(m.get("ungrounded", 0)),
             f"{o.seconds:.2f}",
-            o.run_id,
+            escape(o.run_id),
         )
     console.print(table)
 
 
-def print_metrics_table(setup: str, metrics: dict[str, Any]) -> None:
-    """Entity modes and per-label strict F1 of one run, then the claim scores."""
-    table = Table(title=f"{setup}: entities ({', '.join(metrics['entities']['labels'])})")
-    for column in ("scope", "strict", "exact", "partial", "type"):
-        table.add_column(column)
-    ents = metrics["entities"]
-    table.add_row("micro", *(_with_ci(ents[mode]) for mode in ("strict", "exact", "partial", "type")))
-    for label, modes in ents["per_label"].items():
-        table.add_row(label, *(_with_ci(modes.get(mode)) for mode in ("strict", "exact", "partial", "type")))
-    console.print(table)
+def print_metrics_table(title: str, metrics: Mapping[str, Any]) -> None:
+    """Entity modes and per-label F1 of one run, scores under other conventions, then the claim scores."""
+    entities = metrics.get("entities") or {}
+    if any(mode in entities for mode in MODES):
+        table = Table(title=f"{escape(title)}: entities ({', '.join(entities.get('labels', []))})")
+        for column in ("scope", *MODES):
+            table.add_column(column)
+        table.add_row("micro", *(with_ci(entities.get(mode)) for mode in MODES))
+        for label, modes in (entities.get("per_label") or {}).items():
+            table.add_row(escape(label), *(with_ci(modes.get(mode)) for mode in MODES))
+        all_labels = entities.get("all_labels") or {}
+        table.add_row("all gold labels", *(with_ci(all_labels.get(mode)) for mode in MODES))
+        for name, block in (metrics.get("conventions") or {}).items():
+            table.add_row(escape(f"{name} convention"), *(with_ci(block.get(mode)) for mode in MODES))
+        console.print(table)
     claims = metrics.get("claims")
     if claims:
-        t = Table(title=f"{setup}: claims")
+        t = Table(title=f"{escape(title)}: claims")
         for column in ("scope", "precision", "recall", "F1"):
             t.add_column(column)
-        t.add_row("all", f"{claims['precision']:.3f}", f"{claims['recall']:.3f}", _with_ci(claims))
-        for kind, block in claims.get("by_kind", {}).items():
-            t.add_row(kind, f"{block['precision']:.3f}", f"{block['recall']:.3f}", _with_ci(block))
-        for slot, block in claims.get("slots", {}).items():
-            t.add_row(f"slot {slot}", f"{block['precision']:.3f}", f"{block['recall']:.3f}", _with_ci(block))
+        for mode in claims.get("modes", ()):
+            block = claims.get(mode) or {}
+            headline = " (headline)" if mode == HEADLINE_CLAIM_MODE else ""
+            t.add_row(f"{mode}{headline}", f"{block['precision']:.3f}", f"{block['recall']:.3f}", with_ci(block))
+            for kind in CLAIM_KINDS:
+                sub = (block.get("by_kind") or {}).get(kind)
+                if sub:
+                    t.add_row(f"  {kind}", f"{sub['precision']:.3f}", f"{sub['recall']:.3f}", with_ci(sub))
+        for slot, block in (claims.get("slots") or {}).items():
+            t.add_row(f"slot {slot}", f"{block['precision']:.3f}", f"{block['recall']:.3f}", with_ci(block))
         console.print(t)
-    console.print(f"failures: {metrics['failures']}   ungrounded predictions: {metrics['ungrounded']}")
+    console.print(f"failures: {metrics.get('failures', 0)}   ungrounded predictions: {metrics.get('ungrounded', 0)}")

@@ -4,14 +4,13 @@ For each document and each leaderboard row (a run), this module lays out:
 
 * the gold entities and the predicted entities as marks over the text, each
   with its label and its strict-mode outcome (correct / incorrect / missed /
-  spurious) from :func:`harness.scoring.entities.align_entities`, the very
-  alignment the scores count;
-* the claims, from :func:`harness.scoring.claims.score_document`: aligned
-  pairs (correct or incorrect, with each slot's outcome), missed gold claims,
-  spurious predictions and ungrounded ones, each with its evidence and slots
-  marked in a stretch of the text;
-* the document's counts (:func:`harness.scoring.corpus.score_document_all`,
-  the numbers behind ``metrics.json``) and every ungrounded prediction.
+  spurious), read from the run's stored alignment rows: the very alignment
+  the scores count, nothing scored again;
+* the claims, from the stored claim alignment: aligned pairs (correct or
+  incorrect in the headline mode, with each slot's outcome and the verdict of
+  every mode), missed gold claims, spurious predictions and ungrounded ones,
+  each with its evidence and slots marked in a stretch of the text;
+* the document's counts and every ungrounded prediction.
 
 The result is plain data: the template escapes every string of it.
 """
@@ -24,12 +23,10 @@ from dataclasses import dataclass
 from harness.corpus.load import Corpus
 from harness.model import ENTITY_LABELS, Claim, Entity, GoldDocument, Prediction
 from harness.report.highlight import Mark, Node, nest_marks
-from harness.runs.compare import RunSide, slot_value
-from harness.scoring.claims import score_document
-from harness.scoring.corpus import ScoringSettings, score_document_all
+from harness.runs.compare import slot_value
+from harness.scoring.claims import HEADLINE_CLAIM_MODE
 from harness.scoring.counts import MatchCounts
-from harness.scoring.entities import align_entities
-from harness.scoring.grounding import keep_grounded
+from harness.scoring.results import DECLARED, DocumentResult
 
 #: A slot span further than this many characters from the evidence is listed, not drawn.
 CONTEXT_LIMIT = 200
@@ -72,6 +69,8 @@ class ClaimRow:
     slots: tuple[tuple[str, str], ...] = ()
     #: For an ungrounded prediction: why (the grounding problems), else "".
     problem: str = ""
+    #: ``(mode, passed)`` of an aligned pair in every claim mode judged.
+    verdicts: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,29 +125,30 @@ def _entity_title(side: str, outcome: str, own: Entity, other: Entity | None) ->
 
 
 def entity_marks(
-    gold: Sequence[Entity], predicted: Sequence[Entity], labels: Sequence[str]
+    gold: Sequence[Entity], predicted: Sequence[Entity], labels: Sequence[str], result: DocumentResult, ungrounded: set[int]
 ) -> tuple[list[Mark], list[Mark]]:
-    """Marks of the gold and of the (grounded) predicted entities, by label and strict outcome.
+    """Marks of the gold and of the grounded predicted entities, by label and stored strict outcome.
 
-    Entities of labels the run was not scored on are drawn as "unscored".
+    Entities of labels the run was not scored on are drawn as "unscored";
+    ungrounded predictions are listed apart, not drawn.
     """
     scored = set(labels)
     gold_marks: list[Mark] = []
     predicted_marks: list[Mark] = []
-    for row in align_entities(gold, predicted, "strict", tuple(scored)):
-        if row.gold is not None:
-            g = row.gold
-            gold_marks.append(
-                Mark(g.start, g.end, ("ent", label_class(g.label), f"out-{row.outcome}"), _entity_title("gold", row.outcome, g, row.predicted))
-            )
-        if row.predicted is not None:
-            p = row.predicted
+    for row in result.rows("strict"):
+        g = gold[row.gold] if row.gold is not None and row.gold < len(gold) else None
+        p = predicted[row.predicted] if row.predicted is not None and row.predicted < len(predicted) else None
+        if row.predicted is not None and row.predicted in ungrounded:
+            p = None
+        if g is not None:
+            gold_marks.append(Mark(g.start, g.end, ("ent", label_class(g.label), f"out-{row.outcome}"), _entity_title("gold", row.outcome, g, p)))
+        if p is not None:
             predicted_marks.append(
-                Mark(p.start, p.end, ("ent", label_class(p.label), f"out-{row.outcome}"), _entity_title("predicted", row.outcome, p, row.gold))
+                Mark(p.start, p.end, ("ent", label_class(p.label), f"out-{row.outcome}"), _entity_title("predicted", row.outcome, p, g))
             )
-    for side, items, marks in (("gold", gold, gold_marks), ("predicted", predicted, predicted_marks)):
-        for e in items:
-            if e.label not in scored:
+    for side, items, marks, skip in (("gold", gold, gold_marks, set()), ("predicted", predicted, predicted_marks, ungrounded)):
+        for index, e in enumerate(items):
+            if e.label not in scored and index not in skip:
                 marks.append(Mark(e.start, e.end, ("ent", label_class(e.label), "out-unscored"), f"{side} {e.label} · not scored"))
     return gold_marks, predicted_marks
 
@@ -195,48 +195,48 @@ def claim_text(text: str, claim: Claim) -> ClaimText:
     return ClaimText(claim.id, claim.kind, claim.predicate, nest_marks(text[low:high], marks), _slot_values(claim))
 
 
-def claim_rows(gold: GoldDocument, prediction: Prediction | None) -> tuple[ClaimRow, ...]:
-    """Every gold and predicted claim of a document with its status, in text order."""
+def claim_rows(gold: GoldDocument, prediction: Prediction | None, result: DocumentResult) -> tuple[ClaimRow, ...]:
+    """Every gold and predicted claim of a document with its stored status, in text order."""
     text = gold.document.text
-    scored = score_document(gold, prediction)
+    alignment = result.claims
+    if alignment is None:
+        return ()
     gold_by_id = {c.id: c for c in gold.gold.claims}
-    predicted: dict[str, list[Claim]] = {}
-    left_out: list[tuple[Claim, str]] = []
-    if prediction is not None and not prediction.failed:
-        kept, report = keep_grounded(gold.document, prediction.annotations)
-        for claim in kept.claims:
-            predicted.setdefault(claim.id, []).append(claim)
-        problems: dict[int, list[str]] = {}
-        for problem in report.problems:
-            if problem.item_kind == "claim":
-                problems.setdefault(problem.item_index, []).append(f"{problem.field}: {problem.reason}")
-        for index, reasons in sorted(problems.items()):
-            left_out.append((prediction.annotations.claims[index], "; ".join(reasons)))
+    predicted = prediction.annotations.claims if prediction is not None and not prediction.failed else ()
+    problems: dict[int, list[str]] = {}
+    for item in result.ungrounded:
+        if item.item == "claim":
+            problems.setdefault(item.index, []).append(f"{item.field}: {item.reason}")
 
-    def take(claim_id: str) -> Claim | None:
-        queue = predicted.get(claim_id)
-        return queue.pop(0) if queue else None
+    def predicted_claim(index: int | None) -> Claim | None:
+        return predicted[index] if index is not None and index < len(predicted) else None
 
     rows: list[tuple[int, ClaimRow]] = []
-    for pair in scored.pairs:
-        g, p = gold_by_id[pair.gold_id], take(pair.predicted_id)
+    for pair in alignment.pairs:
+        g, p = gold_by_id.get(pair.gold_id), predicted_claim(pair.predicted_index)
         slots = tuple((slot, outcome) for slot, outcome in pair.slots if outcome != "absent")
+        status = "correct" if pair.verdict(HEADLINE_CLAIM_MODE) else "incorrect"
         rows.append(
             (
-                g.evidence.start,
-                ClaimRow("correct" if pair.correct else "incorrect", claim_text(text, g), claim_text(text, p) if p else None, slots),
+                pair.position,
+                ClaimRow(status, claim_text(text, g) if g else None, claim_text(text, p) if p else None, slots, verdicts=pair.verdicts),
             )
         )
-    for claim_id in scored.missed:
-        g = gold_by_id[claim_id]
-        rows.append((g.evidence.start, ClaimRow("missed", claim_text(text, g), None)))
-    for claim_id in scored.spurious:
-        p = take(claim_id)
+    for unpaired in alignment.missed:
+        g = gold_by_id.get(unpaired.id)
+        if g is not None:
+            rows.append((g.evidence.start, ClaimRow("missed", claim_text(text, g), None)))
+    for unpaired in alignment.spurious:
+        p = predicted_claim(unpaired.predicted_index)
         if p is not None:
             rows.append((p.evidence.start, ClaimRow("spurious", None, claim_text(text, p))))
-    for claim, reason in left_out:
+    for unpaired in alignment.ungrounded:
+        claim = predicted_claim(unpaired.predicted_index)
+        if claim is None:
+            continue
         # Its spans are wrong, so nothing is drawn: the claim's own texts are listed.
         listed = ClaimText(claim.id, claim.kind, claim.predicate, (Node(text=str(claim.evidence.text)),), _slot_values(claim))
+        reason = "; ".join(problems.get(unpaired.predicted_index or 0, ()))
         rows.append((len(text), ClaimRow("ungrounded", None, listed, problem=reason)))
     rows.sort(key=lambda item: item[0])
     return tuple(row for _, row in rows)
@@ -245,44 +245,49 @@ def claim_rows(gold: GoldDocument, prediction: Prediction | None) -> tuple[Claim
 # --- one run on one document ------------------------------------------------------------
 
 
-def setup_view(name: str, labels: Sequence[str], has_claims: bool, gold: GoldDocument, prediction: Prediction | None) -> SetupView:
-    """One run's output on one document, laid out for the page."""
+def setup_view(name: str, labels: Sequence[str], gold: GoldDocument, prediction: Prediction | None, result: DocumentResult) -> SetupView:
+    """One run's output on one document, laid out for the page, from its stored result."""
     text = gold.document.text
-    settings = ScoringSettings(entity_labels=tuple(labels), score_claims=has_claims)
-    counts = score_document_all(gold, prediction, settings)
-    if counts.failure is not None:
-        predicted_entities: tuple[Entity, ...] = ()
-        ungrounded: tuple[str, ...] = ()
-    else:
-        kept, report = keep_grounded(gold.document, prediction.annotations)
-        predicted_entities = kept.entities
-        ungrounded = tuple(f"{p.item_kind} {p.item_id!r} (#{p.item_index}) {p.field}: {p.reason}; predicted text «{p.text}»" for p in report.problems)
-    gold_marks, predicted_marks = entity_marks(gold.gold.entities, predicted_entities, labels)
+    failed = result.failure is not None or prediction is None or prediction.failed
+    predicted_entities: tuple[Entity, ...] = () if failed or prediction is None else prediction.annotations.entities
+    ungrounded_entities = {u.index for u in result.ungrounded if u.item == "entity"}
+    ungrounded = tuple(f"{u.item} {u.id!r} (#{u.index}) {u.field}: {u.reason}" for u in result.ungrounded)
+    gold_marks, predicted_marks = entity_marks(gold.gold.entities, predicted_entities, labels, result, ungrounded_entities)
+    declared = result.scope(DECLARED)
     return SetupView(
         name=name,
-        failure=counts.failure,
+        failure=result.failure,
         gold=nest_marks(text, gold_marks),
         predicted=nest_marks(text, predicted_marks),
-        entity_counts=counts.entities_declared.overall.strict,
-        claims_scored=has_claims,
-        claim_rows=claim_rows(gold, prediction) if has_claims else (),
-        claim_counts=counts.claims.claims if counts.claims is not None else None,
+        entity_counts=declared.overall.strict if declared is not None else MatchCounts(),
+        claims_scored=result.claims is not None,
+        claim_rows=claim_rows(gold, prediction, result),
+        claim_counts=result.claims.counts().part(HEADLINE_CLAIM_MODE) if result.claims is not None else None,
         ungrounded=ungrounded,
     )
 
 
-def build_corpus_view(
-    corpus: Corpus, runs: Sequence[tuple[str, Sequence[str], RunSide]], limit: int = MAX_DOCUMENTS
-) -> CorpusView:
-    """Views of the first ``limit`` documents of ``corpus`` for each ``(row name, labels scored, run)``."""
-    predictions = [{p.doc_id: p for p in side.predictions} for _, _, side in runs]
+@dataclass(frozen=True)
+class ViewedRun:
+    """What a corpus view needs of one run: its row name, labels, predictions and stored results."""
+
+    name: str
+    labels: tuple[str, ...]
+    predictions: tuple[Prediction, ...]
+    results: tuple[DocumentResult, ...]
+
+
+def build_corpus_view(corpus: Corpus, runs: Sequence[ViewedRun], limit: int = MAX_DOCUMENTS, title: str = "") -> CorpusView:
+    """Views of the first ``limit`` documents of ``corpus`` for each run."""
+    predictions = [{p.doc_id: p for p in run.predictions} for run in runs]
+    results = [{r.doc_id: r for r in run.results} for run in runs]
     documents = []
     for gold in corpus.documents[:limit]:
         doc_id = gold.document.doc_id
         setups = tuple(
-            setup_view(name, labels, side.has_claims, gold, by_id.get(doc_id))
-            for (name, labels, side), by_id in zip(runs, predictions)
+            setup_view(run.name, run.labels, gold, by_id.get(doc_id), by_result[doc_id])
+            for run, by_id, by_result in zip(runs, predictions, results)
+            if doc_id in by_result
         )
         documents.append(DocumentView(doc_id, len(gold.document.text), len(gold.gold.entities), len(gold.gold.claims), setups))
-    names = tuple(name for name, _, _ in runs)
-    return CorpusView(corpus.name, corpus.source, corpus.gold_sha256, names, tuple(documents), len(corpus.documents))
+    return CorpusView(title or corpus.name, corpus.source, corpus.gold_sha256, tuple(run.name for run in runs), tuple(documents), len(corpus.documents))

@@ -17,11 +17,10 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from harness.model import ENTITY_LABELS
+from harness.report.board import Leaderboard
 from harness.report.document_view import CLAIM_STATUSES, DRAWN_SLOTS, label_class
-from harness.report.leaderboard import Leaderboard
-from harness.report.markdown import corpus_lines
 from harness.report.plots import colour, label_f1_svg, slot_f1_svg
-from harness.report.tables import how_to_read, label_columns, leaderboard_tables
+from harness.report.tables import IN_SAMPLE_MARK, how_to_read, in_sample_line, label_columns, leaderboard_tables, track_lines
 from harness.report.templating import environment
 
 #: Entity outcomes shown in the legend, with what each means on the page.
@@ -38,19 +37,21 @@ def render_html(board: Leaderboard) -> str:
     env = environment(html=True)
     env.filters["label_class"] = label_class
     charts = []
-    label_chart = label_f1_svg(board.entries, label_columns(board.entries))
+    label_chart = label_f1_svg(board, label_columns(board))
     if label_chart is not None:
-        charts.append(("Strict F1 per entity label", Markup(label_chart)))
-    slot_chart = slot_f1_svg(board.entries)
+        charts.append((f"Strict F1 per entity label on {board.ranking.track}", Markup(label_chart)))
+    slot_chart = slot_f1_svg(board)
     if slot_chart is not None:
-        charts.append(("Claim and slot F1", Markup(slot_chart)))
+        charts.append((f"Claim and slot F1 on {board.ranking.track}", Markup(slot_chart)))
     return env.get_template("leaderboard.html.j2").render(
         board=board,
         tables=leaderboard_tables(board),
-        corpora_lines=corpus_lines(board),
+        track_lines=track_lines(board),
+        in_sample_line=in_sample_line(),
+        in_sample_mark=IN_SAMPLE_MARK,
         how_to_read=how_to_read(board),
         charts=charts,
-        colours={entry.name: colour(i) for i, entry in enumerate(board.entries)},
+        colours={row.name: colour(i) for i, row in enumerate(board.rows)},
         labels=ENTITY_LABELS,
         entity_outcomes=ENTITY_OUTCOMES,
         claim_statuses=CLAIM_STATUSES,

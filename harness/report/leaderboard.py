@@ -1,35 +1,37 @@
-"""The leaderboard: one row per extractor setup, read from the run registry.
+"""Building the leaderboard: one row per setup, one column group per track, from the registry.
 
-``harness leaderboard`` takes the latest run of every setup on the project
-gold (or the runs named with ``--run``), reads their ``metrics.json`` and
-``run.json``, ranks them, tests whether neighbours in the ranking really
-differ (:mod:`harness.report.significance`), builds the per-document views
-(:mod:`harness.report.document_view`) and writes ``leaderboard.md`` and
-``leaderboard.html`` atomically.
+``harness leaderboard`` takes the latest run of every (setup, track) (or the
+runs named with ``--run``), ranks the setups on the ranking track of the bench
+file by its ranking metrics, tests whether neighbours in the ranking really
+differ (:mod:`harness.report.significance`), builds the per-document views of
+every track (:mod:`harness.report.document_view`) and writes
+``leaderboard.md`` and ``leaderboard.html`` atomically.
 
-Everything shown comes from the run records; nothing is re-extracted. The
-numbers of the tables are the stored ones; per-document counts (for the
-paired tests and the views) are recomputed from each run's stored
-predictions against the corpus, with the scorers, never re-implemented.
+Everything shown comes from the run records: the numbers are the indexed
+ones, the tests and views read the per-document results stored with each
+run; nothing is extracted or scored again (a record from before results were
+kept is the exception, scored once from its predictions and named in a
+warning). A score on text that shaped the extractor (in-sample) is marked,
+and a row in-sample on the ranking track is not ranked beside the others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
+from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, Ranking, Track
 from harness.corpus.load import Corpus
-from harness.report.document_view import CorpusView, build_corpus_view
-from harness.report.significance import RankingNote, ranking_notes
+from harness.report.board import Leaderboard, SetupRow, Speed, TrackColumn, TrackRun
+from harness.report.document_view import CorpusView, ViewedRun, build_corpus_view
+from harness.report.significance import Neighbours, ranking_notes
 from harness.runs.atomic import write_text_atomic
-from harness.runs.compare import ComparisonRefused, RunSide, corpus_of, side_from_record
+from harness.runs.compare import ComparisonRefused, corpus_of, results_of, side_from_record
 from harness.runs.record import RunRecord, read_record
 from harness.runs.registry import RunRow
-from harness.scoring.claims import SCORED_SLOTS
-from harness.scoring.entities import MODES
+from harness.scoring.metric_table import build_table, find_metric
+from harness.scoring.results import DocumentResult
 
 MARKDOWN_NAME = "leaderboard.md"
 HTML_NAME = "leaderboard.html"
@@ -42,108 +44,28 @@ class LeaderboardError(ValueError):
 class RunIndex(Protocol):
     """What the leaderboard needs of :class:`harness.runs.registry.RunRegistry`."""
 
-    def list(self, extractor: str | None = None, setup: str | None = None) -> list[RunRow]: ...
+    def list(self, extractor: str | None = None, setup: str | None = None, track: str | None = None) -> list[RunRow]: ...
 
     def get(self, run: str) -> RunRow: ...
 
-    def latest_per_setup(self, gold_sha256: str | None = None) -> list[RunRow]: ...
-
-
-@dataclass(frozen=True)
-class Score:
-    """One F1 and its bootstrap interval, as stored in ``metrics.json``; all None when not scored."""
-
-    value: float | None
-    low: float | None = None
-    high: float | None = None
-
-    @classmethod
-    def of(cls, block: Mapping[str, Any] | None) -> Score:
-        if not block or block.get("f1") is None:
-            return cls(None)
-        ci = block.get("f1_ci") or (None, None)
-        return cls(float(block["f1"]), _float_or_none(ci[0]), _float_or_none(ci[1]))
-
-    @property
-    def scored(self) -> bool:
-        return self.value is not None
-
-
-def _float_or_none(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-@dataclass(frozen=True)
-class Speed:
-    """Documents per second of a run; a run served from the cache borrows the figure of the run that computed."""
-
-    per_second: float | None
-    #: Run id the figure was measured in, when not this run (a cached run).
-    measured_in: str | None = None
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One row of the leaderboard: a run of one setup and what its record says."""
-
-    #: Row name: the setup, made unique when ``--run`` picks two runs of one setup.
-    name: str
-    row: RunRow
-    #: F1 per entity mode (strict, exact, partial, type) over the labels the run was scored on.
-    entities: Mapping[str, Score]
-    #: Strict F1 per label scored.
-    per_label: Mapping[str, Score]
-    #: Labels the run was scored on (``metrics.json`` ``entities.labels``).
-    labels: tuple[str, ...]
-    #: Headline claim F1, None when the run's claims were not scored.
-    claims: Score | None
-    #: F1 per claim slot (empty when claims were not scored).
-    slots: Mapping[str, Score]
-    speed: Speed
-    #: ``metrics.json`` ``bootstrap`` block: resamples, level, seed.
-    bootstrap: Mapping[str, Any]
-
-    @property
-    def run_id(self) -> str:
-        return self.row.run_id
-
-    @property
-    def setup(self) -> str:
-        return self.row.setup
-
-
-@dataclass(frozen=True)
-class Leaderboard:
-    """Everything both renderers show, in ranking order."""
-
-    entries: tuple[Entry, ...]
-    notes: tuple[RankingNote, ...]
-    corpora: tuple[CorpusView, ...]
-    #: Confidence level and resamples of the intervals (of the top row; the notes name any other).
-    level: float
-    resamples: int
-    #: Problems met while building (a corpus that could not be loaded...), shown on both pages.
-    warnings: tuple[str, ...] = ()
+    def latest_per_setup(self, gold_sha256: str | None = None, track: str | None = None) -> list[RunRow]: ...
 
 
 # --- choosing the runs ------------------------------------------------------------
 
 
-def select_runs(index: RunIndex, gold_sha256: str | None, runs: Sequence[str] = ()) -> list[RunRow]:
-    """The runs named in ``runs`` (ids, prefixes or record directories), else the latest per setup on the gold."""
+def select_runs(index: RunIndex, runs: Sequence[str] = ()) -> list[RunRow]:
+    """The runs named in ``runs`` (ids, prefixes or record directories), else the latest per (setup, track)."""
     if runs:
-        chosen = [index.get(run) for run in runs]
-        seen: set[str] = set()
-        unique = []
-        for row in chosen:
-            if row.run_id not in seen:
-                seen.add(row.run_id)
-                unique.append(row)
-        return unique
-    rows = index.latest_per_setup(gold_sha256=gold_sha256)
+        unique: dict[str, RunRow] = {}
+        for run in runs:
+            row = index.get(run)
+            unique.setdefault(row.run_id, row)
+        return list(unique.values())
+    rows = index.latest_per_setup()
     if not rows:
         raise LeaderboardError(
-            f"no runs on gold {(gold_sha256 or '')[:12]} in the registry; run `harness run configs/bench.yaml` first"
+            "no runs in the registry; run `harness run configs/bench.yaml` first"
             " (or `harness runs reindex` if the run records are there but not indexed)"
         )
     return rows
@@ -154,139 +76,192 @@ def measured_speed(row: RunRow, index: RunIndex) -> Speed:
     if row.documents_per_second is not None:
         return Speed(row.documents_per_second)
     for other in index.list(extractor=row.extractor):
-        if (
-            other.fingerprint_hash == row.fingerprint_hash
-            and other.documents_per_second is not None
-            and other.started_at <= row.started_at
-        ):
+        if other.fingerprint_hash == row.fingerprint_hash and other.documents_per_second is not None and other.started_at <= row.started_at:
             return Speed(other.documents_per_second, measured_in=other.run_id)
     return Speed(None)
 
 
-# --- reading one run ------------------------------------------------------------------
+def _current_gold(rows: Sequence[RunRow]) -> tuple[list[RunRow], list[str]]:
+    """Per track, the runs on the gold of its newest run; the others, with a warning each."""
+    newest: dict[str, RunRow] = {}
+    for row in rows:
+        if row.track not in newest or row.started_at > newest[row.track].started_at:
+            newest[row.track] = row
+    kept, warnings = [], []
+    for row in rows:
+        if row.gold_sha256 == newest[row.track].gold_sha256:
+            kept.append(row)
+        else:
+            warnings.append(
+                f"{row.setup} on {row.track}: run {row.run_id} was scored on gold {row.gold_sha256[:12]}, not the track's"
+                f" current gold {newest[row.track].gold_sha256[:12]}; left out (run it again, or `harness score` it on the new gold)"
+            )
+    return kept, warnings
+
+
+def _names(rows: Sequence[RunRow]) -> dict[str, str]:
+    """Row name per run: the setup, with the start time added where one setup has two runs on one track."""
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        counts[row.setup, row.track] = counts.get((row.setup, row.track), 0) + 1
+    return {row.run_id: row.setup if counts[row.setup, row.track] == 1 else f"{row.setup} ({row.started_at[:19]})" for row in rows}
 
 
 def _read(row: RunRow) -> RunRecord:
     try:
-        return read_record(Path(row.path))
+        return read_record(Path(row.path), with_results=True)
     except (FileNotFoundError, ValueError) as err:
         raise LeaderboardError(f"run {row.run_id}: {err} (`harness runs reindex` drops records that are gone)") from None
 
 
-def entry_from_record(name: str, row: RunRow, record: RunRecord, speed: Speed) -> Entry:
-    """The leaderboard row of one run record."""
-    metrics = record.metrics
-    where = Path(row.path) / "metrics.json"
-    entities = metrics.get("entities")
-    if not isinstance(entities, dict):
-        raise LeaderboardError(f"{where}: missing field entities")
-    labels = tuple(entities.get("labels", ()))
-    per_label_blocks = entities.get("per_label", {})
-    claims = metrics.get("claims")
-    return Entry(
-        name=name,
-        row=row,
-        entities={mode: Score.of(entities.get(mode)) for mode in MODES},
-        per_label={label: Score.of(per_label_blocks.get(label, {}).get("strict")) for label in labels},
-        labels=labels,
-        claims=Score.of(claims) if claims else None,
-        slots={slot: Score.of(claims.get("slots", {}).get(slot)) for slot in SCORED_SLOTS} if claims else {},
-        speed=speed,
-        bootstrap=metrics.get("bootstrap", {}),
-    )
+# --- ranking ---------------------------------------------------------------------------
 
 
-def _names(rows: Sequence[RunRow]) -> list[str]:
-    """Setup names, with the start time added where one setup appears more than once."""
-    counts: dict[str, int] = {}
+def _rank_value(run: TrackRun | None, metric: str) -> float:
+    if run is None:
+        return float("-inf")
+    value = run.score(metric).value
+    if value is None and "." not in metric:
+        return float("-inf")
+    return value if value is not None else float("-inf")
+
+
+def rank(rows: Sequence[SetupRow], ranking: Ranking) -> tuple[SetupRow, ...]:
+    """Rows ranked on the ranking track by the ranking metrics in turn; rows without a run there,
+    or in-sample there, come after, unranked, with the reason."""
+    from dataclasses import replace
+
+    rankable, others = [], []
     for row in rows:
-        counts[row.setup] = counts.get(row.setup, 0) + 1
-    return [row.setup if counts[row.setup] == 1 else f"{row.setup} ({row.started_at[:19]})" for row in rows]
+        run = row.on(ranking.track)
+        if run is None:
+            others.append(replace(row, unranked=f"no run on the ranking track {ranking.track}"))
+        elif run.in_sample.marked:
+            others.append(replace(row, unranked=f"in-sample on the ranking track {ranking.track} ({run.in_sample.describe()})"))
+        else:
+            rankable.append(row)
+    rankable.sort(key=lambda row: (*(-_rank_value(row.on(ranking.track), m) for m in ranking.metrics), row.name))
+    ranked = [replace(row, rank=i) for i, row in enumerate(rankable, start=1)]
+    return (*ranked, *sorted(others, key=lambda row: row.name))
 
 
-def rank_key(entry: Entry) -> tuple[float, float, str, str]:
-    """Entity strict F1 first, then claim F1 (a run without claims after any with), then name."""
-    strict = entry.entities["strict"].value or 0.0
-    claims = entry.claims.value if entry.claims is not None and entry.claims.value is not None else -1.0
-    return (-strict, -claims, entry.name, entry.run_id)
-
-
-# --- the corpora -----------------------------------------------------------------------
-
-
-def _corpus_for(side: RunSide, given: Corpus | None, loaded: dict[str, Corpus]) -> Corpus:
-    """The corpus a run was scored on: the one given when its gold matches, else the one ``run.json`` names."""
-    gold = side.gold_sha256 or ""
-    if given is not None and (not gold or gold == given.gold_sha256):
-        return given
-    if gold in loaded:
-        return loaded[gold]
-    corpus = corpus_of(side)
-    if gold and corpus.gold_sha256 != gold:
-        raise ComparisonRefused(
-            f"the corpus of run {side.name} ({corpus.source}) now has gold {corpus.gold_sha256[:12]},"
-            f" not {gold[:12]} as when it ran"
-        )
-    loaded[gold] = corpus
-    return corpus
+def _neighbours(rows: Sequence[SetupRow], ranking: Ranking, results: dict[str, tuple[DocumentResult, ...]]) -> list[Neighbours]:
+    pairs = []
+    ranked = [row for row in rows if row.rank is not None]
+    for higher, lower in zip(ranked, ranked[1:]):
+        run_h, run_l = higher.on(ranking.track), lower.on(ranking.track)
+        assert run_h is not None and run_l is not None
+        res_h, res_l = results.get(run_h.run_id), results.get(run_l.run_id)
+        if res_h is None or res_l is None:
+            pairs.append(Neighbours(higher.name, lower.name, None, "f1", (), (), "the per-document results of a run could not be read", "the ranking metric"))
+            continue
+        table_h, table_l = build_table(res_h), build_table(res_l)
+        chosen = None
+        for path in ranking.metrics:
+            try:
+                metric_h, rate = find_metric(table_h, path)
+                find_metric(table_l, path)
+            except KeyError:
+                continue
+            if metric_h.is_count and not (metric_h.declared_scope and set(run_h.labels) != set(run_l.labels)):
+                chosen = (metric_h, rate)
+                break
+        if chosen is None:
+            pairs.append(Neighbours(higher.name, lower.name, None, "f1", (), (), "the two rows share no ranking metric", "the ranking metrics"))
+            continue
+        metric, rate = chosen
+        title = f"{metric.title} on {ranking.track}" if rate == "f1" else f"{metric.key}.{rate} on {ranking.track}"
+        pairs.append(Neighbours(higher.name, lower.name, metric, rate, res_h, res_l, None, title))
+    return pairs
 
 
 # --- the whole board --------------------------------------------------------------------
 
 
-def build_leaderboard(rows: Sequence[RunRow], index: RunIndex, corpus: Corpus | None = None) -> Leaderboard:
-    """Rank ``rows``, test neighbours, and build the document views.
+def build_leaderboard(
+    rows: Sequence[RunRow],
+    index: RunIndex,
+    tracks: Sequence[Track] = (),
+    ranking: Ranking | None = None,
+) -> Leaderboard:
+    """Group ``rows`` by setup and track, rank, test neighbours and build the document views.
 
-    ``corpus`` is the gold the runs are expected on (the project gold by
-    default in the CLI); a run on other gold is shown against the corpus its
-    ``run.json`` names, when that is still there and unchanged.
+    ``tracks`` (the bench file's) give the column order and descriptions;
+    ``ranking`` defaults to the first track with the default metrics.
     """
     if not rows:
         raise LeaderboardError("no runs to show")
-    entries = []
-    sides: dict[str, RunSide] = {}
-    for name, row in zip(_names(rows), rows):
-        record = _read(row)
-        entries.append(entry_from_record(name, row, record, measured_speed(row, index)))
-        try:
-            sides[row.run_id] = side_from_record(Path(row.path))
-        except (FileNotFoundError, ValueError) as err:
-            raise LeaderboardError(f"run {row.run_id}: {err}") from None
-    entries.sort(key=rank_key)
+    rows, warnings = _current_gold(rows)
+    order = [t.name for t in tracks if any(r.track == t.name for r in rows)]
+    order += sorted({r.track for r in rows} - set(order))
+    described = {t.name: t.description for t in tracks}
+    ranking = ranking or Ranking(order[0])
+    if ranking.track not in order:
+        warnings.append(f"no run on the ranking track {ranking.track}: rows are not ranked")
 
-    warnings: list[str] = []
-    loaded: dict[str, Corpus] = {}
+    names = _names(rows)
+    records: dict[str, RunRecord] = {}
+    results: dict[str, tuple[DocumentResult, ...]] = {}
     corpora: dict[str, Corpus] = {}
-    for entry in entries:
+    by_setup: dict[str, dict[str, TrackRun]] = {}
+    for row in rows:
+        record = _read(row)
+        records[row.run_id] = record
+        extractor = record.extractor
+        run = TrackRun(
+            track=row.track,
+            row=row,
+            in_sample=record.in_sample,
+            labels=tuple((record.metrics.get("entities") or {}).get("labels", ())),
+            convention=str(extractor.get("convention", "project")),
+            speed=measured_speed(row, index),
+        )
+        by_setup.setdefault(names[row.run_id], {})[row.track] = run
+
+    columns = []
+    for track in order:
+        first = next(r for r in rows if r.track == track)
+        side = side_from_record(records[first.run_id])
         try:
-            corpora[entry.run_id] = _corpus_for(sides[entry.run_id], corpus, loaded)
+            corpora[track] = corpus_of(side)
         except (ComparisonRefused, FileNotFoundError, ValueError) as err:
-            warnings.append(f"{entry.name}: no per-document view or test: {err}")
+            warnings.append(f"track {track}: no per-document views or tests: {err}")
+        columns.append(TrackColumn(track, described.get(track, ""), records[first.run_id].run.get("corpus", {}).get("name", ""), first.gold_sha256, first.documents))
+    for row in rows:
+        record = records[row.run_id]
+        if record.results is not None:
+            results[row.run_id] = record.results
+        elif row.track in corpora:
+            results[row.run_id], _ = results_of(side_from_record(record), corpora[row.track])
+            warnings.append(f"{row.setup} on {row.track}: run {row.run_id} keeps no per-document results (metrics schema 1); scored from its predictions")
 
-    top = entries[0].bootstrap
-    settings = {
-        "seed": int(top.get("seed", DEFAULT_SEED)),
-        "resamples": int(top.get("resamples", DEFAULT_RESAMPLES)),
-        "level": float(top.get("level", DEFAULT_LEVEL)),
-    }
-    for entry in entries[1:]:
-        if (entry.bootstrap.get("resamples"), entry.bootstrap.get("level")) != (top.get("resamples"), top.get("level")):
-            warnings.append(
-                f"{entry.name}: intervals from {entry.bootstrap.get('resamples')} resamples at level"
-                f" {entry.bootstrap.get('level')}, not as stated for the top row"
-            )
-    notes = ranking_notes(entries, sides, corpora, **settings)
+    setup_rows = rank([SetupRow(name, runs) for name, runs in sorted(by_setup.items())], ranking)
+    first_run = records[rows[0].run_id]
+    settings = first_run.config.get("settings", {})
+    seed = int(settings.get("seed", DEFAULT_SEED))
+    resamples = int(settings.get("resamples", DEFAULT_RESAMPLES))
+    level = float(settings.get("level", DEFAULT_LEVEL))
+    notes = ranking_notes(_neighbours(setup_rows, ranking, results), seed=seed, resamples=resamples, level=level)
 
-    views = []
-    for gold in dict.fromkeys(c.gold_sha256 for c in corpora.values()):
-        members = [e for e in entries if e.run_id in corpora and corpora[e.run_id].gold_sha256 == gold]
-        views.append(build_corpus_view(corpora[members[0].run_id], [(e.name, e.labels, sides[e.run_id]) for e in members]))
+    views: list[CorpusView] = []
+    for track in order:
+        if track not in corpora:
+            continue
+        members = [
+            ViewedRun(name, run.labels, tuple(records[run.run_id].predictions()), results[run.run_id])
+            for name, runs in sorted(by_setup.items())
+            for run in (runs.get(track),)
+            if run is not None and run.run_id in results
+        ]
+        views.append(build_corpus_view(corpora[track], members, title=track))
     return Leaderboard(
-        entries=tuple(entries),
+        tracks=tuple(columns),
+        ranking=ranking,
+        rows=setup_rows,
         notes=notes,
-        corpora=tuple(views),
-        level=settings["level"],
-        resamples=settings["resamples"],
+        views=tuple(views),
+        level=level,
+        resamples=resamples,
         warnings=tuple(warnings),
     )
 

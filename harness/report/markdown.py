@@ -8,8 +8,8 @@ taken as HTML by renderers that allow it.
 
 from __future__ import annotations
 
-from harness.report.leaderboard import Leaderboard
-from harness.report.tables import Cell, Table, how_to_read, leaderboard_tables
+from harness.report.board import Leaderboard
+from harness.report.tables import IN_SAMPLE_MARK, Cell, Table, how_to_read, in_sample_line, leaderboard_tables, track_lines
 from harness.report.templating import environment
 
 _MARKDOWN_ESCAPES = {"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "}
@@ -21,7 +21,7 @@ def md_escape(text: object) -> str:
 
 
 def md_cell(cell: Cell) -> str:
-    parts = [cell.text]
+    parts = [cell.text + (f" {IN_SAMPLE_MARK}" if cell.in_sample and cell.numeric else "")]
     if cell.interval:
         parts.append(cell.interval)
     if cell.note:
@@ -35,16 +35,6 @@ def alignments(table: Table) -> list[str]:
     return ["---:" if i < len(first) and first[i].numeric else "---" for i in range(len(table.columns))]
 
 
-def corpus_lines(board: Leaderboard) -> list[str]:
-    lines = [
-        f"Corpus {view.name}: {view.total_documents} documents, gold {view.gold_sha256[:12]}; rows: {', '.join(view.setups)}."
-        for view in board.corpora
-    ]
-    if len(board.corpora) > 1:
-        lines.append("These rows were scored against different gold: numbers of different corpora do not compare.")
-    return lines
-
-
 def render_markdown(board: Leaderboard) -> str:
     env = environment(html=False)
     env.filters["md"] = md_escape
@@ -52,7 +42,9 @@ def render_markdown(board: Leaderboard) -> str:
     return env.get_template("leaderboard.md.j2").render(
         tables=[(table, alignments(table)) for table in leaderboard_tables(board)],
         notes=board.notes,
-        corpora=corpus_lines(board),
+        tracks=track_lines(board),
+        in_sample=in_sample_line(),
+        in_sample_mark=IN_SAMPLE_MARK,
         warnings=board.warnings,
         how_to_read=how_to_read(board),
     )

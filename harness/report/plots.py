@@ -22,8 +22,8 @@ from collections.abc import Mapping, Sequence
 import matplotlib
 from matplotlib.figure import Figure
 
-from harness.report.leaderboard import Entry, Score
-from harness.scoring.claims import SCORED_SLOTS
+from harness.report.board import Leaderboard, Score
+from harness.scoring.claims import HEADLINE_CLAIM_MODE, SCORED_SLOTS
 
 #: One colour per row, in ranking order (matplotlib's "tab10", then repeated).
 PALETTE: tuple[str, ...] = (
@@ -108,22 +108,30 @@ def grouped_bars(
     return svg[svg.index("<svg") :]
 
 
-def label_f1_svg(entries: Sequence[Entry], labels: Sequence[str]) -> str | None:
-    """Strict F1 per entity label, one bar per row; None when no row scored any label."""
-    if not labels:
-        return None
-    series = [(e.name, colour(i), [e.per_label.get(label) for label in labels]) for i, e in enumerate(entries)]
-    return grouped_bars("Entities: strict F1 per label (whiskers: bootstrap interval)", labels, series, "labels")
-
-
-def slot_f1_svg(entries: Sequence[Entry]) -> str | None:
-    """Claim F1 and F1 per claim slot, one bar per row that scored claims; None when none did."""
+def label_f1_svg(board: Leaderboard, labels: Sequence[str]) -> str | None:
+    """Strict F1 per entity label on the ranking track, one bar per row; None when no row scored any label."""
+    track = board.ranking.track
+    runs = [(row.name, row.on(track)) for row in board.rows]
     series = [
-        (e.name, colour(i), [e.claims, *(e.slots.get(slot) for slot in SCORED_SLOTS)])
-        for i, e in enumerate(entries)
-        if e.claims is not None
+        (name, colour(i), [run.score(f"entities.per_label.{label}.strict.f1") for label in labels])
+        for i, (name, run) in enumerate(runs)
+        if run is not None and run.labels
     ]
+    if not labels or not series:
+        return None
+    return grouped_bars(f"Entities on {track}: strict F1 per label (whiskers: bootstrap interval)", labels, series, "labels")
+
+
+def slot_f1_svg(board: Leaderboard) -> str | None:
+    """Claim F1 (headline mode) and F1 per claim slot on the ranking track, one bar per row that scored claims."""
+    track = board.ranking.track
+    series = []
+    for i, row in enumerate(board.rows):
+        run = row.on(track)
+        if run is None or not run.score(f"claims.{HEADLINE_CLAIM_MODE}.f1").scored:
+            continue
+        series.append((row.name, colour(i), [run.score(f"claims.{HEADLINE_CLAIM_MODE}.f1"), *(run.score(f"claims.slots.{s}.f1") for s in SCORED_SLOTS)]))
     if not series:
         return None
-    groups = ("claim", *SCORED_SLOTS)
-    return grouped_bars("Claims: headline and slot F1 (whiskers: bootstrap interval)", groups, series, "slots")
+    groups = (f"claim ({HEADLINE_CLAIM_MODE})", *SCORED_SLOTS)
+    return grouped_bars(f"Claims on {track}: {HEADLINE_CLAIM_MODE} and slot F1 (whiskers: bootstrap interval)", groups, series, "slots")

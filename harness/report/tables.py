@@ -3,19 +3,30 @@
 Both pages must show the same numbers in the same order; building the cells
 once here (and only rendering them in the templates) keeps them from drifting
 apart. Cell texts are not escaped: each renderer escapes for its own format.
+
+The overview has one column group per track; the detail tables have one row
+per (setup, track). A score on text that shaped the extractor is an
+*in-sample* cell: it carries the mark :data:`IN_SAMPLE_MARK` and a note, and
+both pages explain the mark.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.model import ENTITY_LABELS
-from harness.report.leaderboard import Entry, Leaderboard, Score, Speed
-from harness.scoring.claims import SCORED_SLOTS
+from harness.report.board import Leaderboard, Score, SetupRow, Speed, TrackRun
+from harness.scoring.claims import CLAIM_KINDS, CLAIM_MODES, HEADLINE_CLAIM_MODE, SCORED_SLOTS
 from harness.scoring.entities import MODES
+from harness.scoring.metric_table import label_order
 
 NOT_SCORED = "n/a"
+NOT_RUN = "—"
+#: Printed after an in-sample score, on both pages.
+IN_SAMPLE_MARK = "†"
+
+#: The headline paths of a track's column group.
+ENTITY_HEADLINE = "entities.strict.f1"
+CLAIM_HEADLINE = f"claims.{HEADLINE_CLAIM_MODE}.f1"
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,8 @@ class Cell:
     note: str = ""
     #: Right-aligned in HTML.
     numeric: bool = False
+    #: A score on text that shaped the extractor (marked on both pages).
+    in_sample: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,11 +53,19 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
 
 
-def score_cell(score: Score | None) -> Cell:
+def score_cell(score: Score | None, in_sample: bool = False, note: str = "") -> Cell:
     if score is None or score.value is None:
         return Cell(NOT_SCORED)
     interval = f"[{score.low:.3f}, {score.high:.3f}]" if score.low is not None and score.high is not None else ""
-    return Cell(f"{score.value:.3f}", interval, numeric=True)
+    return Cell(f"{score.value:.3f}", interval, note=note, numeric=True, in_sample=in_sample)
+
+
+def run_score(run: TrackRun | None, path: str) -> Cell:
+    """A run's score at a metrics path, marked when in-sample; a dash when the setup did not run there."""
+    if run is None:
+        return Cell(NOT_RUN)
+    marked = run.in_sample.marked
+    return score_cell(run.score(path), marked)
 
 
 def speed_cell(speed: Speed) -> Cell:
@@ -56,66 +77,161 @@ def speed_cell(speed: Speed) -> Cell:
     return Cell(figure, numeric=True)
 
 
-def _name(entry: Entry) -> Cell:
-    return Cell(entry.name)
+def _conventions(board: Leaderboard, track: str) -> tuple[str, ...]:
+    """Own conventions of the rows on a track that were scored under one besides the project's."""
+    found = {
+        run.convention
+        for row in board.rows
+        for run in (row.on(track),)
+        if run is not None and run.score(f"conventions.{run.convention}.strict.f1").scored
+    }
+    return tuple(sorted(found))
 
 
-def overview_table(entries: Sequence[Entry]) -> Table:
+def _rank_cell(row: SetupRow) -> Cell:
+    if row.rank is None:
+        return Cell("–", note=row.unranked or "not ranked")
+    return Cell(str(row.rank), numeric=True)
+
+
+def overview_table(board: Leaderboard) -> Table:
+    """Rank, setup, and per track the headline entity and claim F1 (and the own-convention entity F1)."""
+    columns: list[str] = ["#", "setup"]
+    getters = []
+    for track in board.tracks:
+        name = track.name
+        columns += [f"{name}: entity strict F1", f"{name}: claim {HEADLINE_CLAIM_MODE} F1"]
+        getters += [lambda row, n=name: run_score(row.on(n), ENTITY_HEADLINE), lambda row, n=name: run_score(row.on(n), CLAIM_HEADLINE)]
+        for convention in _conventions(board, name):
+            columns.append(f"{name}: entity strict F1, {convention} convention")
+            getters.append(lambda row, n=name, c=convention: _convention_cell(row.on(n), c))
+    columns += ["failures", "docs/s"]
+    rows = []
+    for row in board.rows:
+        ranking_run = row.on(board.ranking.track) or next(iter(row.runs.values()))
+        failures = sum(run.row.failures for run in row.runs.values())
+        rows.append(
+            (
+                _rank_cell(row),
+                Cell(row.name),
+                *(get(row) for get in getters),
+                Cell(str(failures), numeric=True),
+                speed_cell(ranking_run.speed),
+            )
+        )
+    return Table("overview", f"Overview (ranked on {board.ranking.track} by {', '.join(board.ranking.metrics)})", tuple(columns), tuple(rows))
+
+
+def _convention_cell(run: TrackRun | None, convention: str) -> Cell:
+    if run is None or run.convention != convention:
+        return Cell(NOT_RUN)
+    return run_score(run, f"conventions.{convention}.strict.f1")
+
+
+def _pairs(board: Leaderboard) -> list[tuple[SetupRow, TrackRun]]:
+    """(row, run) for every setup and track, in ranking order then track order."""
+    return [(row, run) for row in board.rows for track in board.tracks for run in (row.on(track.name),) if run is not None]
+
+
+def entity_table(board: Leaderboard) -> Table:
     rows = tuple(
         (
-            Cell(str(rank), numeric=True),
-            _name(entry),
-            score_cell(entry.entities["strict"]),
-            score_cell(entry.claims),
-            Cell(str(entry.row.failures), numeric=True),
-            Cell(str(entry.row.ungrounded), numeric=True),
-            speed_cell(entry.speed),
-            Cell(entry.run_id),
+            Cell(row.name),
+            Cell(run.track),
+            *(run_score(run, f"entities.{mode}.f1") for mode in MODES),
+            run_score(run, "entities.all_labels.strict.f1"),
+            Cell(", ".join(run.labels) or "none"),
         )
-        for rank, entry in enumerate(entries, start=1)
+        for row, run in _pairs(board)
     )
-    columns = ("#", "setup", "entity strict F1", "claim F1", "failures", "ungrounded", "docs/s", "run id")
-    return Table("overview", "Overview", columns, rows)
+    columns = ("setup", "track", *(f"{m} F1" for m in MODES), "strict F1, all labels", "labels scored")
+    return Table("entities", "Entities: F1 in the four modes (declared labels), and strict F1 over every gold label", columns, rows)
 
 
-def entity_table(entries: Sequence[Entry]) -> Table:
+def label_columns(board: Leaderboard) -> tuple[str, ...]:
+    """Every label some run was scored on: the project's labels in their order, others after."""
+    present = {label for _, run in _pairs(board) for label in run.labels}
+    return tuple(sorted(present, key=label_order))
+
+
+def label_table(board: Leaderboard) -> Table:
+    labels = label_columns(board)
     rows = tuple(
-        (_name(e), *(score_cell(e.entities[mode]) for mode in MODES), Cell(", ".join(e.labels) or "none"))
-        for e in entries
+        (Cell(row.name), Cell(run.track), *(run_score(run, f"entities.per_label.{label}.strict.f1") for label in labels))
+        for row, run in _pairs(board)
     )
-    return Table("entities", "Entities: F1 in the four modes", ("setup", *(f"{m} F1" for m in MODES), "labels scored"), rows)
+    return Table("labels", "Entities: strict F1 per label", ("setup", "track", *labels), rows)
 
 
-def label_columns(entries: Sequence[Entry]) -> tuple[str, ...]:
-    """Every label some row was scored on: the model's labels in their order, others after."""
-    present = {label for e in entries for label in e.labels}
-    return tuple(label for label in ENTITY_LABELS if label in present) + tuple(sorted(present - set(ENTITY_LABELS)))
-
-
-def label_table(entries: Sequence[Entry]) -> Table:
-    labels = label_columns(entries)
-    rows = tuple((_name(e), *(score_cell(e.per_label.get(label)) for label in labels)) for e in entries)
-    return Table("labels", "Entities: strict F1 per label", ("setup", *labels), rows)
-
-
-def claim_table(entries: Sequence[Entry]) -> Table:
+def claim_table(board: Leaderboard) -> Table:
+    runs = [(row, run) for row, run in _pairs(board) if run.score(CLAIM_HEADLINE).scored]
     rows = tuple(
-        (_name(e), score_cell(e.claims), *(score_cell(e.slots.get(slot)) for slot in SCORED_SLOTS)) for e in entries
+        (
+            Cell(row.name),
+            Cell(run.track),
+            *(run_score(run, f"claims.{mode}.f1") for mode in CLAIM_MODES),
+            *(run_score(run, f"claims.{HEADLINE_CLAIM_MODE}.by_kind.{kind}.f1") for kind in CLAIM_KINDS),
+            *(run_score(run, f"claims.slots.{slot}.f1") for slot in SCORED_SLOTS),
+        )
+        for row, run in runs
     )
-    return Table("claims", "Claims: headline and slot F1", ("setup", "claim F1", *(f"{s} F1" for s in SCORED_SLOTS)), rows)
+    columns = (
+        "setup",
+        "track",
+        *(f"{mode} F1" for mode in CLAIM_MODES),
+        *(f"{kind}s ({HEADLINE_CLAIM_MODE})" for kind in CLAIM_KINDS),
+        *(f"{slot} F1" for slot in SCORED_SLOTS),
+    )
+    return Table("claims", "Claims: F1 per mode (strict is the headline), per kind, and per slot", columns, rows)
+
+
+def run_table(board: Leaderboard) -> Table:
+    rows = tuple(
+        (
+            Cell(row.name),
+            Cell(run.track),
+            Cell(run.in_sample.describe(), in_sample=run.in_sample.marked),
+            Cell(run.convention),
+            Cell(str(run.row.failures), numeric=True),
+            Cell(str(run.row.ungrounded), numeric=True),
+            speed_cell(run.speed),
+            Cell(run.run_id),
+        )
+        for row, run in _pairs(board)
+    )
+    columns = ("setup", "track", "sample", "convention", "failures", "ungrounded", "docs/s", "run id")
+    return Table("runs", "Runs", columns, rows)
 
 
 def leaderboard_tables(board: Leaderboard) -> tuple[Table, ...]:
-    """The four tables of both pages, rows in ranking order."""
-    entries = board.entries
-    return (overview_table(entries), entity_table(entries), label_table(entries), claim_table(entries))
+    """The tables of both pages, rows in ranking order."""
+    return (overview_table(board), entity_table(board), label_table(board), claim_table(board), run_table(board))
+
+
+def track_lines(board: Leaderboard) -> list[str]:
+    """One line per track: what it is, its corpus and gold."""
+    lines = []
+    for track in board.tracks:
+        described = f": {track.description}" if track.description else ""
+        lines.append(f"Track {track.name}{described} (corpus {track.corpus}, {track.documents} documents, gold {track.gold_sha256[:12]}).")
+    return lines
+
+
+def in_sample_line() -> str:
+    return (
+        "in-sample: the extractor was built on (some of) this track's text (rules written while reading it, "
+        "a model trained on it, prompt examples taken from it); such a score is evidence of fit, not of quality, and a row "
+        "in-sample on the ranking track is not ranked."
+    )
 
 
 def how_to_read(board: Leaderboard) -> str:
-    """The one line on intervals both pages print under the tables."""
+    """The line on intervals both pages print under the tables."""
     return (
         f"How to read: each F1 is followed by its {board.level:.0%} bootstrap interval [low, high], "
         f"from {board.resamples} resamples of the documents with replacement; with few documents the intervals "
-        "are wide, and two rows whose intervals overlap may still differ (or not): the ranking notes below test "
-        "each pair of neighbours on the same documents."
+        "are wide. Claims are scored in modes: evidence (the evidence overlaps and the number, if any, agrees) and "
+        "strict (the headline: evidence overlaps and every slot agrees, speaker included). The ranking notes below "
+        "test each pair of neighbours on the same documents with an exact permutation test."
     )
+

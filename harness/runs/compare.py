@@ -1,60 +1,61 @@
-"""Two runs side by side: paired significance tests and a per-document diff.
+"""Two runs side by side: paired tests on every metric they share, and a per-document diff.
 
 ``harness compare A B`` answers two questions a leaderboard cannot:
 
-* *Is B really better than A, or is the difference within the noise of five
-  documents?* Both runs' predictions are scored again, document by document,
-  against the same gold, and the paired tests of :mod:`harness.stats` (paired
-  bootstrap and approximate randomisation, both resampling whole documents)
-  give an interval for B - A and a p-value for every metric both runs share.
-* *What changed?* Per document: the gold claims one run found and the other
-  did not, slot values that differ between the two runs' predictions for the
-  same gold claim, and the entities gained or lost in strict mode.
+* *Is B really better than A, or is the difference within the noise of a few
+  documents?* For every metric of the metric table both runs have, the
+  per-document counts stored with each run (``documents.jsonl``) give the
+  paired tests of :mod:`harness.stats`: B - A with its paired bootstrap
+  interval, and the p-value of a paired permutation test, exact over all
+  2^n swaps when there are few units (with the smallest p-value n units can
+  give), or of a finer unit (paragraphs) with its assumption stated.
+* *What changed?* Per document, from the stored alignments: the gold claims
+  one run got right (headline mode) and the other did not, slot values that
+  differ between the two runs' predictions for the same gold claim, and the
+  entities gained or lost in strict mode.
 
-Runs scored against different gold are refused: their numbers measure
-different things, and a paired test needs the same documents on both sides.
-The F1 of a resample is always computed from summed counts through
-:func:`harness.scoring.corpus.credit_matrix`, the same arithmetic as the
-intervals in ``metrics.json``, so B's value here equals B's stored value.
+Nothing is scored again for records that keep their per-document results;
+records written before them (``metrics.json`` schema 1) are scored once from
+their predictions, and the comparison says so. Runs scored against different
+gold are refused: their numbers measure different things.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
-from harness.corpus.load import Corpus, load_corpus
-from harness.model import ENTITY_LABELS, Claim, Entity, GoldDocument, Prediction
-from harness.runs.record import prediction_from_json, read_record
-from harness.scoring.claims import SCORED_SLOTS, score_document
-from harness.scoring.corpus import (
-    PARTIAL_CREDIT,
-    DocumentScores,
-    ScoringSettings,
-    credit_matrix,
-    f1_of_credit_sums,
-    score_document_all,
-)
-from harness.scoring.counts import MatchCounts
-from harness.scoring.entities import MODES, align_entities
-from harness.scoring.grounding import keep_grounded
-from harness.stats import PairedComparison, approximate_randomisation_counts, paired_bootstrap_counts
+from harness.corpus.load import Corpus, CorpusSpec
+from harness.model import ENTITY_LABELS, Claim, GoldDocument, Prediction
+from harness.runs.record import InSample, RunRecord, prediction_from_json, read_jsonl, read_record
+from harness.scoring.claims import HEADLINE_CLAIM_MODE
+from harness.scoring.corpus import RATE_FUNCTIONS, credit_matrix, score_documents
+from harness.scoring.counts import MatchCounts, sum_counts
+from harness.scoring.metric_table import Metric, build_table, find_metric, renamed
+from harness.scoring.results import DECLARED, DocumentResult
+from harness.scoring.settings import ScoringSettings
+from harness.scoring.units import paragraph_starts, unit_counts
+from harness.stats import PairedComparison, exact_permutation_counts, paired_bootstrap_counts
 
-#: Lines of diff shown per document before "... N more".
-DEFAULT_MAX_LINES = 12
-#: Characters of claim evidence shown in the diff.
-EXCERPT_CHARS = 60
 #: Slots whose predicted values the diff compares between the runs.
 DIFF_SLOTS: tuple[str, ...] = ("quantity", "time", "speaker")
+#: Resampling units a comparison can use.
+UNITS: tuple[str, ...] = ("document", "paragraph")
 
 
 class ComparisonRefused(ValueError):
     """Two runs (or a run and a corpus) whose scores cannot be compared; the message says why."""
+
+
+class UnknownMetric(KeyError):
+    """A metric path that no paired test is defined for."""
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 # --- the two sides -------------------------------------------------------------
@@ -62,7 +63,7 @@ class ComparisonRefused(ValueError):
 
 @dataclass(frozen=True)
 class RunSide:
-    """What a comparison needs of one run: its predictions and what it declared."""
+    """What a comparison needs of one run: its predictions, its stored results and what it declared."""
 
     #: Run id, or the path of a predictions file.
     name: str
@@ -75,23 +76,37 @@ class RunSide:
     predictions: tuple[Prediction, ...]
     #: ``doc_id -> sha256`` of the text each prediction was made on (when recorded).
     doc_sha256: tuple[tuple[str, str], ...] = ()
-    #: Where the corpus of the run came from (``run.json`` ``corpus.source``).
-    corpus_source: str | None = None
+    #: How the run's corpus was read (``run.json`` ``corpus.spec``).
+    corpus_spec: dict[str, Any] | None = None
+    #: The stored per-document results (None for a record from before they were kept).
+    results: tuple[DocumentResult, ...] | None = None
+    track: str = ""
+    in_sample: InSample = InSample()
+    #: The run's minimum overlap ratio (scoring settings).
+    min_overlap: float = 0.0
+
+    def by_doc(self) -> dict[str, Prediction]:
+        return {p.doc_id: p for p in self.predictions}
 
 
-def side_from_record(record_dir: Path) -> RunSide:
-    """A run record directory as one side of a comparison."""
-    record = read_record(Path(record_dir))
-    lines = _prediction_lines(record.path / "predictions.jsonl")
+def side_from_record(record: RunRecord | Path) -> RunSide:
+    """A run record (or its directory) as one side of a comparison."""
+    if not isinstance(record, RunRecord):
+        record = read_record(Path(record), with_results=True)
+    lines = record.prediction_json()
     return RunSide(
-        name=record.run.get("run_id", record.run_id),
-        setup=record.run.get("setup", ""),
-        gold_sha256=record.run.get("gold_sha256"),
-        entity_labels=tuple(record.metrics.get("entities", {}).get("labels", ())),
+        name=record.run_id,
+        setup=record.setup,
+        gold_sha256=record.gold_sha256 or None,
+        entity_labels=tuple((record.metrics.get("entities") or {}).get("labels", ())),
         has_claims=record.metrics.get("claims") is not None,
         predictions=tuple(prediction_from_json(line) for line in lines),
         doc_sha256=tuple((line["doc_id"], line["doc_sha256"]) for line in lines if line.get("doc_sha256")),
-        corpus_source=(record.run.get("corpus") or {}).get("source"),
+        corpus_spec=record.corpus_spec,
+        results=record.results,
+        track=record.track,
+        in_sample=record.in_sample,
+        min_overlap=float((record.run.get("scoring") or {}).get("min_overlap", 0.0)),
     )
 
 
@@ -102,7 +117,7 @@ def side_from_predictions(path: Path, like: RunSide | None, setup: str = "") -> 
     by the extractor of ``like`` (a baseline), or on every label with claims
     when there is none. Its gold is the corpus it is compared on.
     """
-    lines = _prediction_lines(Path(path))
+    lines = read_jsonl(Path(path), ("doc_id", "annotations"))
     return RunSide(
         name=str(path),
         setup=setup or (like.setup if like else ""),
@@ -111,26 +126,8 @@ def side_from_predictions(path: Path, like: RunSide | None, setup: str = "") -> 
         has_claims=like.has_claims if like else True,
         predictions=tuple(prediction_from_json(line) for line in lines),
         doc_sha256=tuple((line["doc_id"], line["doc_sha256"]) for line in lines if line.get("doc_sha256")),
+        min_overlap=like.min_overlap if like else 0.0,
     )
-
-
-def _prediction_lines(path: Path) -> list[dict[str, Any]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise FileNotFoundError(f"{path}: cannot read predictions: {err.strerror}") from None
-    lines = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except ValueError as err:
-            raise ValueError(f"{path}: line {number}: not valid JSON: {err}") from None
-        if not isinstance(data, dict) or "doc_id" not in data or "annotations" not in data:
-            raise ValueError(f"{path}: line {number}: expected an object with doc_id and annotations")
-        lines.append(data)
-    return lines
 
 
 def check_same_gold(a: RunSide, b: RunSide) -> None:
@@ -146,13 +143,13 @@ def check_same_gold(a: RunSide, b: RunSide) -> None:
 def check_comparable(a: RunSide, b: RunSide, corpus: Corpus) -> None:
     """Refuse (with the reason) runs that were not scored against this very gold and these texts."""
     check_same_gold(a, b)
+    texts = {g.document.doc_id: g.document.sha256 for g in corpus.documents}
     for side in (a, b):
         if side.gold_sha256 and side.gold_sha256 != corpus.gold_sha256:
             raise ComparisonRefused(
                 f"run {side.name} was scored against gold {side.gold_sha256[:12]}, "
                 f"but the corpus {corpus.source} has gold {corpus.gold_sha256[:12]} (pass the corpus the run used)"
             )
-        texts = {g.document.doc_id: g.document.sha256 for g in corpus.documents}
         for doc_id, sha in side.doc_sha256:
             if doc_id in texts and texts[doc_id] != sha:
                 raise ComparisonRefused(
@@ -160,105 +157,88 @@ def check_comparable(a: RunSide, b: RunSide, corpus: Corpus) -> None:
                 )
 
 
+def spec_from_json(spec: dict[str, Any]) -> CorpusSpec:
+    """A recorded corpus spec (``run.json`` ``corpus.spec``) as a :class:`CorpusSpec`."""
+    return CorpusSpec(
+        Path(str(spec.get("path"))),
+        label_map=spec.get("label_map"),
+        scheme=str(spec.get("scheme", "IOB2")),
+        passage_tokens=spec.get("passage_tokens"),
+        convention=spec.get("convention"),
+    )
+
+
 def corpus_of(side: RunSide) -> Corpus:
-    """The corpus a run names in ``run.json``, refused when it is gone or its gold changed."""
-    if not side.corpus_source:
+    """The corpus a run names in ``run.json``, read the way it was read; refused when it is gone."""
+    if not side.corpus_spec or not side.corpus_spec.get("path"):
         raise ComparisonRefused(f"run {side.name} does not name its corpus; pass the corpus to compare on")
-    source = Path(side.corpus_source)
-    if not source.exists():
-        raise ComparisonRefused(
-            f"the corpus of run {side.name} ({source}) is not here; pass the corpus to compare on (--corpus)"
-        )
-    return load_corpus(source)
+    spec = spec_from_json(side.corpus_spec)
+    if not spec.path.exists():
+        raise ComparisonRefused(f"the corpus of run {side.name} ({spec.path}) is not here; pass the corpus to compare on (--corpus)")
+    return spec.load()
+
+
+def results_of(side: RunSide, corpus: Corpus) -> tuple[tuple[DocumentResult, ...], bool]:
+    """The side's per-document results in corpus order, and whether they had to be scored now.
+
+    Stored results are used as they are; only a record from before they were
+    kept (or bare predictions) is scored, on the labels and claims it declared.
+    """
+    if side.results is not None:
+        by_id = {r.doc_id: r for r in side.results}
+        missing = [g.document.doc_id for g in corpus.documents if g.document.doc_id not in by_id]
+        if missing:
+            raise ComparisonRefused(f"run {side.name} has no stored result for document(s) {', '.join(missing[:5])}")
+        return tuple(by_id[g.document.doc_id] for g in corpus.documents), False
+    settings = ScoringSettings.for_run(
+        declared_labels=side.entity_labels,
+        emits_claims=side.has_claims,
+        corpus_labels=corpus.labels,
+        corpus_has_claims=corpus.has_claims,
+        min_overlap=side.min_overlap,
+    )
+    return score_documents(corpus.documents, side.predictions, settings), True
 
 
 # --- paired metrics ------------------------------------------------------------
 
 
-def _precision_of_credit_sums(sums: np.ndarray) -> np.ndarray:
-    return np.divide(sums[:, 0], sums[:, 1], out=np.zeros_like(sums[:, 0]), where=sums[:, 1] > 0)
+def shared_metrics(table_a: Sequence[Metric], table_b: Sequence[Metric], a: RunSide, b: RunSide) -> tuple[tuple[Metric, ...], tuple[str, ...]]:
+    """Count metrics both runs have, and why others were left out.
 
-
-def _recall_of_credit_sums(sums: np.ndarray) -> np.ndarray:
-    return np.divide(sums[:, 0], sums[:, 2], out=np.zeros_like(sums[:, 0]), where=sums[:, 2] > 0)
-
-
-_RATES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "f1": f1_of_credit_sums,
-    "precision": _precision_of_credit_sums,
-    "recall": _recall_of_credit_sums,
-}
-_CLAIM_KINDS = ("fact", "opinion")
-
-
-class UnknownMetric(KeyError):
-    """A metric path that no paired test is defined for."""
-
-    def __str__(self) -> str:
-        return self.args[0]
-
-
-def paired_metric_names(labels: Sequence[str], has_claims: bool) -> tuple[str, ...]:
-    """The metrics a comparison tests, as ``metrics.json`` dotted paths, in report order."""
-    names = [f"entities.{mode}.f1" for mode in MODES] if labels else []
-    if has_claims:
-        names.append("claims.f1")
-        names += [f"claims.slots.{slot}.f1" for slot in SCORED_SLOTS]
-    return tuple(names)
-
-
-def _selected_counts(scores: DocumentScores, path: str) -> tuple[MatchCounts, float] | None:
-    """The counts and partial credit one document contributes to the metric ``path`` (rate removed)."""
-    parts = path.split(".")
-    if parts[0] == "entities":
-        counts = scores.entities_declared
-        if len(parts) >= 2 and parts[1] == "all_labels":
-            counts, parts = scores.entities_all, ["entities", *parts[2:]]
-        if len(parts) == 2 and parts[1] in MODES:
-            return counts.overall.mode(parts[1]), PARTIAL_CREDIT[parts[1]]
-        if len(parts) == 4 and parts[1] == "per_label" and parts[3] in MODES:
-            return counts.label(parts[2]).mode(parts[3]), PARTIAL_CREDIT[parts[3]]
-        return None
-    if parts[0] == "claims":
-        if scores.claims is None:
-            return None
-        if parts == ["claims"]:
-            return scores.claims.part("claims"), 0.0
-        if len(parts) == 3 and parts[1] == "by_kind" and parts[2] in _CLAIM_KINDS:
-            return scores.claims.part(parts[2]), 0.0
-        if len(parts) == 3 and parts[1] == "slots" and parts[2] in SCORED_SLOTS:
-            return scores.claims.part(parts[2]), 0.0
-    return None
-
-
-def metric_matrix(per_document: Sequence[DocumentScores], path: str) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
-    """The (documents, 3) credit matrix and the rate function of a metric path such as ``claims.slots.time.f1``.
-
-    Raises :class:`UnknownMetric` for a path that is not a precision, recall
-    or F1 of summed counts (or whose part was not scored, e.g. claims of a run
-    without claims).
+    A metric over the declared labels compares only when both runs declared
+    the same labels: otherwise one run's F1 counts labels the other's ignores.
     """
-    head, _, rate = path.rpartition(".")
-    if rate not in _RATES or not per_document:
-        raise UnknownMetric(f"no paired test for metric {path!r} (expected a dotted path ending in f1, precision or recall)")
-    selected = [_selected_counts(d, head) for d in per_document]
-    if any(s is None for s in selected):
-        raise UnknownMetric(
-            f"no paired test for metric {path!r}: entities.<mode>, entities.per_label.<LABEL>.<mode>, "
-            "entities.all_labels.<mode>, claims, claims.by_kind.<kind> or claims.slots.<slot>, "
-            "followed by .f1, .precision or .recall (claims only when both runs scored claims)"
+    keys_b = {m.key for m in table_b if m.is_count}
+    shared, notes = [], []
+    for metric in table_a:
+        if not metric.is_count or metric.key not in keys_b:
+            continue
+        if metric.declared_scope and set(a.entity_labels) != set(b.entity_labels):
+            continue
+        shared.append(metric)
+    if set(a.entity_labels) != set(b.entity_labels):
+        notes.append(
+            f"the runs declare different entity labels ({', '.join(a.entity_labels) or 'none'} vs "
+            f"{', '.join(b.entity_labels) or 'none'}): entity scores are compared per label and over all labels only"
         )
-    partial = selected[0][1]
-    return credit_matrix([s[0] for s in selected], partial), _RATES[rate]
+    return tuple(shared), tuple(notes)
 
 
 @dataclass(frozen=True)
 class MetricComparison:
-    """One metric of B against A, by both paired tests (same documents, same seed)."""
+    """One metric of B against A: the paired bootstrap interval and the permutation test."""
 
     metric: str
+    title: str
+    #: Paired bootstrap of the difference (interval; its p-value is shown for reference only).
     bootstrap: PairedComparison
-    randomisation: PairedComparison
+    #: The significance test: exact permutation when the units are few, else Monte Carlo.
+    permutation: PairedComparison
+    #: The resampling unit ("document" or "paragraph") and what resampling by it assumes.
+    unit: str = "document"
+    assumption: str = ""
+    higher_is_better: bool = True
 
     @property
     def a(self) -> float:
@@ -276,37 +256,67 @@ class MetricComparison:
     def interval(self) -> tuple[float, float]:
         return (self.bootstrap.low, self.bootstrap.high)
 
+    @property
+    def p_value(self) -> float:
+        return self.permutation.p_value
+
+    @property
+    def randomisation(self) -> PairedComparison:
+        """Alias kept for readers of the schema-1 comparison."""
+        return self.permutation
+
+
+def unit_matrix(
+    metric: Metric, results: Sequence[DocumentResult], unit: str, corpus: Corpus | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The (units, 3) credit matrix of a metric, and the document of each unit (None for documents)."""
+    assert metric.counts is not None
+    if unit == "document":
+        counts = [metric.counts(r) for r in results]
+        if any(c is None for c in counts):
+            raise UnknownMetric(f"metric {metric.key} was not scored in one of the runs")
+        return credit_matrix(counts, metric.partial_credit), None  # type: ignore[arg-type]
+    if metric.rows is None:
+        raise UnknownMetric(f"metric {metric.key} keeps no alignment rows: it can be compared by document only")
+    if corpus is None:
+        raise UnknownMetric("paragraph units need the corpus texts")
+    matrices, groups = [], []
+    for index, (result, gold) in enumerate(zip(results, corpus.documents)):
+        per_unit = unit_counts(metric.rows(result), paragraph_starts(gold.document.text))
+        matrices.append(credit_matrix(per_unit, metric.partial_credit))
+        groups += [index] * len(per_unit)
+    return np.vstack(matrices), np.array(groups)
+
 
 def compare_metric(
-    scores_a: Sequence[DocumentScores],
-    scores_b: Sequence[DocumentScores],
-    path: str,
+    metric: Metric,
+    results_a: Sequence[DocumentResult],
+    results_b: Sequence[DocumentResult],
+    rate: str = "f1",
     *,
     seed: int = DEFAULT_SEED,
     resamples: int = DEFAULT_RESAMPLES,
     level: float = DEFAULT_LEVEL,
+    unit: str = "document",
+    corpus: Corpus | None = None,
 ) -> MetricComparison:
-    """Paired bootstrap and approximate randomisation of one metric, B - A."""
-    matrix_a, rate = metric_matrix(scores_a, path)
-    matrix_b, _ = metric_matrix(scores_b, path)
-    options = {"resamples": resamples, "level": level, "seed": seed}
+    """The paired tests of one metric, B - A."""
+    matrix_a, groups = unit_matrix(metric, results_a, unit, corpus)
+    matrix_b, _ = unit_matrix(metric, results_b, unit, corpus)
+    function = RATE_FUNCTIONS[rate]
+    options: dict[str, Any] = {"resamples": resamples, "level": level, "seed": seed}
+    if groups is not None:
+        options.update(unit=unit, groups=groups.tolist())
+    permutation = exact_permutation_counts(matrix_a, matrix_b, function, **options)
     return MetricComparison(
-        path,
-        paired_bootstrap_counts(matrix_a, matrix_b, rate, **options),
-        approximate_randomisation_counts(matrix_a, matrix_b, rate, **options),
+        f"{metric.key}.{rate}",
+        metric.title,
+        paired_bootstrap_counts(matrix_a, matrix_b, function, **options),
+        permutation,
+        unit=unit,
+        assumption=permutation.assumption,
+        higher_is_better=metric.higher_is_better,
     )
-
-
-def shared_settings(a: RunSide, b: RunSide, corpus: Corpus) -> ScoringSettings:
-    """Score both runs on what both declared: the common entity labels, claims only if both have them."""
-    labels = tuple(label for label in a.entity_labels if label in b.entity_labels and label in corpus.labels)
-    return ScoringSettings(entity_labels=labels, score_claims=corpus.has_claims and a.has_claims and b.has_claims)
-
-
-def document_scores(corpus: Corpus, side: RunSide, settings: ScoringSettings) -> list[DocumentScores]:
-    """Per-document counts of one run, in corpus order (a missing prediction counts as failed)."""
-    by_id = {p.doc_id: p for p in side.predictions}
-    return [score_document_all(g, by_id.get(g.document.doc_id), settings) for g in corpus.documents]
 
 
 # --- per-document diff -----------------------------------------------------------
@@ -314,7 +324,7 @@ def document_scores(corpus: Corpus, side: RunSide, settings: ScoringSettings) ->
 
 @dataclass(frozen=True)
 class ClaimFound:
-    """A gold claim one run found (aligned and correct) and the other did not."""
+    """A gold claim one run got right (headline mode) and the other did not."""
 
     gold_id: str
     excerpt: str
@@ -350,9 +360,9 @@ class DocumentDiff:
     claims_found: tuple[ClaimFound, ...]
     slot_changes: tuple[SlotChange, ...]
     entity_changes: tuple[EntityChange, ...]
-    #: Strict entity counts of each run on this document.
-    entities_a: MatchCounts
-    entities_b: MatchCounts
+    #: Strict entity counts of each run on this document (declared labels; None when not comparable).
+    entities_a: MatchCounts | None
+    entities_b: MatchCounts | None
     #: Headline claim counts of each run (None when claims are not compared).
     claims_a: MatchCounts | None
     claims_b: MatchCounts | None
@@ -364,7 +374,7 @@ class DocumentDiff:
         )
 
 
-def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+def excerpt(text: str, limit: int = 60) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
@@ -382,74 +392,74 @@ def slot_value(claim: Claim, slot: str) -> str:
         return "" if t is None else (t.value or f"({t.text})")
     if slot == "speaker":
         return "" if claim.speaker is None else claim.speaker.text
+    if slot == "location":
+        return "" if claim.location is None else claim.location.text
     raise ValueError(f"unknown slot {slot!r}")
 
 
-def _grounded(gold: GoldDocument, prediction: Prediction | None):
-    if prediction is None or prediction.failed:
-        return None
-    kept, _ = keep_grounded(gold.document, prediction.annotations)
-    return kept
+def _strict_correct(result: DocumentResult) -> set[int]:
+    return {row.gold for row in result.rows("strict") if row.outcome == "correct" and row.gold is not None}
 
 
-def _strict_matches(gold: GoldDocument, prediction: Prediction | None, labels: tuple[str, ...]) -> set[tuple[int, int, str]]:
-    kept = _grounded(gold, prediction)
-    predicted: tuple[Entity, ...] = kept.entities if kept is not None else ()
-    rows = align_entities(gold.gold.entities, predicted, "strict", labels)
-    return {(row.gold.start, row.gold.end, row.gold.label) for row in rows if row.outcome == "correct"}
+def _claims_right(result: DocumentResult) -> set[str]:
+    if result.claims is None:
+        return set()
+    return {p.gold_id for p in result.claims.pairs if p.verdict(HEADLINE_CLAIM_MODE)}
 
 
-def _claim_alignment(gold: GoldDocument, prediction: Prediction | None) -> tuple[set[str], dict[str, Claim]]:
-    """Gold claim ids found (correct), and gold id -> aligned predicted claim."""
-    scored = score_document(gold, prediction)
-    kept = _grounded(gold, prediction)
-    by_id: dict[str, Claim] = {}
-    for claim in kept.claims if kept is not None else ():
-        by_id.setdefault(claim.id, claim)
-    aligned = {pair.gold_id: by_id[pair.predicted_id] for pair in scored.pairs if pair.predicted_id in by_id}
-    return {pair.gold_id for pair in scored.pairs if pair.correct}, aligned
+def _aligned_claims(result: DocumentResult, prediction: Prediction | None) -> dict[str, Claim]:
+    if result.claims is None or prediction is None or prediction.failed:
+        return {}
+    claims = prediction.annotations.claims
+    return {p.gold_id: claims[p.predicted_index] for p in result.claims.pairs if p.predicted_index < len(claims)}
 
 
 def document_diff(
     gold: GoldDocument,
-    a: Prediction | None,
-    b: Prediction | None,
-    scores_a: DocumentScores,
-    scores_b: DocumentScores,
-    settings: ScoringSettings,
+    result_a: DocumentResult,
+    result_b: DocumentResult,
+    prediction_a: Prediction | None,
+    prediction_b: Prediction | None,
+    entities_comparable: bool,
 ) -> DocumentDiff:
-    """What changed on one document from run A to run B."""
-    labels = settings.entity_labels
-    gold_entities = {(e.start, e.end, e.label): e for e in gold.gold.entities}
+    """What changed on one document from run A to run B, read from the stored alignments."""
     entity_changes: list[EntityChange] = []
-    if labels:
-        matched_a, matched_b = _strict_matches(gold, a, labels), _strict_matches(gold, b, labels)
-        for key in sorted(matched_a ^ matched_b):
-            entity = gold_entities[key]
-            change = "gained" if key in matched_b else "lost"
-            entity_changes.append(EntityChange(entity.label, entity.start, entity.end, entity.text, change))
+    if entities_comparable:
+        matched_a, matched_b = _strict_correct(result_a), _strict_correct(result_b)
+        for index in sorted(matched_a ^ matched_b, key=lambda i: (gold.gold.entities[i].start, i)):
+            entity = gold.gold.entities[index]
+            entity_changes.append(EntityChange(entity.label, entity.start, entity.end, entity.text, "gained" if index in matched_b else "lost"))
     claims_found: list[ClaimFound] = []
     slot_changes: list[SlotChange] = []
-    if settings.score_claims:
-        found_a, aligned_a = _claim_alignment(gold, a)
-        found_b, aligned_b = _claim_alignment(gold, b)
+    compared_claims = result_a.claims is not None and result_b.claims is not None
+    if compared_claims:
+        right_a, right_b = _claims_right(result_a), _claims_right(result_b)
+        aligned_a, aligned_b = _aligned_claims(result_a, prediction_a), _aligned_claims(result_b, prediction_b)
         for claim in sorted(gold.gold.claims, key=lambda c: (c.evidence.start, c.evidence.end, c.id)):
-            if (claim.id in found_a) != (claim.id in found_b):
-                claims_found.append(ClaimFound(claim.id, _excerpt(claim.evidence.text), "A" if claim.id in found_a else "B"))
+            if (claim.id in right_a) != (claim.id in right_b):
+                claims_found.append(ClaimFound(claim.id, excerpt(claim.evidence.text), "A" if claim.id in right_a else "B"))
             if claim.id in aligned_a and claim.id in aligned_b:
                 for slot in DIFF_SLOTS:
                     value_a, value_b = slot_value(aligned_a[claim.id], slot), slot_value(aligned_b[claim.id], slot)
                     if value_a != value_b:
                         slot_changes.append(SlotChange(claim.id, slot, value_a, value_b))
+
+    def strict(result: DocumentResult) -> MatchCounts | None:
+        scope = result.scope(DECLARED)
+        return scope.overall.strict if entities_comparable and scope is not None else None
+
+    def headline(result: DocumentResult) -> MatchCounts | None:
+        return result.claims.counts().part(HEADLINE_CLAIM_MODE) if compared_claims and result.claims is not None else None
+
     return DocumentDiff(
         doc_id=gold.document.doc_id,
         claims_found=tuple(claims_found),
         slot_changes=tuple(slot_changes),
         entity_changes=tuple(entity_changes),
-        entities_a=scores_a.entities_declared.overall.strict,
-        entities_b=scores_b.entities_declared.overall.strict,
-        claims_a=scores_a.claims.claims if scores_a.claims is not None else None,
-        claims_b=scores_b.claims.claims if scores_b.claims is not None else None,
+        entities_a=strict(result_a),
+        entities_b=strict(result_b),
+        claims_a=headline(result_a),
+        claims_b=headline(result_b),
     )
 
 
@@ -464,22 +474,53 @@ class Comparison:
     run_b: str
     corpus: str
     gold_sha256: str
-    #: Entity labels both runs were scored on.
-    entity_labels: tuple[str, ...]
+    #: Entity labels of each run's headline scope.
+    labels_a: tuple[str, ...]
+    labels_b: tuple[str, ...]
     claims_compared: bool
-    #: Documents the paired tests resampled (the corpus size).
+    #: Documents of the corpus.
     document_count: int
     metrics: tuple[MetricComparison, ...]
     documents: tuple[DocumentDiff, ...]
     seed: int
     resamples: int
     level: float
+    unit: str = "document"
+    #: Why some metrics were not compared.
+    notes: tuple[str, ...] = ()
+    #: In-sample marking of each run on this corpus.
+    in_sample_a: InSample = InSample()
+    in_sample_b: InSample = InSample()
+    #: Sides whose results had to be scored from their predictions (records from before results were kept).
+    rescored: tuple[str, ...] = ()
+
+    @property
+    def entity_labels(self) -> tuple[str, ...]:
+        return tuple(label for label in self.labels_a if label in self.labels_b)
 
     def metric(self, name: str) -> MetricComparison:
         for item in self.metrics:
             if item.metric == name:
                 return item
         raise KeyError(f"metric {name!r} not compared (compared: {', '.join(m.metric for m in self.metrics)})")
+
+
+def _metric_requests(names: Sequence[str] | None, table: Sequence[Metric], shared: Sequence[Metric]) -> list[tuple[Metric, str]]:
+    if names is None:
+        return [(metric, "f1") for metric in shared]
+    keys = {m.key for m in shared}
+    requests = []
+    for name in names:
+        note = renamed(name)
+        try:
+            metric, rate = find_metric(table, name)
+        except KeyError:
+            hint = f"; {note.why}: write {note.new}" if note is not None else ""
+            raise UnknownMetric(f"no paired test for metric {name!r}: not a count metric of both runs{hint}") from None
+        if not rate or metric.key not in keys:
+            raise UnknownMetric(f"no paired test for metric {name!r}: it is not a count metric both runs share")
+        requests.append((metric, rate))
+    return requests
 
 
 def compare_sides(
@@ -491,118 +532,64 @@ def compare_sides(
     seed: int = DEFAULT_SEED,
     resamples: int = DEFAULT_RESAMPLES,
     level: float = DEFAULT_LEVEL,
+    unit: str = "document",
     with_diff: bool = True,
 ) -> Comparison:
-    """Compare two runs on ``corpus``; ``metrics`` defaults to every metric both share."""
+    """Compare two runs on ``corpus``; ``metrics`` (paths) default to every count metric both share."""
+    if unit not in UNITS:
+        raise ValueError(f"unknown resampling unit {unit!r} (known: {', '.join(UNITS)})")
     check_comparable(a, b, corpus)
-    settings = shared_settings(a, b, corpus)
-    scores_a, scores_b = document_scores(corpus, a, settings), document_scores(corpus, b, settings)
-    names = tuple(metrics) if metrics is not None else paired_metric_names(settings.entity_labels, settings.score_claims)
-    options = {"seed": seed, "resamples": resamples, "level": level}
-    compared = tuple(compare_metric(scores_a, scores_b, name, **options) for name in names)
+    results_a, rescored_a = results_of(a, corpus)
+    results_b, rescored_b = results_of(b, corpus)
+    table_a, table_b = build_table(results_a), build_table(results_b)
+    shared, notes = shared_metrics(table_a, table_b, a, b)
+    requests = _metric_requests(metrics, table_a, shared)
+    options = {"seed": seed, "resamples": resamples, "level": level, "unit": unit, "corpus": corpus}
+    compared = []
+    for metric, rate in requests:
+        if unit != "document" and metric.rows is None:
+            continue
+        compared.append(compare_metric(metric, results_a, results_b, rate, **options))
+    if unit != "document":
+        notes += (f"by {unit}: only metrics that keep alignment rows (entity modes, claim modes) are compared",)
     diffs: tuple[DocumentDiff, ...] = ()
     if with_diff:
-        pred_a = {p.doc_id: p for p in a.predictions}
-        pred_b = {p.doc_id: p for p in b.predictions}
+        pred_a, pred_b = a.by_doc(), b.by_doc()
+        comparable = set(a.entity_labels) == set(b.entity_labels)
         diffs = tuple(
-            document_diff(g, pred_a.get(g.document.doc_id), pred_b.get(g.document.doc_id), sa, sb, settings)
-            for g, sa, sb in zip(corpus.documents, scores_a, scores_b)
+            document_diff(g, ra, rb, pred_a.get(g.document.doc_id), pred_b.get(g.document.doc_id), comparable)
+            for g, ra, rb in zip(corpus.documents, results_a, results_b)
         )
     return Comparison(
         run_a=a.name,
         run_b=b.name,
         corpus=corpus.source,
         gold_sha256=corpus.gold_sha256,
-        entity_labels=settings.entity_labels,
-        claims_compared=settings.score_claims,
+        labels_a=a.entity_labels,
+        labels_b=b.entity_labels,
+        claims_compared=a.has_claims and b.has_claims and corpus.has_claims,
         document_count=len(corpus.documents),
-        metrics=compared,
+        metrics=tuple(compared),
         documents=diffs,
         seed=seed,
         resamples=resamples,
         level=level,
+        unit=unit,
+        notes=notes,
+        in_sample_a=a.in_sample,
+        in_sample_b=b.in_sample,
+        rescored=tuple(side.name for side, again in ((a, rescored_a), (b, rescored_b)) if again),
     )
 
 
-def compare_records(
-    record_a: Path,
-    record_b: Path,
-    corpus: Corpus | None = None,
-    **options: Any,
-) -> Comparison:
+def compare_records(record_a: Path, record_b: Path, corpus: Corpus | None = None, **options: Any) -> Comparison:
     """Compare two run record directories (B - A); the corpus defaults to the one run A names."""
     a, b = side_from_record(record_a), side_from_record(record_b)
     check_same_gold(a, b)
     return compare_sides(a, b, corpus if corpus is not None else corpus_of(a), **options)
 
 
-# --- text report ---------------------------------------------------------------------
-
-
-def _signed(value: float) -> str:
-    return f"{value:+.3f}"
-
-
-def format_table(comparison: Comparison) -> list[str]:
-    """The metrics table: metric, A, B, B - A, interval, p-value, method (one row per test)."""
-    level = f"{comparison.level:.0%}"
-    header = ("metric", "A", "B", "B-A", f"{level} interval", "p-value", "method")
-    rows = []
-    for item in comparison.metrics:
-        for result, method in ((item.bootstrap, "paired bootstrap"), (item.randomisation, "approx. randomisation")):
-            rows.append(
-                (
-                    item.metric,
-                    f"{result.metric_a:.3f}",
-                    f"{result.metric_b:.3f}",
-                    _signed(result.difference),
-                    f"[{_signed(result.low)}, {_signed(result.high)}]",
-                    f"{result.p_value:.3f}",
-                    method,
-                )
-            )
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-    line = lambda cells: "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()  # noqa: E731
-    return [line(header), line(tuple("-" * w for w in widths)), *(line(row) for row in rows)]
-
-
-def _counts_line(diff: DocumentDiff) -> str:
-    parts = [f"entities strict correct {diff.entities_a.correct} -> {diff.entities_b.correct} of {diff.entities_a.possible}"]
-    if diff.claims_a is not None and diff.claims_b is not None:
-        parts.append(f"claims correct {diff.claims_a.correct} -> {diff.claims_b.correct} of {diff.claims_a.possible}")
-    return "; ".join(parts)
-
-
-def format_document_diff(diff: DocumentDiff, max_lines: int = DEFAULT_MAX_LINES) -> list[str]:
-    """Lines for one document: counts, then claims, slot changes and entities, capped at ``max_lines``."""
-    body = [f"  claim {c.gold_id} found by {c.found_by} only: {c.excerpt}" for c in diff.claims_found]
-    body += [f"  claim {s.gold_id} {s.slot}: {s.a or '(none)'} -> {s.b or '(none)'}" for s in diff.slot_changes]
-    body += [
-        f"  entity {'+' if e.change == 'gained' else '-'} {e.label} {e.text} [{e.start}:{e.end}] ({e.change} by B)"
-        for e in diff.entity_changes
-    ]
-    if len(body) > max_lines:
-        body = body[:max_lines] + [f"  ... {len(body) - max_lines} more"]
-    return [f"{diff.doc_id}: {_counts_line(diff)}", *body]
-
-
-def format_comparison(comparison: Comparison, max_lines: int = DEFAULT_MAX_LINES) -> str:
-    """The whole report of ``harness compare`` as text."""
-    labels = ", ".join(comparison.entity_labels) or "(none shared)"
-    lines = [
-        f"A: {comparison.run_a}",
-        f"B: {comparison.run_b}",
-        f"corpus: {comparison.corpus} (gold {comparison.gold_sha256[:12]}); entity labels compared: {labels}; "
-        f"claims compared: {'yes' if comparison.claims_compared else 'no'}",
-        f"paired tests over {comparison.document_count} documents, {comparison.resamples} resamples, seed {comparison.seed}",
-        "",
-        *format_table(comparison),
-        "",
-        "per document (A -> B):",
-    ]
-    changed = [d for d in comparison.documents if d.changed]
-    for diff in changed:
-        lines += format_document_diff(diff, max_lines)
-    if not changed:
-        lines.append("  no differences")
-    return "\n".join(lines)
+def total(results: Sequence[DocumentResult], metric: Metric) -> MatchCounts:
+    """The summed counts of a count metric over results."""
+    assert metric.counts is not None
+    return sum_counts(c for c in (metric.counts(r) for r in results) if c is not None)

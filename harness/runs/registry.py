@@ -13,24 +13,28 @@ processes.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
+from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from harness.runs.record import read_record
+from harness.runs.record import RunRecord, read_record
 
 #: Seconds a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT_SECONDS = 30.0
-SCHEMA_VERSION = 1
+#: Bumped when the table changes; an older index is rebuilt from the records on disk.
+SCHEMA_VERSION = 2
 
 _COLUMNS = (
     "run_id",
     "path",
     "started_at",
     "setup",
+    "track",
     "extractor",
     "extractor_version",
     "fingerprint_hash",
@@ -38,16 +42,15 @@ _COLUMNS = (
     "gold_sha256",
     "corpus",
     "git_commit",
+    "git_dirty",
     "documents",
-    "entity_strict_f1",
-    "entity_strict_f1_low",
-    "entity_strict_f1_high",
-    "claim_f1",
-    "claim_f1_low",
-    "claim_f1_high",
+    "metrics_schema",
+    "in_sample_documents",
+    "in_sample_share",
     "failures",
     "ungrounded",
     "documents_per_second",
+    "scores",
 )
 
 _SCHEMA = f"""
@@ -56,6 +59,7 @@ CREATE TABLE IF NOT EXISTS runs (
     path TEXT NOT NULL,
     started_at TEXT NOT NULL,
     setup TEXT NOT NULL,
+    track TEXT NOT NULL,
     extractor TEXT NOT NULL,
     extractor_version TEXT NOT NULL,
     fingerprint_hash TEXT NOT NULL,
@@ -63,36 +67,46 @@ CREATE TABLE IF NOT EXISTS runs (
     gold_sha256 TEXT NOT NULL,
     corpus TEXT NOT NULL,
     git_commit TEXT,
+    git_dirty INTEGER,
     documents INTEGER NOT NULL,
-    entity_strict_f1 REAL NOT NULL,
-    entity_strict_f1_low REAL NOT NULL,
-    entity_strict_f1_high REAL NOT NULL,
-    claim_f1 REAL,
-    claim_f1_low REAL,
-    claim_f1_high REAL,
+    metrics_schema INTEGER NOT NULL,
+    in_sample_documents INTEGER NOT NULL,
+    in_sample_share REAL NOT NULL,
     failures INTEGER NOT NULL,
     ungrounded INTEGER NOT NULL,
-    documents_per_second REAL
+    documents_per_second REAL,
+    scores TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_setup ON runs (setup, started_at);
+CREATE INDEX IF NOT EXISTS runs_track ON runs (track, setup, started_at);
 CREATE INDEX IF NOT EXISTS runs_extractor ON runs (extractor, started_at);
 CREATE INDEX IF NOT EXISTS runs_gold ON runs (gold_sha256, started_at);
 PRAGMA user_version = {SCHEMA_VERSION};
 """
+
+#: The scores ``runs list`` shows, when the run has them (paths into metrics.json).
+LISTED_SCORES: tuple[tuple[str, str], ...] = (
+    ("entities.strict.f1", "entities strict F1"),
+    ("claims.strict.f1", "claims strict F1"),
+)
 
 
 class RegistryError(LookupError):
     """A run that cannot be found, or a name that matches several runs."""
 
 
+Score = tuple[float, float | None, float | None]
+
+
 @dataclass(frozen=True)
 class RunRow:
-    """One indexed run record: who ran, on what gold, and its headline scores."""
+    """One indexed run record: who ran, on what track and gold, and its scores."""
 
     run_id: str
     path: str
     started_at: str
     setup: str
+    track: str
     extractor: str
     extractor_version: str
     fingerprint_hash: str
@@ -100,20 +114,45 @@ class RunRow:
     gold_sha256: str
     corpus: str
     git_commit: str | None
+    git_dirty: bool | None
     documents: int
-    entity_strict_f1: float
-    entity_strict_f1_ci: tuple[float, float]
-    claim_f1: float | None
-    claim_f1_ci: tuple[float, float] | None
+    metrics_schema: int
+    in_sample_documents: int
+    in_sample_share: float
     failures: int
     ungrounded: int
     documents_per_second: float | None
+    #: Every F1 of ``metrics.json`` by path (``entities.strict.f1``: (value, low, high)).
+    scores: Mapping[str, Score]
+
+    def score(self, path: str) -> Score | None:
+        return self.scores.get(path)
+
+    @property
+    def in_sample(self) -> bool:
+        return self.in_sample_documents > 0
 
 
-def _field(data: dict[str, Any], dotted: str, where: Path, default: Any = ...) -> Any:
+def flatten_scores(metrics: Mapping[str, Any], prefix: str = "") -> dict[str, Score]:
+    """Every block of ``metrics.json`` that has an F1, by the path of its F1 (any schema)."""
+    out: dict[str, Score] = {}
+    for key, value in metrics.items():
+        if not isinstance(value, Mapping):
+            continue
+        path = f"{prefix}{key}"
+        f1 = value.get("f1")
+        if isinstance(f1, (int, float)) and not isinstance(f1, bool):
+            ci = value.get("f1_ci")
+            low, high = (float(ci[0]), float(ci[1])) if isinstance(ci, (list, tuple)) and len(ci) == 2 else (None, None)
+            out[f"{path}.f1"] = (float(f1), low, high)
+        out.update(flatten_scores(value, f"{path}."))
+    return out
+
+
+def _field(data: Mapping[str, Any], dotted: str, where: Path, default: Any = ...) -> Any:
     value: Any = data
     for part in dotted.split("."):
-        if not isinstance(value, dict) or part not in value:
+        if not isinstance(value, Mapping) or part not in value:
             if default is not ...:
                 return default
             raise ValueError(f"{where}: missing field {dotted}")
@@ -121,26 +160,21 @@ def _field(data: dict[str, Any], dotted: str, where: Path, default: Any = ...) -
     return value
 
 
-def _interval(value: Any, where: Path, name: str) -> tuple[float, float]:
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        raise ValueError(f"{where}: {name} is not a [low, high] pair: {value!r}")
-    return (float(value[0]), float(value[1]))
-
-
-def row_from_record(record_dir: Path) -> RunRow:
-    """The index row of one run record directory (errors name the file and field)."""
-    record = read_record(record_dir)
+def row_of(record: RunRecord) -> RunRow:
+    """The index row of a run record (errors name the file and field)."""
+    assert record.path is not None, "a record is indexed once it is written"
     run, metrics = record.run, record.metrics
     run_json = record.path / "run.json"
     metrics_json = record.path / "metrics.json"
-    claims = metrics.get("claims")
     git = run.get("git") or {}
     corpus = run.get("corpus") or {}
+    in_sample = record.in_sample
     return RunRow(
         run_id=str(_field(run, "run_id", run_json)),
         path=str(record.path.resolve()),
         started_at=str(_field(run, "started_at", run_json)),
         setup=str(_field(run, "setup", run_json)),
+        track=record.track,
         extractor=str(_field(run, "extractor.name", run_json)),
         extractor_version=str(_field(run, "extractor.version", run_json)),
         fingerprint_hash=str(_field(run, "extractor.fingerprint_hash", run_json)),
@@ -148,15 +182,21 @@ def row_from_record(record_dir: Path) -> RunRow:
         gold_sha256=str(_field(run, "gold_sha256", run_json)),
         corpus=str(corpus.get("name", "")),
         git_commit=git.get("commit"),
+        git_dirty=git.get("dirty"),
         documents=int(_field(metrics, "documents", metrics_json)),
-        entity_strict_f1=float(_field(metrics, "entities.strict.f1", metrics_json)),
-        entity_strict_f1_ci=_interval(_field(metrics, "entities.strict.f1_ci", metrics_json), metrics_json, "entities.strict.f1_ci"),
-        claim_f1=float(claims["f1"]) if claims else None,
-        claim_f1_ci=_interval(claims["f1_ci"], metrics_json, "claims.f1_ci") if claims else None,
+        metrics_schema=record.schema_version,
+        in_sample_documents=in_sample.documents,
+        in_sample_share=in_sample.share,
         failures=int(_field(metrics, "failures", metrics_json, 0)),
         ungrounded=int(_field(metrics, "ungrounded", metrics_json, 0)),
         documents_per_second=_optional_float(_field(run, "timings.documents_per_second", run_json, None)),
+        scores=flatten_scores(metrics),
     )
+
+
+def row_from_record(record_dir: Path) -> RunRow:
+    """The index row of one run record directory."""
+    return row_of(read_record(record_dir))
 
 
 def _optional_float(value: Any) -> float | None:
@@ -164,58 +204,17 @@ def _optional_float(value: Any) -> float | None:
 
 
 def _to_db(row: RunRow) -> tuple[Any, ...]:
-    claim_low, claim_high = row.claim_f1_ci if row.claim_f1_ci is not None else (None, None)
-    return (
-        row.run_id,
-        row.path,
-        row.started_at,
-        row.setup,
-        row.extractor,
-        row.extractor_version,
-        row.fingerprint_hash,
-        row.config_hash,
-        row.gold_sha256,
-        row.corpus,
-        row.git_commit,
-        row.documents,
-        row.entity_strict_f1,
-        row.entity_strict_f1_ci[0],
-        row.entity_strict_f1_ci[1],
-        row.claim_f1,
-        claim_low,
-        claim_high,
-        row.failures,
-        row.ungrounded,
-        row.documents_per_second,
-    )
+    values = {name: getattr(row, name) for name in _COLUMNS if name != "scores"}
+    values["git_dirty"] = None if row.git_dirty is None else int(row.git_dirty)
+    values["scores"] = json.dumps({path: list(score) for path, score in row.scores.items()}, sort_keys=True)
+    return tuple(values[name] for name in _COLUMNS)
 
 
 def _from_db(values: sqlite3.Row) -> RunRow:
     data = dict(zip(_COLUMNS, values))
-    claim_ci = (
-        (data["claim_f1_low"], data["claim_f1_high"]) if data["claim_f1_low"] is not None else None
-    )
-    return RunRow(
-        run_id=data["run_id"],
-        path=data["path"],
-        started_at=data["started_at"],
-        setup=data["setup"],
-        extractor=data["extractor"],
-        extractor_version=data["extractor_version"],
-        fingerprint_hash=data["fingerprint_hash"],
-        config_hash=data["config_hash"],
-        gold_sha256=data["gold_sha256"],
-        corpus=data["corpus"],
-        git_commit=data["git_commit"],
-        documents=data["documents"],
-        entity_strict_f1=data["entity_strict_f1"],
-        entity_strict_f1_ci=(data["entity_strict_f1_low"], data["entity_strict_f1_high"]),
-        claim_f1=data["claim_f1"],
-        claim_f1_ci=claim_ci,
-        failures=data["failures"],
-        ungrounded=data["ungrounded"],
-        documents_per_second=data["documents_per_second"],
-    )
+    data["git_dirty"] = None if data["git_dirty"] is None else bool(data["git_dirty"])
+    data["scores"] = {path: tuple(score) for path, score in json.loads(data["scores"]).items()}
+    return RunRow(**data)
 
 
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM runs"
@@ -227,14 +226,27 @@ def _is_record_dir(path: Path) -> bool:
 
 
 class RunRegistry:
-    """Index of the run records under ``runs_dir``, kept in the SQLite file ``db_path``."""
+    """Index of the run records under ``runs_dir``, kept in the SQLite file ``db_path``.
+
+    The record directories are the truth: an index of an older layout is
+    rebuilt on open, and :meth:`sync` (run by every listing) indexes records
+    that are on disk but not indexed (a run killed between writing its record
+    and indexing it) and drops rows whose directory is gone.
+    """
 
     def __init__(self, db_path: Path, runs_dir: Path):
         self.db_path = Path(db_path)
         self.runs_dir = Path(runs_dir)
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as connection:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            exists = connection.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='runs'").fetchone()
+            if exists and version != SCHEMA_VERSION:
+                connection.execute("DROP TABLE runs")
             connection.executescript(_SCHEMA)
+        self._problems: list[str] = []
+        if exists and version != SCHEMA_VERSION:
+            self.reindex()
 
     # --- connection -----------------------------------------------------------
 
@@ -243,9 +255,15 @@ class RunRegistry:
 
     # --- writing --------------------------------------------------------------
 
+    def add_record(self, record: RunRecord) -> RunRow:
+        """Index a record just written (in memory; nothing is read back from disk)."""
+        return self._upsert(row_of(record))
+
     def add(self, record_dir: Path) -> RunRow:
         """Index (or re-index) one run record directory; adding twice changes nothing."""
-        row = row_from_record(Path(record_dir))
+        return self._upsert(row_from_record(Path(record_dir)))
+
+    def _upsert(self, row: RunRow) -> RunRow:
         with self._connect() as connection:
             connection.execute("BEGIN IMMEDIATE")
             connection.execute(_UPSERT, _to_db(row))
@@ -257,28 +275,50 @@ class RunRegistry:
 
         Directories that are not readable records (a half-written staging
         directory, a hand-edited file) are skipped, so one bad record does
-        not hide the others; :func:`problems` lists them.
+        not hide the others; :meth:`problems` lists them.
         """
         with self._connect() as connection:
             # Scan while holding the write lock: a run that registers itself
             # meanwhile waits, then lands after the rebuild instead of being lost in it.
             connection.execute("BEGIN IMMEDIATE")
-            rows = [row for row, _ in self._scan() if row is not None]
+            scanned = list(self._scan(self._record_dirs()))
+            rows = [row for row, _ in scanned if row is not None]
+            self._problems = [problem for _, problem in scanned if problem is not None]
             connection.execute("DELETE FROM runs")
             connection.executemany(_UPSERT, [_to_db(row) for row in rows])
             connection.execute("COMMIT")
         return len(rows)
 
-    def problems(self) -> list[str]:
-        """Why each unreadable directory under ``runs_dir`` was left out of the index."""
-        return [problem for row, problem in self._scan() if problem is not None]
+    def sync(self) -> tuple[int, int]:
+        """Make the index agree with the directories: ``(records added, rows dropped)``."""
+        on_disk = {str(path.resolve()): path for path in self._record_dirs()}
+        with self._connect() as connection:
+            indexed = {row[0] for row in connection.execute("SELECT path FROM runs").fetchall()}
+        missing = [on_disk[path] for path in sorted(set(on_disk) - indexed)]
+        gone = sorted(path for path in indexed - set(on_disk) if Path(path).parent.resolve() == self.runs_dir.resolve())
+        if not missing and not gone:
+            return 0, 0
+        scanned = list(self._scan(missing))
+        rows = [row for row, _ in scanned if row is not None]
+        self._problems = [problem for _, problem in scanned if problem is not None]
+        with self._connect() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany(_UPSERT, [_to_db(row) for row in rows])
+            connection.executemany("DELETE FROM runs WHERE path = ?", [(path,) for path in gone])
+            connection.execute("COMMIT")
+        return len(rows), len(gone)
 
-    def _scan(self) -> Iterator[tuple[RunRow | None, str | None]]:
+    def problems(self) -> list[str]:
+        """Why each unreadable directory met by the last scan was left out of the index."""
+        return list(self._problems)
+
+    def _record_dirs(self) -> list[Path]:
         if not self.runs_dir.is_dir():
-            return
-        for path in sorted(self.runs_dir.iterdir()):
-            if not path.is_dir() or path.name.startswith("."):
-                continue
+            return []
+        return [path for path in sorted(self.runs_dir.iterdir()) if path.is_dir() and not path.name.startswith(".")]
+
+    def _scan(self, paths: list[Path]) -> Iterator[tuple[RunRow | None, str | None]]:
+        for path in paths:
             try:
                 yield row_from_record(path), None
             except (OSError, ValueError, KeyError, TypeError) as err:
@@ -291,15 +331,14 @@ class RunRegistry:
             cursor = connection.execute(f"{_SELECT} {where} ORDER BY started_at DESC, run_id DESC", params)
             return [_from_db(values) for values in cursor.fetchall()]
 
-    def list(self, extractor: str | None = None, setup: str | None = None) -> list[RunRow]:
-        """Indexed runs, newest first, optionally only one extractor and/or setup."""
+    def list(self, extractor: str | None = None, setup: str | None = None, track: str | None = None) -> list[RunRow]:
+        """Indexed runs, newest first, optionally only one extractor, setup and/or track."""
+        self.sync()
         clauses, params = [], []
-        if extractor is not None:
-            clauses.append("extractor = ?")
-            params.append(extractor)
-        if setup is not None:
-            clauses.append("setup = ?")
-            params.append(setup)
+        for column, value in (("extractor", extractor), ("setup", setup), ("track", track)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         return self._query(where, tuple(params))
 
@@ -309,6 +348,7 @@ class RunRegistry:
         A directory that is a run record but not in the index (a committed
         baseline, a record copied from elsewhere) is read directly, not added.
         """
+        self.sync()
         exact = self._query("WHERE run_id = ?", (run,))
         if exact:
             return exact[0]
@@ -330,13 +370,21 @@ class RunRegistry:
             f" `harness runs reindex` rebuilds the index from {self.runs_dir})"
         )
 
-    def latest_per_setup(self, gold_sha256: str | None = None) -> list[RunRow]:
-        """The newest run of each setup (optionally only runs on this gold), sorted by setup."""
-        where, params = ("WHERE gold_sha256 = ?", (gold_sha256,)) if gold_sha256 is not None else ("", ())
-        latest: dict[str, RunRow] = {}
-        for row in self._query(where, params):
-            latest.setdefault(row.setup, row)
-        return [latest[setup] for setup in sorted(latest)]
+    def latest_per_setup(self, gold_sha256: str | None = None, track: str | None = None) -> list[RunRow]:
+        """The newest run of each (setup, track), optionally only on this gold or track, sorted by setup then track."""
+        self.sync()
+        clauses, params = [], []
+        if gold_sha256 is not None:
+            clauses.append("gold_sha256 = ?")
+            params.append(gold_sha256)
+        if track is not None:
+            clauses.append("track = ?")
+            params.append(track)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        latest: dict[tuple[str, str], RunRow] = {}
+        for row in self._query(where, tuple(params)):
+            latest.setdefault((row.setup, row.track), row)
+        return [latest[key] for key in sorted(latest)]
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:
@@ -387,26 +435,28 @@ class _Connection:
 # --- text for `harness runs list` and `harness runs show` ------------------------------
 
 
-def _with_interval(value: float | None, interval: tuple[float, float] | None) -> str:
-    if value is None:
+def _with_interval(score: Score | None) -> str:
+    if score is None:
         return "n/a"
-    return f"{value:.3f} [{interval[0]:.3f}, {interval[1]:.3f}]" if interval else f"{value:.3f}"
+    value, low, high = score
+    return f"{value:.3f} [{low:.3f}, {high:.3f}]" if low is not None and high is not None else f"{value:.3f}"
 
 
 def format_rows(rows: list[RunRow]) -> str:
     """A plain table of runs, newest first, for terminals and logs."""
-    header = ("run id", "setup", "extractor", "gold", "entities strict F1", "claims F1", "fail", "ungr.", "commit")
+    header = ("run id", "setup", "track", "extractor", "gold", *(title for _, title in LISTED_SCORES), "in-sample", "fail", "ungr.", "commit")
     body = [
         (
             row.run_id,
             row.setup,
+            row.track,
             f"{row.extractor} {row.extractor_version}",
             row.gold_sha256[:12],
-            _with_interval(row.entity_strict_f1, row.entity_strict_f1_ci),
-            _with_interval(row.claim_f1, row.claim_f1_ci),
+            *(_with_interval(row.score(path)) for path, _ in LISTED_SCORES),
+            f"{row.in_sample_share:.0%}" if row.in_sample else "no",
             str(row.failures),
             str(row.ungrounded),
-            (row.git_commit or "")[:10],
+            (row.git_commit or "")[:10] + ("+" if row.git_dirty else ""),
         )
         for row in rows
     ]
@@ -416,9 +466,9 @@ def format_rows(rows: list[RunRow]) -> str:
 
 
 def format_run(row: RunRow) -> str:
-    """What a run record says about itself, and its headline metrics (``harness runs show``)."""
+    """What a run record says about itself, and its scores (``harness runs show``)."""
     record = read_record(Path(row.path))
-    run, metrics = record.run, record.metrics
+    run = record.run
     extractor = run.get("extractor", {})
     corpus = run.get("corpus", {})
     git = run.get("git") or {}
@@ -429,28 +479,25 @@ def format_run(row: RunRow) -> str:
         f"record        {row.path}",
         f"started at    {row.started_at}",
         f"setup         {row.setup} ({run.get('config_source', '')}; config hash {row.config_hash})",
+        f"track         {row.track}: {record.in_sample.describe()}",
         f"extractor     {row.extractor} {row.extractor_version} (fingerprint {row.fingerprint_hash};"
-        f" labels {', '.join(extractor.get('entity_labels', []))}; claims {'yes' if extractor.get('emits_claims') else 'no'})",
+        f" labels {', '.join(extractor.get('entity_labels', []))}; claims {'yes' if extractor.get('emits_claims') else 'no'};"
+        f" convention {extractor.get('convention', 'project')})",
         f"corpus        {corpus.get('name', '')} ({corpus.get('source', '')}; {corpus.get('documents', '?')} documents; gold {row.gold_sha256})",
         f"git           {git.get('commit') or 'n/a'}{' (uncommitted changes)' if git.get('dirty') else ''}",
-        f"settings      seed {settings.get('seed')}, {settings.get('resamples')} resamples, level {settings.get('level')}",
+        f"settings      seed {settings.get('seed')}, {settings.get('resamples')} resamples, level {settings.get('level')},"
+        f" min overlap {settings.get('min_overlap', 0.0)}",
         f"timings       {timings.get('wall_seconds')} s wall, {timings.get('documents_computed')} computed,"
         f" {timings.get('documents_cached')} from the cache, {timings.get('documents_per_second')} documents/s",
         f"failures      {row.failures}",
         f"ungrounded    {row.ungrounded}",
+        f"metrics       schema {row.metrics_schema}",
         "",
-        "metric                      value  interval",
+        "metric".ljust(40) + "  value  interval",
     ]
-    entities = metrics.get("entities") or {}
-    for mode in ("strict", "exact", "partial", "type"):
-        block = entities.get(mode) or {}
-        if "f1" in block:
-            lines.append(f"entities.{mode}.f1".ljust(26) + "  " + _with_interval(block["f1"], tuple(block.get("f1_ci") or ()) or None))
-    claims = metrics.get("claims")
-    if claims:
-        lines.append("claims.f1".ljust(26) + "  " + _with_interval(claims["f1"], tuple(claims.get("f1_ci") or ()) or None))
-        for slot, block in (claims.get("slots") or {}).items():
-            lines.append(f"claims.slots.{slot}.f1".ljust(26) + "  " + _with_interval(block["f1"], tuple(block.get("f1_ci") or ()) or None))
-    else:
-        lines.append("claims                      not scored")
+    shown = [path for path in row.scores if path.count(".") <= 2 and ".per_label." not in path]
+    for path in shown:
+        lines.append(path.ljust(40) + "  " + _with_interval(row.scores[path]))
+    if not any(path.startswith("claims.") for path in row.scores):
+        lines.append("claims".ljust(40) + "  not scored")
     return "\n".join(lines)

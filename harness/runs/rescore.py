@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.corpus.load import Corpus, load_corpus
-from harness.runs.record import read_record
-from harness.scoring.corpus import ScoringSettings, score_corpus
+from harness.corpus.load import Corpus
+from harness.runs.compare import spec_from_json
+from harness.runs.record import RunRecord, read_record
+from harness.runs.run import named_projections
+from harness.scoring.corpus import score_corpus
+from harness.scoring.results import DocumentResult
+from harness.scoring.settings import IntervalSettings, ScoringSettings
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class Rescored:
     identical: bool
     #: JSON paths whose values differ from the stored metrics (empty when identical).
     differences: tuple[str, ...]
+    #: The per-document results of the new scoring.
+    results: tuple[DocumentResult, ...] = ()
 
 
 def _differences(a: Any, b: Any, path: str = "$") -> list[str]:
@@ -34,27 +40,30 @@ def _differences(a: Any, b: Any, path: str = "$") -> list[str]:
     return [] if json.dumps(a) == json.dumps(b) else [path]
 
 
+def settings_of(record: RunRecord, corpus: Corpus) -> ScoringSettings:
+    """The scoring settings a run record was scored with (older records: the extractor's declarations)."""
+    extractor = record.extractor
+    settings = record.config.get("settings", {})
+    scoring = record.run.get("scoring") or {}
+    names = scoring.get("conventions") or ()
+    return ScoringSettings.for_run(
+        declared_labels=extractor.get("entity_labels", ()),
+        emits_claims=bool(extractor.get("emits_claims")),
+        corpus_labels=corpus.labels,
+        corpus_has_claims=corpus.has_claims,
+        min_overlap=float(scoring.get("min_overlap", settings.get("min_overlap", 0.0))),
+        conventions=named_projections(names),
+        intervals=IntervalSettings(int(settings.get("seed", 13)), int(settings.get("resamples", 1000)), float(settings.get("level", 0.95))),
+    )
+
+
 def rescore_record(run_dir: Path, corpus: Corpus | None = None) -> Rescored:
-    """Metrics of the stored predictions against ``corpus`` (default: the corpus the run used)."""
+    """Metrics of the stored predictions against ``corpus`` (default: the corpus the run used, read the same way)."""
     record = read_record(run_dir)
     if corpus is None:
-        corpus = load_corpus(Path(record.run["corpus"]["source"]))
-    extractor = record.run["extractor"]
-    settings = record.config["settings"]
-    metrics = score_corpus(
-        corpus.documents,
-        record.predictions(),
-        ScoringSettings.for_run(
-            declared_labels=extractor["entity_labels"],
-            emits_claims=extractor["emits_claims"],
-            corpus_labels=corpus.labels,
-            corpus_has_claims=corpus.has_claims,
-            seed=settings["seed"],
-            resamples=settings["resamples"],
-            level=settings["level"],
-        ),
-    )
+        corpus = spec_from_json(record.corpus_spec).load()
+    scored = score_corpus(corpus.documents, record.predictions(), settings_of(record, corpus))
     # Round-trip through JSON so floats compare as they are stored.
-    metrics = json.loads(json.dumps(metrics))
+    metrics = json.loads(json.dumps(scored.metrics))
     diffs = tuple(_differences(metrics, record.metrics))
-    return Rescored(record.run["setup"], metrics, identical=not diffs, differences=diffs)
+    return Rescored(record.setup, metrics, identical=not diffs, differences=diffs, results=scored.results)

@@ -1,8 +1,10 @@
-"""``harness run``: extract, score and record, one setup after another.
+"""``harness run``: extract, score and record every setup on every track.
 
-This is the only place that joins the rooms: a corpus, an extractor from the
-registry, the cache, the scorers and the run record. It returns what it wrote
-so the CLI can print a summary and tests can inspect it.
+This is the place that joins the rooms: the tracks' corpora, an extractor
+from the registry, the cache, the scorers and the run record. Each setup's
+extractor is built once and run on every track it is listed for; each
+(setup, track) gives one run record, registered at once. It returns what it
+wrote so the CLI can print a summary and tests can inspect it.
 """
 
 from __future__ import annotations
@@ -13,23 +15,27 @@ import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from harness.config import RunConfig, RunSettings, SetupConfig, config_hash
-from harness.extractors.base import REUSED_CACHED_WORK, fingerprint_hash
+from harness.config import RunConfig, RunSettings, SetupConfig, Track, config_hash, default_track
+from harness.corpus.load import PROJECT_CONVENTION, Corpus
+from harness.extractors.base import REUSED_CACHED_WORK, Extractor, ShapingText, declared_convention, fingerprint_hash, shaping_texts
 from harness.extractors.registry import create_extractor
-from harness.corpus.load import Corpus
 from harness.runs.cache import PredictionCache
 from harness.runs.environment import git_state, machine, package_versions
 from harness.runs.extract import ExtractionResult, run_extractor
-from harness.runs.record import new_run_id, prediction_to_json, write_record
+from harness.runs.record import InSample, RunRecord, new_run_id, prediction_to_json, write_record
 from harness.runs.registry import RunRegistry
-from harness.scoring.corpus import ScoringSettings, score_corpus
+from harness.scoring.corpus import score_corpus
+from harness.scoring.settings import IntervalSettings, Projection, ScoringSettings
 
 
 @dataclass(frozen=True)
 class SetupOutcome:
+    """One (setup, track) run: what was written and what it cost."""
+
     setup: str
+    track: str
     run_id: str
     record_dir: Path
     metrics: dict[str, Any]
@@ -37,6 +43,17 @@ class SetupOutcome:
     cached: int
     failed: int
     seconds: float
+    in_sample: InSample
+    #: The extractor's annotation convention (scores under it are in metrics.json ``conventions``).
+    convention: str
+
+
+@dataclass(frozen=True)
+class SkippedTrack:
+    """A track that did not run, and why (an optional corpus that is not on this machine)."""
+
+    track: str
+    reason: str
 
 
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
@@ -51,57 +68,105 @@ def _documents_per_second(extraction: ExtractionResult) -> float | None:
     return round(len(computed) / extraction.extract_seconds, 3)
 
 
+def in_sample(corpus: Corpus, texts: Sequence[ShapingText]) -> InSample:
+    """Which of the corpus's documents share a text unit with the texts that shaped the extractor."""
+    if not texts or not corpus.document_units:
+        return InSample()
+    seen = set().union(*(t.unit_sha256 for t in texts))
+    hits = [i for i, units in enumerate(corpus.document_units) if seen.intersection(units)]
+    if not hits:
+        return InSample()
+    touched = {i: set(units) for i, units in enumerate(corpus.document_units) if i in set(hits)}
+    names = tuple(t.name for t in texts if any(t.unit_sha256.intersection(units) for units in touched.values()))
+    return InSample(names, len(hits), len(hits) / len(corpus.documents))
+
+
+def named_projections(names: Sequence[str]) -> tuple[Projection, ...]:
+    """The projections of named annotation conventions (their data files load only when asked for)."""
+    if not names:
+        return ()
+    from harness.conventions import load_convention
+
+    return tuple(load_convention(name) for name in names)
+
+
+def projections(extractor_convention: str, corpus: Corpus) -> tuple[Projection, ...]:
+    """The conventions to score under besides the corpus's own: the extractor's, when the
+    corpus's gold is in the project's convention (the only one that holds the facts to project)."""
+    if extractor_convention == corpus.convention or corpus.convention != PROJECT_CONVENTION:
+        return ()
+    return named_projections((extractor_convention,))
+
+
+def _extractor_json(extractor: Extractor, fingerprint: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": extractor.name,
+        "version": extractor.version,
+        "entity_labels": list(extractor.entity_labels),
+        "claim_slots": list(extractor.claim_slots),
+        "emits_claims": extractor.emits_claims,
+        "convention": declared_convention(extractor),
+        "shaped_by": [{"name": t.name, "how": t.how, "units": len(t.unit_sha256)} for t in shaping_texts(extractor)],
+        "fingerprint": fingerprint,
+        "fingerprint_hash": fingerprint_hash(fingerprint),
+    }
+
+
 def run_setup(
     setup: SetupConfig,
     settings: RunSettings,
+    track: Track,
     corpus: Corpus,
     results_dir: Path,
     project_root: Path,
     progress: ProgressFactory | None = None,
+    extractor: Extractor | None = None,
+    registry: RunRegistry | None = None,
 ) -> SetupOutcome:
-    """Run one extractor setup over the corpus and write its run record."""
+    """Run one extractor setup over one track's corpus and write its run record."""
     started_at = datetime.now(timezone.utc)
     wall_start = time.perf_counter()
-    extractor = create_extractor(setup.extractor, setup.params)
+    extractor = extractor if extractor is not None else create_extractor(setup.extractor, setup.params)
     fingerprint = extractor.fingerprint()
     cache = PredictionCache(results_dir / "cache")
     documents = [g.document for g in corpus.documents]
-    on_progress = progress(setup.setup, len(documents)) if progress is not None else None
+    on_progress = progress(f"{setup.setup} on {track.name}", len(documents)) if progress is not None else None
     extraction = run_extractor(extractor, documents, cache, setup.batch_size, on_progress)
 
-    metrics = score_corpus(
-        corpus.documents,
-        extraction.predictions,
-        ScoringSettings.for_run(
-            declared_labels=extractor.entity_labels,
-            emits_claims=extractor.emits_claims,
-            corpus_labels=corpus.labels,
-            corpus_has_claims=corpus.has_claims,
-            seed=settings.seed,
-            resamples=settings.resamples,
-            level=settings.level,
-        ),
+    convention = declared_convention(extractor)
+    scoring = ScoringSettings.for_run(
+        declared_labels=extractor.entity_labels,
+        emits_claims=extractor.emits_claims,
+        corpus_labels=corpus.labels,
+        corpus_has_claims=corpus.has_claims,
+        min_overlap=settings.min_overlap,
+        conventions=projections(convention, corpus),
+        intervals=IntervalSettings(settings.seed, settings.resamples, settings.level),
     )
+    scored = score_corpus(corpus.documents, extraction.predictions, scoring)
+    marking = in_sample(corpus, shaping_texts(extractor))
     wall_seconds = time.perf_counter() - wall_start
     chash = config_hash(setup, settings)
-    run_id = new_run_id(setup.setup, chash, started_at)
+    run_id = new_run_id(setup.setup, chash, started_at, track.name)
     run = {
         "run_id": run_id,
         "setup": setup.setup,
-        "extractor": {
-            "name": extractor.name,
-            "version": extractor.version,
-            "entity_labels": list(extractor.entity_labels),
-            "claim_slots": list(extractor.claim_slots),
-            "emits_claims": extractor.emits_claims,
-            "fingerprint": fingerprint,
-            "fingerprint_hash": fingerprint_hash(fingerprint),
-        },
+        "track": track.name,
+        "extractor": _extractor_json(extractor, fingerprint),
         "config_hash": chash,
         "config_source": setup.source,
-        "corpus": {"name": corpus.name, "source": corpus.source, "documents": len(documents), "gold_sha256": corpus.gold_sha256},
+        "corpus": {
+            "name": corpus.name,
+            "source": corpus.source,
+            "spec": track.corpus.to_dict(),
+            "documents": len(documents),
+            "gold_sha256": corpus.gold_sha256,
+            "convention": corpus.convention,
+        },
         "gold_sha256": corpus.gold_sha256,
+        "in_sample": marking.to_json(),
         "seed": settings.seed,
+        "scoring": scoring.to_dict(),
         "started_at": started_at.isoformat(),
         "timings": {
             "wall_seconds": round(wall_seconds, 4),
@@ -115,46 +180,81 @@ def run_setup(
         "git": git_state(project_root),
         "machine": machine(),
     }
-    config = {"setup": setup.to_dict(), "settings": {"seed": settings.seed, "resamples": settings.resamples, "level": settings.level}}
-    lines = [
+    config = {
+        "setup": setup.to_dict(),
+        "track": {"name": track.name, "description": track.description, "corpus": track.corpus.to_dict()},
+        "settings": {"seed": settings.seed, "resamples": settings.resamples, "level": settings.level, "min_overlap": settings.min_overlap},
+    }
+    lines = tuple(
         prediction_to_json(p, g.document.sha256, cached=i in extraction.cached_positions)
         for i, (p, g) in enumerate(zip(extraction.predictions, corpus.documents))
-    ]
-    record_dir = write_record(results_dir / "runs", run_id, run, config, lines, metrics)
-    _register(results_dir, record_dir)
+    )
+    record = write_record(
+        results_dir / "runs", RunRecord(run_id, run, config, scored.metrics, results=scored.results, prediction_lines=lines)
+    )
+    _register(results_dir, record, registry)
+    assert record.path is not None
     return SetupOutcome(
         setup=setup.setup,
+        track=track.name,
         run_id=run_id,
-        record_dir=record_dir,
-        metrics=metrics,
+        record_dir=record.path,
+        metrics=scored.metrics,
         computed=extraction.computed,
         cached=extraction.cached,
         failed=extraction.failed,
         seconds=wall_seconds,
+        in_sample=marking,
+        convention=convention,
     )
 
 
-def _register(results_dir: Path, record_dir: Path) -> None:
+def _register(results_dir: Path, record: RunRecord, registry: RunRegistry | None) -> None:
     """Index the new record; the record directory is the truth, so a broken index only warns.
 
-    ``harness runs reindex`` rebuilds the index from the directories later.
+    The registry also heals itself: it indexes records it finds on disk but not in the index.
     """
     try:
-        RunRegistry(results_dir / "runs.sqlite", results_dir / "runs").add(record_dir)
+        (registry or RunRegistry(results_dir / "runs.sqlite", results_dir / "runs")).add_record(record)
     except (sqlite3.Error, OSError, ValueError) as err:
         warnings.warn(
-            f"run record {record_dir} was written but not indexed in {results_dir / 'runs.sqlite'}: {err}"
-            " (run `harness runs reindex`)",
+            f"run record {record.path} was written but not indexed in {results_dir / 'runs.sqlite'}: {err}"
+            " (the next `harness runs list` indexes it)",
             RuntimeWarning,
             stacklevel=2,
         )
 
 
+def load_tracks(tracks: Sequence[Track]) -> tuple[list[tuple[Track, Corpus]], list[SkippedTrack]]:
+    """Each track's corpus, loaded once; an optional track whose corpus is absent is skipped with the reason."""
+    loaded, skipped = [], []
+    for track in tracks:
+        if track.optional and not track.corpus.path.exists():
+            skipped.append(SkippedTrack(track.name, f"{track.corpus.path} is not on this machine"))
+            continue
+        loaded.append((track, track.corpus.load()))
+    return loaded, skipped
+
+
 def run_config(
     config: RunConfig,
-    corpus: Corpus,
     results_dir: Path,
     project_root: Path,
     progress: ProgressFactory | None = None,
-) -> list[SetupOutcome]:
-    return [run_setup(s, config.settings, corpus, results_dir, project_root, progress) for s in config.setups]
+    tracks: Sequence[Track] | None = None,
+) -> tuple[list[SetupOutcome], list[SkippedTrack]]:
+    """Run every setup of ``config`` on every track (``tracks`` overrides the bench file's)."""
+    chosen = tuple(tracks) if tracks is not None else (config.tracks or (default_track(project_root),))
+    loaded, skipped = load_tracks(chosen)
+    registry = RunRegistry(results_dir / "runs.sqlite", results_dir / "runs")
+    outcomes = []
+    for setup in config.setups:
+        wanted = [(track, corpus) for track, corpus in loaded if track.runs(setup.setup)]
+        if not wanted:
+            continue
+        extractor = create_extractor(setup.extractor, setup.params)
+        for track, corpus in wanted:
+            outcomes.append(
+                run_setup(setup, config.settings, track, corpus, results_dir, project_root, progress, extractor, registry)
+            )
+    return outcomes, skipped

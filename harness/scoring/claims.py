@@ -1,4 +1,4 @@
-"""Claim scoring: align predicted claims to gold claims, then count.
+"""Claim scoring: align predicted claims to gold claims once, then judge each pair in every mode.
 
 Steps for one document
 ----------------------
@@ -7,52 +7,66 @@ Steps for one document
    whatever annotations such a prediction carries are not scored.
 2. Grounding (:mod:`harness.scoring.grounding`): a predicted claim with any
    span that is not ``text[start:end]`` is left out of matching and counted
-   as spurious (in ``claims``, in its declared kind and in each slot it
+   as spurious (in every mode, in its declared kind and in each slot it
    fills), and listed in the document's grounding report.
 3. Alignment: gold and predicted claims are paired one-to-one by optimal
-   assignment (``scipy.optimize.linear_sum_assignment``) on the similarity
-   below. The claims are first put in a canonical order (evidence offsets,
-   then content), so the result does not depend on the order they came in.
+   assignment (``scipy.optimize.linear_sum_assignment``). The claims are
+   first put in a canonical order (evidence offsets, then content), so the
+   result does not depend on the order they came in.
+4. Verdicts: every aligned pair is judged in every claim mode below; an
+   aligned pair that fails a mode is *incorrect* in it. The counts of every
+   mode, kind and slot are tallies of the one alignment
+   (:func:`ClaimAlignment.counts`), so a verdict added later (the ``content``
+   mode of a model judge) is scored on exactly the same pairs.
 
-Similarity of a gold claim ``g`` and a predicted claim ``p``::
+Claim modes
+-----------
+``evidence``
+    the evidence spans overlap (by at least the minimum overlap ratio, see
+    below) and, where the gold has a quantity, the predicted quantity has the
+    same value within :data:`QUANTITY_TOLERANCE` (0.5%) of the gold value
+    (any of the gold's ``alternatives`` forms counts; a gold 0 must be
+    predicted exactly; "5%" never equals "6%"). This was the headline claim
+    score of ``metrics.json`` schema 1.
+``strict`` (the headline)
+    the evidence spans overlap and every slot agrees: speaker, quantity value,
+    unit, time value and location (the slot rules below). A slot both claims
+    leave empty agrees; a slot only one of them fills does not. So a claim
+    with the right words credited to the wrong speaker is not correct.
+``content``
+    whether the prediction asserts the same thing, decided by a judge
+    (:mod:`harness.judging`); not computed here.
 
-    sim(g, p) = 0                                       if the evidence spans share no character
+Evidence overlap: the share of characters the two evidence spans have in
+common among the characters of either (IoU). With ``min_overlap`` 0 (the
+default) any shared character is enough; with e.g. 0.5 the spans must share
+at least half their union.
+
+Similarity and the alignment objective
+--------------------------------------
+::
+
+    sim(g, p) = 0                                       if the evidence spans do not overlap
     sim(g, p) = 0.5 * IoU(evidence) + 0.5 * agreement   otherwise
 
-``IoU`` is characters in both evidence spans over characters in either.
 ``agreement`` is the weighted share of agreeing slots among the slots that
 ``g`` or ``p`` fills, with weights quantity value 0.4, speaker 0.2, time value
 0.2, location 0.2 (the quantity is the heart of a checkable number); it is 1
-when neither fills any slot. A slot agrees only when both fill it and the
-comparison below says they agree.
+when neither fills any slot. A pair is eligible for alignment only when its
+evidence overlaps and ``sim >= MIN_SIMILARITY`` (0.1): below it the two
+claims are not the same claim, and the gold one counts as missed, the
+predicted one as spurious.
 
-Threshold: a pair is eligible for alignment only when its evidence spans
-overlap and ``sim >= MIN_SIMILARITY`` (0.1). Below it the two claims are not
-the same claim: the gold one counts as missed, the predicted one as spurious.
-Where both claims have the same quantity value the agreement is at least
-0.4, so ``sim >= 0.2`` and such a pair is always eligible; a pair without
-quantities must reach the threshold on evidence and the other slots.
-
-Objective: the assignment maximises first the number of headline matches,
-then the total similarity (each headline match is worth
-``min(len(gold), len(predicted)) + 1`` on top of its similarity, more than
-all similarities together), so no tie-break of the solver can cost a
-headline match.
-
-Headline (strict) claim scores
-------------------------------
-An aligned pair is *correct* when the evidence spans overlap and, where the
-gold has a quantity, the predicted quantity has the same value within a
-relative tolerance of :data:`QUANTITY_TOLERANCE` (0.5%) of the gold value
-(any of the gold's ``alternatives`` forms counts as the same quantity; a
-gold value of 0 must be predicted exactly). "5%" never equals "6%". Otherwise
-the aligned pair is *incorrect*. In :class:`~harness.scoring.counts.MatchCounts`
-terms: precision = correct / predicted claims, recall = correct / gold claims.
+The assignment maximises, in this order of priority, the number of
+``evidence`` matches, then of ``strict`` matches, then the total similarity
+(each priority is weighted above everything the lower ones can add up to), so
+no tie-break of the solver can cost a match, and the ``evidence`` counts are
+those of schema 1's headline.
 
 Kinds: an aligned prediction is counted under the kind of its gold claim; an
-unaligned (or ungrounded) prediction is spurious in ``claims`` and in its own
-declared kind (a kind other than ``fact`` / ``opinion`` is spurious in
-``claims`` only). A prediction's kind is not itself scored.
+unaligned (or ungrounded) prediction is spurious in its own declared kind (a
+kind other than ``fact`` / ``opinion`` is spurious in the mode only). A
+prediction's kind is not itself scored.
 
 Slot scores
 -----------
@@ -74,8 +88,8 @@ So precision = correct / (slots the predictions fill) and recall = correct /
   :func:`harness.text.normalize_arabic_str` and whitespace folding, equals the
   gold text, one of its ``aliases`` or its entity's text. No fuzzy matching
   beyond that: other acceptable forms belong in the gold's ``aliases``.
-* quantity value: as in the headline. A predicted value that is not a finite
-  number (None, NaN, or a string such as "١١٠٬٠٠٠") is read with
+* quantity value: as in the ``evidence`` mode. A predicted value that is not a
+  finite number (None, NaN, or a string such as "١١٠٬٠٠٠") is read with
   :func:`harness.text.parse_number`, from the value when it is a string,
   else from the quantity's text.
 * unit: filled when the quantity has a non-empty unit; agree when
@@ -87,7 +101,7 @@ So precision = correct / (slots the predictions fill) and recall = correct /
 * location: as the speaker, without aliases.
 
 Per-document :class:`ClaimCounts` add up with ``+``, so corpus scores and
-bootstrap resamples are sums of document counts (see :func:`count_matrix`).
+bootstrap resamples are sums of document counts.
 """
 
 from __future__ import annotations
@@ -95,13 +109,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from harness.model import Claim, Entity, GoldDocument, Prediction, Quantity
-from harness.scoring.counts import PRF, MatchCounts, sum_counts
+from harness.model import Annotations, Claim, Entity, GoldDocument, Prediction, Quantity
+from harness.scoring.counts import MatchCounts
 from harness.scoring.grounding import GroundingReport, keep_grounded
 from harness.text import canonical_unit, normalize_arabic_str, parse_number
 
@@ -115,140 +129,16 @@ SIMILARITY_SLOT_WEIGHTS: Mapping[str, float] = {"quantity": 0.4, "speaker": 0.2,
 MIN_SIMILARITY = 0.1
 #: The slots scored one by one, in report order.
 SCORED_SLOTS: tuple[str, ...] = ("speaker", "quantity", "unit", "time", "location")
+#: Claim modes this module judges, in report order (``content`` comes from a judge).
+CLAIM_MODES: tuple[str, ...] = ("evidence", "strict")
+#: The mode of the headline claim score (summaries, leaderboard, default gates).
+HEADLINE_CLAIM_MODE = "strict"
+#: Claim kinds reported apart.
+CLAIM_KINDS: tuple[str, ...] = ("fact", "opinion")
 #: Reason recorded for a gold document no prediction was given for.
 NO_PREDICTION = "no prediction for this document"
 
 _SPACES = re.compile(r"\s+")
-
-
-# --- per-document counts ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClaimCounts:
-    """Everything counted on one document (or a sum of documents: add with ``+``)."""
-
-    #: Headline claim outcomes, all kinds together.
-    claims: MatchCounts = MatchCounts()
-    #: Headline outcomes of gold facts (and of unaligned predictions declared facts).
-    facts: MatchCounts = MatchCounts()
-    #: Headline outcomes of gold opinions (and of unaligned predictions declared opinions).
-    opinions: MatchCounts = MatchCounts()
-    #: Slot outcomes, see the module docstring.
-    speaker: MatchCounts = MatchCounts()
-    quantity: MatchCounts = MatchCounts()
-    unit: MatchCounts = MatchCounts()
-    time: MatchCounts = MatchCounts()
-    location: MatchCounts = MatchCounts()
-    #: Predicted claims left out of matching because a span was not grounded.
-    ungrounded: int = 0
-    #: Documents whose extraction failed (their gold is all missed).
-    failed_documents: int = 0
-    #: Documents counted.
-    documents: int = 0
-
-    def __add__(self, other: ClaimCounts) -> ClaimCounts:
-        if not isinstance(other, ClaimCounts):
-            return NotImplemented
-        return ClaimCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
-
-    def __radd__(self, other: object) -> ClaimCounts:
-        # Lets the builtin ``sum(counts)`` start from 0.
-        if other == 0:
-            return self
-        return NotImplemented  # type: ignore[return-value]
-
-    def part(self, name: str) -> MatchCounts:
-        """The counts of ``"claims"``, a kind (``"fact"`` / ``"opinion"``) or a slot."""
-        name = {"fact": "facts", "opinion": "opinions"}.get(name, name)
-        if name not in _PARTS:
-            raise ValueError(f"unknown part {name!r} (known: {', '.join(_PARTS)})")
-        return getattr(self, name)
-
-
-_PARTS: tuple[str, ...] = ("claims", "facts", "opinions", *SCORED_SLOTS)
-_KIND_FIELD = {"fact": "facts", "opinion": "opinions"}
-
-
-@dataclass(frozen=True)
-class ClaimPair:
-    """One gold claim aligned with one predicted claim."""
-
-    gold_id: str
-    predicted_id: str
-    #: ``sim(g, p)`` of the module docstring.
-    similarity: float
-    #: True when the pair passes the headline test.
-    correct: bool
-    #: Outcome per scored slot: "correct", "incorrect", "missed", "spurious" or "absent".
-    slots: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class DocumentClaimScore:
-    """The claim scoring of one document, with what it was computed from."""
-
-    doc_id: str
-    counts: ClaimCounts
-    #: Aligned pairs, in the canonical order of the gold claims (by evidence offsets).
-    pairs: tuple[ClaimPair, ...] = ()
-    #: Ids of gold claims no prediction was aligned to.
-    missed: tuple[str, ...] = ()
-    #: Ids of grounded predicted claims aligned to no gold claim.
-    spurious: tuple[str, ...] = ()
-    #: Grounding of the predicted entities and claims (the ungrounded ones are spurious).
-    grounding: GroundingReport = GroundingReport()
-    #: Why the extraction failed, when it did.
-    failure: str | None = None
-
-
-@dataclass(frozen=True)
-class ClaimScores:
-    """Claim scores of a corpus: the per-document scores and their sums."""
-
-    documents: tuple[DocumentClaimScore, ...]
-
-    @property
-    def counts(self) -> ClaimCounts:
-        """Sum of the per-document counts."""
-        return sum((d.counts for d in self.documents), ClaimCounts())
-
-    @property
-    def claims(self) -> PRF:
-        """Headline claim P/R/F1, all kinds."""
-        return self.counts.claims.prf()
-
-    @property
-    def facts(self) -> PRF:
-        """Headline claim P/R/F1 of facts."""
-        return self.counts.facts.prf()
-
-    @property
-    def opinions(self) -> PRF:
-        """Headline claim P/R/F1 of opinions."""
-        return self.counts.opinions.prf()
-
-    @property
-    def kinds_distinguished(self) -> bool:
-        """True when the gold holds both facts and opinions (so the split is worth reporting)."""
-        counts = self.counts
-        return counts.facts.possible > 0 and counts.opinions.possible > 0
-
-    @property
-    def slots(self) -> dict[str, PRF]:
-        """P/R/F1 per scored slot, in :data:`SCORED_SLOTS` order."""
-        counts = self.counts
-        return {slot: counts.part(slot).prf() for slot in SCORED_SLOTS}
-
-    @property
-    def failures(self) -> tuple[tuple[str, str], ...]:
-        """``(doc_id, reason)`` of every failed document."""
-        return tuple((d.doc_id, d.failure) for d in self.documents if d.failure is not None)
-
-    @property
-    def grounding(self) -> GroundingReport:
-        """Grounding of all documents' predictions together."""
-        return sum((d.grounding for d in self.documents), GroundingReport())
 
 
 # --- slot comparison ----------------------------------------------------------
@@ -362,7 +252,7 @@ def slot_outcome(gold: Claim, predicted: Claim, slot: str, entities: Mapping[str
     return "absent"
 
 
-# --- similarity and alignment -------------------------------------------------
+# --- similarity and verdicts --------------------------------------------------
 
 
 def evidence_iou(gold: Claim, predicted: Claim) -> float:
@@ -371,6 +261,12 @@ def evidence_iou(gold: Claim, predicted: Claim) -> float:
     inter = max(0, min(a.end, b.end) - max(a.start, b.start))
     union = (a.end - a.start) + (b.end - b.start) - inter
     return inter / union if union > 0 else 0.0
+
+
+def evidence_overlaps(gold: Claim, predicted: Claim, min_overlap: float = 0.0) -> bool:
+    """Do the evidence spans overlap by at least ``min_overlap`` (IoU; 0 = any shared character)?"""
+    iou = evidence_iou(gold, predicted)
+    return iou > 0.0 and iou >= min_overlap
 
 
 def similarity(gold: Claim, predicted: Claim, entities: Mapping[str, Entity]) -> float:
@@ -392,120 +288,285 @@ def similarity(gold: Claim, predicted: Claim, entities: Mapping[str, Entity]) ->
     return EVIDENCE_WEIGHT * iou + (1.0 - EVIDENCE_WEIGHT) * agreement
 
 
-def headline_match(gold: Claim, predicted: Claim) -> bool:
-    """Overlapping evidence and, where the gold has a quantity, the same value."""
-    if evidence_iou(gold, predicted) <= 0.0:
+def evidence_match(gold: Claim, predicted: Claim, min_overlap: float = 0.0) -> bool:
+    """The ``evidence`` mode: overlapping evidence and, where the gold has a quantity, the same value."""
+    if not evidence_overlaps(gold, predicted, min_overlap):
         return False
     if gold.quantity is None:
         return True
     return predicted.quantity is not None and quantities_agree(gold.quantity, predicted.quantity)
 
 
-def _canonical_order(claims: Sequence[Claim]) -> list[Claim]:
-    """Claims sorted by evidence offsets, then content: alignment ignores input order."""
-    return sorted(claims, key=lambda c: (c.evidence.start, c.evidence.end, repr(c)))
+def strict_match(
+    gold: Claim, predicted: Claim, entities: Mapping[str, Entity], min_overlap: float = 0.0
+) -> bool:
+    """The ``strict`` mode: overlapping evidence and every slot agrees (both empty agrees)."""
+    if not evidence_overlaps(gold, predicted, min_overlap):
+        return False
+    return all(slot_outcome(gold, predicted, slot, entities) in ("correct", "absent") for slot in SCORED_SLOTS)
+
+
+def _canonical_order(claims: Sequence[Claim]) -> list[int]:
+    """Indices of ``claims`` sorted by evidence offsets, then content: alignment ignores input order."""
+    return sorted(range(len(claims)), key=lambda i: (claims[i].evidence.start, claims[i].evidence.end, repr(claims[i])))
 
 
 def align(
-    gold: Sequence[Claim], predicted: Sequence[Claim], entities: Mapping[str, Entity]
-) -> list[tuple[int, int, float, bool]]:
-    """Optimal one-to-one alignment: ``(gold index, predicted index, similarity, headline match)``.
+    gold: Sequence[Claim], predicted: Sequence[Claim], entities: Mapping[str, Entity], min_overlap: float = 0.0
+) -> list[tuple[int, int, float, bool, bool]]:
+    """Optimal one-to-one alignment: ``(gold index, predicted index, similarity, evidence match, strict match)``.
 
     Indices refer to the sequences as given. Only eligible pairs are returned.
     """
     if not gold or not predicted:
         return []
     sim = np.array([[similarity(g, p, entities) for p in predicted] for g in gold])
-    strict = np.array([[headline_match(g, p) for p in predicted] for g in gold])
-    eligible = sim >= MIN_SIMILARITY
-    bonus = min(len(gold), len(predicted)) + 1
-    objective = np.where(eligible, sim + bonus * strict, 0.0)
+    overlap = np.array([[evidence_overlaps(g, p, min_overlap) for p in predicted] for g in gold])
+    evidence = np.array([[evidence_match(g, p, min_overlap) for p in predicted] for g in gold])
+    strict = np.array([[strict_match(g, p, entities, min_overlap) for p in predicted] for g in gold])
+    eligible = overlap & (sim >= MIN_SIMILARITY)
+    n = min(len(gold), len(predicted))
+    strict_weight = n + 1.0  # above any total similarity
+    evidence_weight = (n + 1.0) * strict_weight  # above any total of strict weights and similarities
+    objective = np.where(eligible, sim + strict_weight * strict + evidence_weight * evidence, 0.0)
     rows, cols = linear_sum_assignment(objective, maximize=True)
     return [
-        (int(r), int(c), float(sim[r, c]), bool(strict[r, c])) for r, c in zip(rows, cols) if eligible[r, c]
+        (int(r), int(c), float(sim[r, c]), bool(evidence[r, c]), bool(strict[r, c]))
+        for r, c in zip(rows, cols)
+        if eligible[r, c]
     ]
+
+
+# --- the alignment of one document --------------------------------------------
+
+
+def _filled_slots(claim: Claim) -> tuple[str, ...]:
+    return tuple(slot for slot in SCORED_SLOTS if _fills(claim, slot))
+
+
+@dataclass(frozen=True)
+class ClaimPair:
+    """One gold claim aligned with one predicted claim, with its verdict in each mode."""
+
+    gold_id: str
+    #: Index of the predicted claim in the prediction's claim list (as stored).
+    predicted_index: int
+    #: The predicted claim's own id (not necessarily unique).
+    predicted_id: str
+    #: Kind of the gold claim: the pair is counted under it.
+    kind: str
+    #: Where the gold evidence starts (characters), to place the pair in a paragraph.
+    position: int
+    #: ``sim(g, p)`` of the module docstring.
+    similarity: float
+    #: ``(mode, passed)`` for each mode judged (``CLAIM_MODES``, plus ``content`` when judged).
+    verdicts: tuple[tuple[str, bool], ...]
+    #: Outcome per scored slot: "correct", "incorrect", "missed", "spurious" or "absent".
+    slots: tuple[tuple[str, str], ...]
+
+    def verdict(self, mode: str) -> bool | None:
+        """The pair's verdict in ``mode``; None when the mode was not judged."""
+        for name, passed in self.verdicts:
+            if name == mode:
+                return passed
+        return None
+
+
+@dataclass(frozen=True)
+class UnpairedClaim:
+    """A gold claim no prediction was aligned to, or a predicted claim aligned to no gold claim."""
+
+    #: The gold id, or the predicted claim's id.
+    id: str
+    #: Index in the prediction's claim list (None for a gold claim).
+    predicted_index: int | None
+    kind: str
+    #: Where its evidence starts (characters).
+    position: int
+    #: The scored slots it fills (each is missed or spurious).
+    slots: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClaimAlignment:
+    """Everything claim scoring decided on one document; all counts are tallies of it."""
+
+    doc_id: str
+    pairs: tuple[ClaimPair, ...] = ()
+    #: Gold claims no prediction was aligned to (all of them when the extraction failed).
+    missed: tuple[UnpairedClaim, ...] = ()
+    #: Grounded predicted claims aligned to no gold claim.
+    spurious: tuple[UnpairedClaim, ...] = ()
+    #: Predicted claims left out of matching because a span was not grounded (spurious too).
+    ungrounded: tuple[UnpairedClaim, ...] = ()
+    #: Why the extraction failed, when it did.
+    failure: str | None = None
+    #: Modes every pair carries a verdict for.
+    modes: tuple[str, ...] = CLAIM_MODES
+
+    def counts(self) -> ClaimCounts:
+        """Counts of every mode (all kinds and per kind) and every slot."""
+        tallies: dict[str, list[int]] = {}
+
+        def add(part: str, outcome: str) -> None:
+            tally = tallies.setdefault(part, [0, 0, 0, 0])
+            tally[_OUTCOME_INDEX[outcome]] += 1
+
+        for mode in self.modes:
+            for pair in self.pairs:
+                outcome = "correct" if pair.verdict(mode) else "incorrect"
+                add(mode, outcome)
+                if pair.kind in CLAIM_KINDS:
+                    add(f"{mode}.{pair.kind}", outcome)
+            for claim in self.missed:
+                add(mode, "missed")
+                if claim.kind in CLAIM_KINDS:
+                    add(f"{mode}.{claim.kind}", "missed")
+            for claim in (*self.spurious, *self.ungrounded):
+                add(mode, "spurious")
+                if claim.kind in CLAIM_KINDS:
+                    add(f"{mode}.{claim.kind}", "spurious")
+        for pair in self.pairs:
+            for slot, outcome in pair.slots:
+                if outcome != "absent":
+                    add(f"slot.{slot}", outcome)
+        for claim in self.missed:
+            for slot in claim.slots:
+                add(f"slot.{slot}", "missed")
+        for claim in (*self.spurious, *self.ungrounded):
+            for slot in claim.slots:
+                add(f"slot.{slot}", "spurious")
+        parts = tuple(
+            (name, MatchCounts(correct=t[0], incorrect=t[1], missed=t[2], spurious=t[3])) for name, t in sorted(tallies.items())
+        )
+        return ClaimCounts(parts, ungrounded=len(self.ungrounded), failed_documents=int(self.failure is not None), documents=1)
+
+    def with_verdicts(self, mode: str, verdicts: Mapping[tuple[str, int], bool]) -> ClaimAlignment:
+        """The same alignment with one more mode judged: ``verdicts[(gold id, predicted index)]`` per pair.
+
+        Used by judges (the ``content`` mode). Every pair must be judged; a
+        pair a judge could not decide is the judge's business to report, not a verdict.
+        """
+        missing = [(p.gold_id, p.predicted_index) for p in self.pairs if (p.gold_id, p.predicted_index) not in verdicts]
+        if missing:
+            raise ValueError(f"{self.doc_id}: no {mode} verdict for pairs {missing[:5]}")
+        pairs = tuple(
+            replace(p, verdicts=(*((m, v) for m, v in p.verdicts if m != mode), (mode, bool(verdicts[p.gold_id, p.predicted_index]))))
+            for p in self.pairs
+        )
+        modes = self.modes if mode in self.modes else (*self.modes, mode)
+        return replace(self, pairs=pairs, modes=modes)
+
+
+_OUTCOME_INDEX = {"correct": 0, "incorrect": 1, "missed": 2, "spurious": 3}
+
+
+@dataclass(frozen=True)
+class ClaimCounts:
+    """Counts of one document (or a sum: add with ``+``), by part name.
+
+    Part names: a mode (``"strict"``), a mode and kind (``"strict.fact"``),
+    or a slot (``"slot.speaker"``). A part that never occurred counts zero.
+    """
+
+    parts: tuple[tuple[str, MatchCounts], ...] = ()
+    #: Predicted claims left out of matching because a span was not grounded.
+    ungrounded: int = 0
+    #: Documents whose extraction failed (their gold is all missed).
+    failed_documents: int = 0
+    #: Documents counted.
+    documents: int = 0
+
+    def __add__(self, other: ClaimCounts) -> ClaimCounts:
+        if not isinstance(other, ClaimCounts):
+            return NotImplemented
+        merged = dict(self.parts)
+        for name, counts in other.parts:
+            merged[name] = merged[name] + counts if name in merged else counts
+        return ClaimCounts(
+            tuple(sorted(merged.items())),
+            self.ungrounded + other.ungrounded,
+            self.failed_documents + other.failed_documents,
+            self.documents + other.documents,
+        )
+
+    def __radd__(self, other: object) -> ClaimCounts:
+        # Lets the builtin ``sum(counts)`` start from 0.
+        if other == 0:
+            return self
+        return NotImplemented  # type: ignore[return-value]
+
+    def part(self, name: str) -> MatchCounts:
+        """The counts of one part (zeros when it never occurred)."""
+        for part, counts in self.parts:
+            if part == name:
+                return counts
+        return MatchCounts()
 
 
 # --- scoring ------------------------------------------------------------------
 
 
-def _tally(outcomes: Iterable[str]) -> MatchCounts:
-    found = {"correct": 0, "incorrect": 0, "missed": 0, "spurious": 0}
-    for outcome in outcomes:
-        if outcome in found:
-            found[outcome] += 1
-    return MatchCounts(
-        correct=found["correct"], incorrect=found["incorrect"], missed=found["missed"], spurious=found["spurious"]
-    )
+def _unpaired_gold(claim: Claim) -> UnpairedClaim:
+    return UnpairedClaim(claim.id, None, claim.kind, claim.evidence.start, _filled_slots(claim))
 
 
-def _failed(gold: GoldDocument, reason: str) -> DocumentClaimScore:
-    claims = gold.gold.claims
-    outcomes = [("claims", "missed")] * len(claims) + [(_KIND_FIELD.get(c.kind), "missed") for c in claims]
-    outcomes += [(slot, "missed") for c in claims for slot in SCORED_SLOTS if _fills(c, slot)]
-    counts = _counts(outcomes, ungrounded=0, failed=1)
-    return DocumentClaimScore(
-        gold.document.doc_id, counts, missed=tuple(c.id for c in claims), failure=reason
-    )
+def _unpaired_predicted(claim: Claim, index: int) -> UnpairedClaim:
+    return UnpairedClaim(claim.id, index, claim.kind, claim.evidence.start, _filled_slots(claim))
 
 
-def _counts(outcomes: list[tuple[str | None, str]], ungrounded: int, failed: int) -> ClaimCounts:
-    by_part = {part: _tally(o for p, o in outcomes if p == part) for part in _PARTS}
-    return ClaimCounts(**by_part, ungrounded=ungrounded, failed_documents=failed, documents=1)
+def align_document(
+    gold: GoldDocument,
+    prediction: Prediction | None,
+    min_overlap: float = 0.0,
+    grounding: tuple[Annotations, GroundingReport] | None = None,
+) -> ClaimAlignment:
+    """The claim alignment of one document; a missing or failed prediction misses all its gold.
 
-
-def score_document(gold: GoldDocument, prediction: Prediction | None) -> DocumentClaimScore:
-    """Claim counts of one document; a missing or failed prediction misses all its gold."""
+    ``grounding`` may pass the grounded annotations and report when the caller
+    has computed them already (they are the same for entities and claims).
+    """
     doc_id = gold.document.doc_id
-    if prediction is None:
-        return _failed(gold, NO_PREDICTION)
+    ordered_gold = [gold.gold.claims[i] for i in _canonical_order(gold.gold.claims)]
+    if prediction is None or prediction.failed:
+        reason = NO_PREDICTION if prediction is None else str(prediction.error)
+        return ClaimAlignment(doc_id, missed=tuple(_unpaired_gold(c) for c in ordered_gold), failure=reason)
     if prediction.doc_id != doc_id:
         raise ValueError(f"prediction for document {prediction.doc_id!r} scored against gold {doc_id!r}")
-    if prediction.failed:
-        return _failed(gold, str(prediction.error))
 
-    kept, grounding = keep_grounded(gold.document, prediction.annotations)
-    ungrounded = {p.item_index for p in grounding.problems if p.item_kind == "claim"}
-    left_out = [c for i, c in enumerate(prediction.annotations.claims) if i in ungrounded]
+    raw = prediction.annotations.claims
+    _, report = grounding if grounding is not None else keep_grounded(gold.document, prediction.annotations)
+    bad = {p.item_index for p in report.problems if p.item_kind == "claim"}
+    grounded_indices = [i for i in range(len(raw)) if i not in bad]
+    order = _canonical_order([raw[i] for i in grounded_indices])
+    predicted_indices = [grounded_indices[k] for k in order]
+    predicted = [raw[i] for i in predicted_indices]
     entities = {e.id: e for e in gold.gold.entities}
-    gold_claims = _canonical_order(gold.gold.claims)
-    predicted = _canonical_order(kept.claims)
 
-    outcomes: list[tuple[str | None, str]] = []
     pairs: list[ClaimPair] = []
     aligned_gold: set[int] = set()
     aligned_predicted: set[int] = set()
-    for gi, pi, sim, correct in sorted(align(gold_claims, predicted, entities)):
-        g, p = gold_claims[gi], predicted[pi]
+    for gi, pi, sim, evidence, strict in sorted(align(ordered_gold, predicted, entities, min_overlap)):
+        g, p = ordered_gold[gi], predicted[pi]
         aligned_gold.add(gi)
         aligned_predicted.add(pi)
-        headline = "correct" if correct else "incorrect"
-        outcomes += [("claims", headline), (_KIND_FIELD.get(g.kind), headline)]
         slots = tuple((slot, slot_outcome(g, p, slot, entities)) for slot in SCORED_SLOTS)
-        outcomes += list(slots)
-        pairs.append(ClaimPair(g.id, p.id, sim, correct, slots))
-
-    missed = [g for i, g in enumerate(gold_claims) if i not in aligned_gold]
-    for g in missed:
-        outcomes += [("claims", "missed"), (_KIND_FIELD.get(g.kind), "missed")]
-        outcomes += [(slot, "missed") for slot in SCORED_SLOTS if _fills(g, slot)]
-    spurious = [p for i, p in enumerate(predicted) if i not in aligned_predicted]
-    for p in [*spurious, *left_out]:
-        outcomes += [("claims", "spurious"), (_KIND_FIELD.get(p.kind), "spurious")]
-        outcomes += [(slot, "spurious") for slot in SCORED_SLOTS if _fills(p, slot)]
-
-    return DocumentClaimScore(
+        pairs.append(
+            ClaimPair(g.id, predicted_indices[pi], p.id, g.kind, g.evidence.start, sim, (("evidence", evidence), ("strict", strict)), slots)
+        )
+    return ClaimAlignment(
         doc_id,
-        _counts(outcomes, ungrounded=len(left_out), failed=0),
         pairs=tuple(pairs),
-        missed=tuple(g.id for g in missed),
-        spurious=tuple(p.id for p in spurious),
-        grounding=grounding,
+        missed=tuple(_unpaired_gold(g) for i, g in enumerate(ordered_gold) if i not in aligned_gold),
+        spurious=tuple(_unpaired_predicted(p, predicted_indices[i]) for i, p in enumerate(predicted) if i not in aligned_predicted),
+        ungrounded=tuple(_unpaired_predicted(raw[i], i) for i in sorted(bad)),
     )
 
 
-def score_claims(gold: Sequence[GoldDocument], predictions: Iterable[Prediction]) -> ClaimScores:
-    """Claim scores of every gold document against the predictions, matched by ``doc_id``.
+def score_claims(
+    gold: Sequence[GoldDocument], predictions: Iterable[Prediction], min_overlap: float = 0.0
+) -> tuple[ClaimAlignment, ...]:
+    """The claim alignment of every gold document, predictions matched by ``doc_id``.
 
     A gold document without a prediction counts as failed (:data:`NO_PREDICTION`).
     Two predictions for one document, or a prediction for a document not in
@@ -520,22 +581,9 @@ def score_claims(gold: Sequence[GoldDocument], predictions: Iterable[Prediction]
     unknown = sorted(set(by_doc) - set(gold_ids))
     if unknown:
         raise ValueError(f"predictions for documents not in the gold: {', '.join(map(repr, unknown))}")
-    return ClaimScores(tuple(score_document(g, by_doc.get(g.document.doc_id)) for g in gold))
+    return tuple(align_document(g, by_doc.get(g.document.doc_id), min_overlap) for g in gold)
 
 
-# --- bootstrap support --------------------------------------------------------
-
-
-def tp_fp_fn(counts: MatchCounts) -> tuple[int, int, int]:
-    """TP, FP, FN of headline-style counts: correct, predicted - correct, gold - correct."""
-    return counts.correct, counts.actual - counts.correct, counts.possible - counts.correct
-
-
-def count_matrix(per_document: Sequence[ClaimCounts], part: str = "claims") -> np.ndarray:
-    """(documents, 3) matrix of TP / FP / FN of one part, for :mod:`harness.stats`."""
-    return np.array([tp_fp_fn(c.part(part)) for c in per_document], dtype=float).reshape(-1, 3)
-
-
-def claim_f1(per_document: Sequence[ClaimCounts]) -> float:
-    """Headline claim F1 of a list of per-document counts (the generic bootstrap metric)."""
-    return sum_counts(c.claims for c in per_document).prf().f1
+def total_counts(alignments: Iterable[ClaimAlignment]) -> ClaimCounts:
+    """Sum of the counts of several documents."""
+    return sum((a.counts() for a in alignments), ClaimCounts())

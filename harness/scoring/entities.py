@@ -1,8 +1,11 @@
 """Entity scoring in the four SemEval-2013 (task 9.1) modes.
 
 A gold entity and a predicted entity *overlap* when their half-open spans
-share at least one character (``g.start < p.end and p.start < g.end``). The
-modes differ in what a matched gold/prediction pair must satisfy:
+share at least one character (``g.start < p.end and p.start < g.end``) and,
+when a minimum overlap ratio is set (``min_overlap``, default 0: any shared
+character), when the characters they share are at least that share of the
+characters of either (IoU). The modes differ in what a matched
+gold/prediction pair must satisfy:
 
 ==========  ===========================================  =====================
 mode        correct when the pair ...                    otherwise the pair is
@@ -299,14 +302,31 @@ def count_document(
     gold: Sequence[Mention],
     predicted: Sequence[Mention],
     labels: Collection[str] | None = None,
+    min_overlap: float = 0.0,
 ) -> DocumentCounts:
     """Match counts of one document in every mode, overall and per label."""
     restriction = _normalise_labels(labels)
     keep = None if restriction is None else frozenset(restriction)
-    return _count_spans(_spans(gold, "gold", keep), _spans(predicted, "predicted", keep), restriction)
+    return _count_spans(_spans(gold, "gold", keep), _spans(predicted, "predicted", keep), restriction, min_overlap)
 
 
-def _count_spans(gold: list[_Span], pred: list[_Span], restriction: tuple[str, ...] | None) -> DocumentCounts:
+def overlap_ratio(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Characters two half-open spans share over the characters of either (IoU)."""
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = (a[1] - a[0]) + (b[1] - b[0]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _overlap(g: _Span, p: _Span, min_overlap: float) -> bool:
+    """Do two spans overlap in the sense of the module docstring?"""
+    if not (g[0] < p[1] and p[0] < g[1]):
+        return False
+    return min_overlap <= 0.0 or overlap_ratio((g[0], g[1]), (p[0], p[1])) >= min_overlap
+
+
+def _count_spans(
+    gold: list[_Span], pred: list[_Span], restriction: tuple[str, ...] | None, min_overlap: float = 0.0
+) -> DocumentCounts:
     """``count_document`` on filtered spans sorted by start (the tag mode calls this).
 
     One sweep finds the groups of overlapping spans of all labels. A label's
@@ -331,6 +351,8 @@ def _count_spans(gold: list[_Span], pred: list[_Span], restriction: tuple[str, .
             continue
         if len(gi) == 1 and len(pi) == 1:
             g, p = gold[gi[0]], pred[pi[0]]
+            if not _overlap(g, p, min_overlap):
+                continue
             exact = g[0] == p[0] and g[1] == p[1]
             same = g[2] == p[2]
             _add_pair(overall, exact, same)
@@ -342,10 +364,10 @@ def _count_spans(gold: list[_Span], pred: list[_Span], restriction: tuple[str, .
             continue
         gs = [gold[i] for i in gi]
         ps = [pred[j] for j in pi]
-        _add_group(overall, gs, ps)
+        _add_group(overall, gs, ps, min_overlap)
         for label in {s[2] for s in gs} & {s[2] for s in ps}:
             tally = tallies.setdefault(label, [0] * 6)
-            _add_group(tally, [s for s in gs if s[2] == label], [s for s in ps if s[2] == label])
+            _add_group(tally, [s for s in gs if s[2] == label], [s for s in ps if s[2] == label], min_overlap)
 
     per_label = tuple(
         (label, _mode_counts_from(tallies.get(label), n_gold[label], n_pred[label]))
@@ -371,10 +393,10 @@ def _add_pair(tally: list[int], exact: bool, same_label: bool) -> None:
     tally[4 if same_label else 5] += 1
 
 
-def _add_group(tally: list[int], gold: list[_Span], pred: list[_Span]) -> None:
+def _add_group(tally: list[int], gold: list[_Span], pred: list[_Span], min_overlap: float = 0.0) -> None:
     """Tally the optimal pairs of one group in each mode."""
     for offset, mode in ((0, "strict"), (2, "exact"), (4, "type")):
-        for _, _, grade in _assign(gold, pred, mode):
+        for _, _, grade in _assign(gold, pred, mode, min_overlap):
             tally[offset + (grade == 1)] += 1
 
 
@@ -429,9 +451,9 @@ def _clusters(gold: list[_Span], pred: list[_Span]) -> list[tuple[list[int], lis
     return groups
 
 
-def _pair_grade(g: _Span, p: _Span, mode: str) -> int:
+def _pair_grade(g: _Span, p: _Span, mode: str, min_overlap: float = 0.0) -> int:
     """2 when the pair is correct in ``mode``, 1 when it only overlaps, 0 otherwise."""
-    if not (g[0] < p[1] and p[0] < g[1]):
+    if not _overlap(g, p, min_overlap):
         return 0
     if mode == "type":
         return 2 if g[2] == p[2] else 1
@@ -441,7 +463,7 @@ def _pair_grade(g: _Span, p: _Span, mode: str) -> int:
     return 2 if exact else 1  # exact and partial
 
 
-def _assign(gold: list[_Span], pred: list[_Span], mode: str) -> list[tuple[int, int, int]]:
+def _assign(gold: list[_Span], pred: list[_Span], mode: str, min_overlap: float = 0.0) -> list[tuple[int, int, int]]:
     """Optimal one-to-one pairs ``(gold index, pred index, grade)`` of one group.
 
     The weight of a pair folds the three priorities of the module docstring
@@ -459,7 +481,7 @@ def _assign(gold: list[_Span], pred: list[_Span], mode: str) -> list[tuple[int, 
     for i, g in enumerate(gold):
         row = weights[i]
         for j, p in enumerate(pred):
-            grade = _pair_grade(g, p, mode)
+            grade = _pair_grade(g, p, mode, min_overlap)
             if grade:
                 overlap = min(g[1], p[1]) - max(g[0], p[0])
                 row[j] = (k2 if grade == 2 else 0) + k1 + overlap
@@ -497,6 +519,7 @@ def align_entities(
     predicted: Sequence[Mention],
     mode: str = "strict",
     labels: Collection[str] | None = None,
+    min_overlap: float = 0.0,
 ) -> tuple[EntityMatch, ...]:
     """The pairs behind ``count_document`` for one mode, in text order.
 
@@ -520,7 +543,7 @@ def align_entities(
     paired: dict[int, tuple[int, int]] = {}
     for gi, pi in _clusters(gspans, pspans):
         if gi and pi:
-            for a, b, grade in _assign([gspans[i] for i in gi], [pspans[j] for j in pi], mode):
+            for a, b, grade in _assign([gspans[i] for i in gi], [pspans[j] for j in pi], mode, min_overlap):
                 paired[gi[a]] = (pi[b], grade)
     other = "partial" if mode == "partial" else "incorrect"
     rows: list[tuple[tuple[int, int], EntityMatch]] = []

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from harness.extractors.base import ShapingText, declared_convention, shaping_texts
 from harness.extractors.registry import create_extractor
 from harness.extractors.rules.claims import find_claims
 from harness.extractors.rules.entities import Analysis, Mention, analyse
@@ -81,6 +82,15 @@ class NerWithRuleClaims:
         names = set(self.ner.entity_labels)
         self.entity_labels: tuple[str, ...] = tuple(l for l in ENTITY_LABELS if l in names or l in ("DATE", "QUANTITY"))
         self.claim_slots: tuple[str, ...] = self.rules.claim_slots
+
+    @property
+    def convention(self) -> str:
+        """The names come from the NER model, so their spans follow its convention."""
+        return declared_convention(self.ner)
+
+    def shaped_by(self) -> tuple[ShapingText, ...]:
+        """Both parts' texts: the model's training corpus and the text the rules were written on."""
+        return (*shaping_texts(self.ner), *shaping_texts(self.rules))
 
     def fingerprint(self) -> dict[str, Any]:
         return {

@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from harness.corpus.tagging import tags_to_spans
+from harness.extractors.base import PROJECT_CONVENTION, SHAPING_FILE, ShapingText, read_shaping_file
 from harness.extractors.ner.decoding import DECODINGS, LearnedTransitions, decode
 from harness.extractors.ner.loading import (
     ModelSource,
@@ -63,7 +64,7 @@ from harness.model import ENTITY_LABELS, Annotations, Document, Entity, Predicti
 #: Bump whenever the decoding changes what the extractor outputs.
 VERSION = "1.1.0"
 
-_KNOWN_PARAMS = frozenset({"model", "revision", "label_map", "window", "overlap", "batch_size", "threads", "dtype", "decoding"})
+_KNOWN_PARAMS = frozenset({"model", "revision", "label_map", "window", "overlap", "batch_size", "threads", "dtype", "decoding", "convention"})
 DTYPES = ("float32", "bfloat16", "auto")
 
 
@@ -161,8 +162,18 @@ class TransformersNerExtractor:
             label for label in ENTITY_LABELS if label in set(self.label_map.values())
         )
         self.digest = directory_digest(self.model_dir)
+        # The texts it was trained on and the convention of its training labels, from its card.
+        self._shaped_by, card_convention = read_shaping_file(self.model_dir / SHAPING_FILE)
+        convention = params.get("convention", card_convention or PROJECT_CONVENTION)
+        if not isinstance(convention, str) or not convention:
+            raise ValueError(f"ner extractor: convention must be the name of an annotation convention, got {convention!r}")
+        self.convention: str = convention
         self._model: Any = None
         self._tokenizer: Any = None
+
+    def shaped_by(self) -> tuple[ShapingText, ...]:
+        """The model's training texts, as its card records them (``shaped_by.json`` beside the weights)."""
+        return self._shaped_by
 
     def _label_map(self, raw: Any) -> dict[str, str]:
         types = entity_types(self.model_labels)

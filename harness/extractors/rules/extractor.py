@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from harness.extractors.base import SHAPING_FILE, ShapingText, read_shaping_file
 from harness.extractors.rules.claims import find_claims
 from harness.extractors.rules.entities import analyse
 from harness.extractors.rules.lexicon import Lexicon, load_lexicon
@@ -62,6 +64,10 @@ class RulesExtractor:
         if not emit_claims:
             self.claim_slots = ()
         self.lexicon: Lexicon = load_lexicon(params.get("gazetteer_dir"), params.get("cue_dir"))
+
+    def shaped_by(self) -> tuple[ShapingText, ...]:
+        """The seed articles: the word lists and frames were written while reading them (``shaped_by.json``)."""
+        return read_shaping_file(Path(__file__).with_name(SHAPING_FILE))[0]
 
     def fingerprint(self) -> dict[str, Any]:
         """Code version, the word lists' SHA-256 and the parameters."""

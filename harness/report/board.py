@@ -1,0 +1,112 @@
+"""What a leaderboard shows, as plain data: rows of setups, a column group per track.
+
+Built by :mod:`harness.report.leaderboard`, rendered by
+:mod:`harness.report.tables` (cells), :mod:`harness.report.markdown` and
+:mod:`harness.report.html`. This module depends on nothing above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from harness.config import Ranking
+from harness.report.document_view import CorpusView
+from harness.report.significance import RankingNote
+from harness.runs.record import InSample
+from harness.runs.registry import RunRow
+
+
+@dataclass(frozen=True)
+class Score:
+    """One F1 and its bootstrap interval, as indexed; value None when not scored."""
+
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+
+    @classmethod
+    def at(cls, row: RunRow, path: str) -> Score:
+        found = row.score(path)
+        return cls(None) if found is None else cls(*found)
+
+    @property
+    def scored(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class Speed:
+    """Documents per second of a run; a run served from the cache borrows the figure of the run that computed."""
+
+    per_second: float | None
+    #: Run id the figure was measured in, when not this run (a cached run).
+    measured_in: str | None = None
+
+
+@dataclass(frozen=True)
+class TrackRun:
+    """One setup's run on one track: the cells of one column group."""
+
+    track: str
+    row: RunRow
+    in_sample: InSample
+    #: Labels of the run's headline entity scope.
+    labels: tuple[str, ...]
+    #: The extractor's annotation convention ("project" or e.g. "anercorp").
+    convention: str
+    speed: Speed
+
+    def score(self, path: str) -> Score:
+        return Score.at(self.row, path)
+
+    @property
+    def run_id(self) -> str:
+        return self.row.run_id
+
+
+@dataclass(frozen=True)
+class SetupRow:
+    """One row of the leaderboard: a setup and its run on each track."""
+
+    name: str
+    runs: Mapping[str, TrackRun]
+    #: Position in the ranking (1 = best); None when the row is not ranked.
+    rank: int | None = None
+    #: Why the row is not ranked (no run on the ranking track, or in-sample there).
+    unranked: str | None = None
+
+    def on(self, track: str) -> TrackRun | None:
+        return self.runs.get(track)
+
+
+@dataclass(frozen=True)
+class TrackColumn:
+    """A track as the leaderboard shows it: a column group."""
+
+    name: str
+    description: str
+    corpus: str
+    gold_sha256: str
+    documents: int
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """Everything the pages show, rows in ranking order (ranked rows first)."""
+
+    tracks: tuple[TrackColumn, ...]
+    ranking: Ranking
+    rows: tuple[SetupRow, ...]
+    notes: tuple[RankingNote, ...]
+    #: Per track, the per-document views of its runs.
+    views: tuple[CorpusView, ...]
+    #: Confidence level and resamples of the intervals.
+    level: float
+    resamples: int
+    #: Problems met while building (a run on outdated gold...), shown on both pages.
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ranked(self) -> tuple[SetupRow, ...]:
+        return tuple(row for row in self.rows if row.rank is not None)
