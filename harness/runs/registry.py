@@ -290,12 +290,18 @@ class RunRegistry:
         return len(rows)
 
     def sync(self) -> tuple[int, int]:
-        """Make the index agree with the directories: ``(records added, rows dropped)``."""
-        on_disk = {str(path.resolve()): path for path in self._record_dirs()}
+        """Make the index agree with the directories: ``(records added, rows dropped)``.
+
+        Compares directory names with the indexed paths under ``runs_dir`` (one
+        listing and one query: cheap at thousands of runs), then reads only the
+        records that are missing from the index.
+        """
+        on_disk = {path.name: path for path in self._record_dirs()}
+        runs_dir = str(self.runs_dir.resolve())
         with self._connect() as connection:
-            indexed = {row[0] for row in connection.execute("SELECT path FROM runs").fetchall()}
-        missing = [on_disk[path] for path in sorted(set(on_disk) - indexed)]
-        gone = sorted(path for path in indexed - set(on_disk) if Path(path).parent.resolve() == self.runs_dir.resolve())
+            indexed = {Path(row[0]).name: row[0] for row in connection.execute("SELECT path FROM runs").fetchall()}
+        missing = [on_disk[name] for name in sorted(set(on_disk) - set(indexed))]
+        gone = sorted(path for name, path in indexed.items() if name not in on_disk and str(Path(path).parent) == runs_dir)
         if not missing and not gone:
             return 0, 0
         scanned = list(self._scan(missing))
