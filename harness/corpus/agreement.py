@@ -55,7 +55,8 @@ texts: entity ``boundary`` / ``label`` / ``boundary+label`` (an overlapping
 pair of the strict alignment), ``missing in A`` / ``missing in B`` (an entity
 or claim only the other annotation has), and for an aligned claim pair
 ``kind``, ``slot <name>`` (one row per slot the scorer finds different or
-filled on one side only), ``approx`` (same quantity, one side approximate:
+filled on one side only, and a time span whose value is null on one side
+only), ``approx`` (same quantity, one side approximate:
 the scorer does not compare it, the gold records it) and ``evidence`` (the
 evidence spans overlap but differ: the scorer forgives it, the gold fixes it).
 
@@ -407,6 +408,9 @@ def _pair_disagreements(
                 Disagreement(doc_id, "claim", f"slot {slot}", _slot_side(a, slot, entities_a), _slot_side(b, slot, entities_b))
             )
     outcomes = dict(link.slots)
+    if outcomes.get("time") == "absent" and (a.time is None) != (b.time is None):
+        # A time span with value null (a duration, 4.9) on one side only: the scorer sees no value on either.
+        out.append(Disagreement(doc_id, "claim", "slot time", _slot_side(a, "time", entities_a), _slot_side(b, "time", entities_b)))
     if outcomes.get("quantity") == "correct" and a.quantity.approx != b.quantity.approx:
         out.append(
             Disagreement(doc_id, "claim", "approx", _slot_side(a, "quantity", entities_a), _slot_side(b, "quantity", entities_b))

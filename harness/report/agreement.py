@@ -15,6 +15,10 @@ from harness.report.markdown import md_escape
 from harness.scoring.counts import MatchCounts
 
 
+#: The scorer compares the value of a quantity and of a time, not their spans.
+_SLOT_NAMES = {"quantity": "quantity value", "time": "time value"}
+
+
 def _num(value: float | None) -> str:
     return "undefined" if value is None else f"{value:.3f}"
 
@@ -85,7 +89,7 @@ def agreement_markdown(agreement: Agreement, a_name: str, b_name: str, notes: Se
     for slot in cl.slots:
         n = slot.pairs
         out.append(
-            f"| {slot.slot} | {_share(slot.agree, n)} | {_share(slot.only_a, n)} | {_share(slot.only_b, n)}"
+            f"| {_SLOT_NAMES.get(slot.slot, slot.slot)} | {_share(slot.agree, n)} | {_share(slot.only_a, n)} | {_share(slot.only_b, n)}"
             f" | {_share(slot.differ, n)} | {_share(slot.empty, n)} |"
         )
     k = cl.kind_kappa

@@ -310,6 +310,16 @@ def test_an_approximate_quantity_on_one_side_is_listed_though_the_values_agree()
     assert "approx" in d.b.says and "approx" not in d.a.says
 
 
+def test_a_time_span_without_value_on_one_side_only_is_listed():
+    # B dates c3 with "صباحا" (value null); the scorer compares values only.
+    agreement = compare([doc()], [doc(claims=replaced(CLAIMS, "c3", time=TimeRef(None, **at("صباحا"))))])
+
+    time = next(s for s in agreement.claims.slots if s.slot == "time")
+    assert (time.agree, time.empty) == (1, 2)
+    (d,) = agreement.disagreements
+    assert (d.kind, d.a.says, d.b.text) == ("slot time", "no time; evidence", "صباحا")
+
+
 # --- documents ----------------------------------------------------------------
 
 
