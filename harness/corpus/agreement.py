@@ -58,7 +58,8 @@ or claim only the other annotation has), and for an aligned claim pair
 filled on one side only, and a time span whose value is null on one side
 only), ``approx`` (same quantity, one side approximate:
 the scorer does not compare it, the gold records it) and ``evidence`` (the
-evidence spans overlap but differ: the scorer forgives it, the gold fixes it).
+evidence spans overlap but differ: the scorer forgives it, the gold records
+one exact span).
 
 Everything here is a pure function of the annotations; reading directories is
 :mod:`harness.corpus.agreement_input`, printing :mod:`harness.report.agreement`.
@@ -289,6 +290,10 @@ def _align_claims(a: GoldDocument, b: GoldDocument) -> tuple[list[_ClaimLink], l
         raise AgreementError(f"{doc_id}: B's annotations are not grounded in the text: {scored.grounding.problems}")
     a_claims = {c.id: c for c in a.gold.claims}
     b_claims = {c.id: c for c in b.gold.claims}
+    for side, claims, by_id in (("A", a.gold.claims, a_claims), ("B", b.gold.claims, b_claims)):
+        if len(by_id) != len(claims):
+            # The scorer names claims by id; a gold file never repeats one (the validator sees to it).
+            raise AgreementError(f"{doc_id}: {side} uses a claim id twice, so its claims cannot be told apart")
     links = [
         _ClaimLink(
             a_claims[pair.gold_id],

@@ -340,3 +340,9 @@ def test_only_the_documents_both_annotations_have_are_compared_and_the_others_na
 def test_annotations_sharing_no_document_are_refused():
     with pytest.raises(AgreementError, match="share no document"):
         compare([doc(doc_id="t1")], [doc(doc_id="t2")])
+
+
+def test_a_claim_id_used_twice_is_refused_rather_than_one_claim_dropped():
+    twice = (*CLAIMS, dataclasses.replace(CLAIMS[0], evidence=Span(**at("الخطة ناجحة"))))
+    with pytest.raises(AgreementError, match="t1: B uses a claim id twice"):
+        compare([doc()], [doc(claims=twice)])
