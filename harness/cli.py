@@ -49,6 +49,34 @@ def _cmd_gold_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_gold_agree(args: argparse.Namespace) -> int:
+    import json
+
+    from harness.corpus.agreement import AgreementError, compare
+    from harness.corpus.agreement_input import AgreementInputError, read_annotation_pair
+    from harness.report.agreement import agreement_json, agreement_markdown, disagreements_markdown
+    from harness.runs.atomic import write_text_atomic
+
+    try:
+        pair = read_annotation_pair(args.a, args.b, args.seeds)
+        agreement = compare(pair.a, pair.b)
+    except (AgreementError, AgreementInputError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    notes = [
+        f"`{field}` is not compared: this format does not have it yet ({len(places)} place(s): {'; '.join(places)})"
+        for field, places in pair.ignored_by_field().items()
+    ]
+    print(agreement_markdown(agreement, str(args.a), str(args.b), notes), end="")
+    if args.json:
+        write_text_atomic(args.json, json.dumps(agreement_json(agreement, str(args.a), str(args.b)), ensure_ascii=False, indent=1) + "\n")
+        print(f"written: {args.json}")
+    if args.disagreements:
+        write_text_atomic(args.disagreements, disagreements_markdown(agreement, str(args.a), str(args.b)))
+        print(f"written: {args.disagreements}")
+    return 0
+
+
 def _cmd_conlleval(args: argparse.Namespace) -> int:
     from harness.scoring.conlleval import main_conlleval
 
@@ -315,6 +343,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     p.add_argument("--write-readme", action="store_true", help="also write the table into gold/README.md")
     p.set_defaults(func=_cmd_gold_stats)
+
+    p = gold.add_parser("agree", help="inter-annotator agreement of two gold directories (Markdown tables)")
+    p.add_argument("a", type=Path, help="annotation A, the reference (a gold directory)")
+    p.add_argument("b", type=Path, help="annotation B (a gold directory; may hold a subset of A's documents)")
+    p.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="the texts both annotate")
+    p.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write every figure as JSON")
+    p.add_argument("--disagreements", type=Path, default=None, metavar="OUT.md", help="also write the list of disagreements")
+    p.set_defaults(func=_cmd_gold_agree)
 
     p = sub.add_parser("conlleval", help="print conlleval.pl's report for 'token ... gold predicted' lines")
     p.add_argument("file", type=Path)
