@@ -63,11 +63,7 @@ def _cmd_gold_agree(args: argparse.Namespace) -> int:
     except (AgreementError, AgreementInputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    notes = [
-        f"`{field}` is not compared: this format does not have it yet ({len(places)} place(s): {'; '.join(places)})"
-        for field, places in pair.ignored_by_field().items()
-    ]
-    print(agreement_markdown(agreement, str(args.a), str(args.b), notes), end="")
+    print(agreement_markdown(agreement, str(args.a), str(args.b), []), end="")
     if args.json:
         write_text_atomic(args.json, json.dumps(agreement_json(agreement, str(args.a), str(args.b)), ensure_ascii=False, indent=1) + "\n")
         print(f"written: {args.json}")

@@ -74,7 +74,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from harness.model import ENTITY_LABELS, Claim, Entity, GoldDocument, Prediction
-from harness.scoring.claims import SCORED_SLOTS, score_document
+from harness.scoring.claims import SCORED_SLOTS, align_document
 from harness.scoring.counts import PRF, MatchCounts
 from harness.scoring.entities import align_entities, count_document, scores_from_counts, sum_documents
 
@@ -279,32 +279,31 @@ class _ClaimLink:
 def _align_claims(a: GoldDocument, b: GoldDocument) -> tuple[list[_ClaimLink], list[Claim], list[Claim]]:
     """Aligned pairs, claims only in A, claims only in B: the only use of the claim scorer here.
 
-    Calls :func:`harness.scoring.claims.score_document` with A as the gold and
-    B as a prediction. Its ``correct`` is the ``evidence`` sense; the
-    ``strict`` sense adds that every slot agrees or both leave it empty.
+    Calls :func:`harness.scoring.claims.align_document` with A as the gold and
+    B as a prediction, and reads each pair's ``evidence`` and ``strict`` verdicts.
     """
     doc_id = a.document.doc_id
-    scored = score_document(a, Prediction(doc_id, b.gold))
-    if scored.grounding.problems:
+    alignment = align_document(a, Prediction(doc_id, b.gold))
+    if alignment.ungrounded:
         # Both sides passed validation, so this cannot happen; never drop a claim unseen.
-        raise AgreementError(f"{doc_id}: B's annotations are not grounded in the text: {scored.grounding.problems}")
+        raise AgreementError(f"{doc_id}: B's claims {[c.id for c in alignment.ungrounded]} are not grounded in the text")
     a_claims = {c.id: c for c in a.gold.claims}
-    b_claims = {c.id: c for c in b.gold.claims}
-    for side, claims, by_id in (("A", a.gold.claims, a_claims), ("B", b.gold.claims, b_claims)):
-        if len(by_id) != len(claims):
-            # The scorer names claims by id; a gold file never repeats one (the validator sees to it).
-            raise AgreementError(f"{doc_id}: {side} uses a claim id twice, so its claims cannot be told apart")
+    if len(a_claims) != len(a.gold.claims):
+        # A's claims are named by id (B's by position); a gold file never repeats one (the validator sees to it).
+        raise AgreementError(f"{doc_id}: A uses a claim id twice, so its claims cannot be told apart")
+    b_claims = b.gold.claims
     links = [
         _ClaimLink(
             a_claims[pair.gold_id],
-            b_claims[pair.predicted_id],
-            evidence=pair.correct,
-            strict=pair.correct and all(outcome in ("correct", "absent") for _, outcome in pair.slots),
+            b_claims[pair.predicted_index],
+            evidence=bool(pair.verdict("evidence")),
+            strict=bool(pair.verdict("strict")),
             slots=pair.slots,
         )
-        for pair in scored.pairs
+        for pair in alignment.pairs
     ]
-    return links, [a_claims[i] for i in scored.missed], [b_claims[i] for i in scored.spurious]
+    only_b = [b_claims[c.predicted_index] for c in alignment.spurious if c.predicted_index is not None]
+    return links, [a_claims[c.id] for c in alignment.missed], only_b
 
 
 # --- entities -----------------------------------------------------------------

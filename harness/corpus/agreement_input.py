@@ -7,14 +7,8 @@ may hold a subset of A's documents (or the other way round):
 the ones it could not compare. Before anything else, the ``text_sha256`` that
 the two files of one document declare are compared: two annotations of
 different texts are refused with both files named, rather than failing later
-on offsets that do not fit.
-
-One field is let through although this branch's validator does not know it:
-``adjective`` on entities, which annotator B (``gold/agreement/``) records on
-every MISC mention and which the format is gaining on another branch. It is
-not compared; every place it was ignored is listed in
-:attr:`AnnotationPair.ignored`, so the printout can say so. Every other
-problem of the contract stops the comparison (:class:`GoldError`).
+on offsets that do not fit. Every problem of the contract stops the
+comparison (:class:`GoldError`).
 """
 
 from __future__ import annotations
@@ -25,13 +19,9 @@ from pathlib import Path
 
 from harness.corpus.gold import GoldError
 from harness.corpus.seeds import read_text_exact
-from harness.corpus.validate import Problem, gold_files, validate_gold_file
+from harness.corpus.validate import gold_files, validate_gold_file
 from harness.model import Document, GoldDocument
 from harness.serialize import annotations_from_dict
-
-#: Fields the comparison ignores instead of refusing (see the module docstring).
-TOLERATED_FIELDS: frozenset[str] = frozenset({"adjective"})
-
 
 class AgreementInputError(ValueError):
     """Two annotation directories that cannot be compared; the message names the files."""
@@ -43,15 +33,6 @@ class AnnotationPair:
 
     a: tuple[GoldDocument, ...]
     b: tuple[GoldDocument, ...]
-    #: Problems let through because their field is in ``TOLERATED_FIELDS``.
-    ignored: tuple[Problem, ...]
-
-    def ignored_by_field(self) -> dict[str, list[str]]:
-        """``{field: ["file: json path", ...]}`` of the ignored fields."""
-        out: dict[str, list[str]] = {}
-        for problem in self.ignored:
-            out.setdefault(problem.path.rsplit(".", 1)[-1], []).append(f"{problem.file}: {problem.path}")
-        return out
 
 
 def _declared_sha256(path: Path) -> str | None:
@@ -62,11 +43,6 @@ def _declared_sha256(path: Path) -> str | None:
         return None
     value = raw.get("text_sha256") if isinstance(raw, dict) else None
     return value if isinstance(value, str) else None
-
-
-def _tolerated(problem: Problem) -> bool:
-    field = problem.path.rsplit(".", 1)[-1]
-    return field in TOLERATED_FIELDS and problem.message.startswith("unknown field")
 
 
 def _files_by_id(directory: Path, side: str) -> dict[str, Path]:
@@ -107,11 +83,9 @@ def read_annotation_pair(a_dir: Path, b_dir: Path, seeds_dir: Path) -> Annotatio
             )
     paths = [*files_a.values(), *files_b.values()]
     problems = [p for path in paths for p in validate_gold_file(path, seeds_dir)]
-    blocking = [p for p in problems if not _tolerated(p)]
-    if blocking:
-        raise GoldError(blocking)
+    if problems:
+        raise GoldError(problems)
     return AnnotationPair(
         a=tuple(_read(files_a[doc_id], seeds_dir) for doc_id in sorted(files_a)),
         b=tuple(_read(files_b[doc_id], seeds_dir) for doc_id in sorted(files_b)),
-        ignored=tuple(p for p in problems if _tolerated(p)),
     )

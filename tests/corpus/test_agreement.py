@@ -342,7 +342,13 @@ def test_annotations_sharing_no_document_are_refused():
         compare([doc(doc_id="t1")], [doc(doc_id="t2")])
 
 
-def test_a_claim_id_used_twice_is_refused_rather_than_one_claim_dropped():
+def test_a_reference_claim_id_used_twice_is_refused_rather_than_one_claim_dropped():
     twice = (*CLAIMS, dataclasses.replace(CLAIMS[0], evidence=Span(**at("الخطة ناجحة"))))
-    with pytest.raises(AgreementError, match="t1: B uses a claim id twice"):
-        compare([doc()], [doc(claims=twice)])
+    with pytest.raises(AgreementError, match="t1: A uses a claim id twice"):
+        compare([doc(claims=twice)], [doc()])
+
+
+def test_claims_of_b_sharing_an_id_are_told_apart_by_position_and_none_is_dropped():
+    twice = (*CLAIMS, dataclasses.replace(CLAIMS[0], evidence=Span(**at("الخطة ناجحة"))))
+    agreement = compare([doc()], [doc(claims=twice)])
+    assert agreement.claims.in_b == len(twice)

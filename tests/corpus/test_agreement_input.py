@@ -65,7 +65,6 @@ def test_both_directories_are_read_whole_even_when_b_holds_a_subset(tmp_path, se
     assert [d.document.doc_id for d in pair.a] == ["d1", "d2"]
     assert [d.document.doc_id for d in pair.b] == ["d1"]
     assert pair.b[0].gold.entities[0].text == "حمص"
-    assert pair.ignored == ()
 
 
 def test_files_declaring_different_texts_are_refused_with_both_files_named(tmp_path, seeds):
@@ -78,12 +77,11 @@ def test_files_declaring_different_texts_are_refused_with_both_files_named(tmp_p
     assert "different texts" in str(err.value)
 
 
-def test_the_adjective_field_is_ignored_and_reported_other_unknown_fields_are_refused(tmp_path, seeds):
+def test_the_adjective_fact_is_read_and_unknown_fields_are_refused(tmp_path, seeds):
     write(tmp_path / "a", gold_file("d1", []))
     write(tmp_path / "b", gold_file("d1", [{"id": "e1", "label": "MISC", **span("d1", "ياباني"), "adjective": True}]))
     pair = read_annotation_pair(tmp_path / "a", tmp_path / "b", seeds)
-    assert list(pair.ignored_by_field()) == ["adjective"]
-    assert pair.ignored_by_field()["adjective"][0].endswith("d1.json: $.entities[0].adjective")
+    assert pair.b[0].gold.entities[0].adjective is True
 
     write(tmp_path / "b", gold_file("d1", [loc("d1", "حمص", colour="red")]))
     with pytest.raises(GoldError, match=r"\$\.entities\[0\]\.colour: unknown field"):
