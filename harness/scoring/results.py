@@ -151,7 +151,7 @@ def _pair_json(pair: ClaimPair) -> dict[str, Any]:
         "predicted_id": pair.predicted_id,
         "kind": pair.kind,
         "position": pair.position,
-        "similarity": round(pair.similarity, 6),
+        "similarity": pair.similarity,  # unrounded: a result read back equals the one written
         "verdicts": dict(pair.verdicts),
         "slots": {slot: outcome for slot, outcome in pair.slots if outcome != "absent"},
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import evaluate
@@ -11,7 +12,8 @@ from seqeval.metrics import classification_report
 
 import harness.metrics
 from harness.corpus.gold import load_gold_corpus
-from harness.scoring.claims import score_claims
+from harness.model import Annotations, Prediction, Span
+from harness.scoring.claims import CLAIM_MODES, HEADLINE_CLAIM_MODE, score_claims, total_counts
 from harness.scoring.entities import score_entities
 from harness.serialize import annotations_to_dict
 
@@ -55,16 +57,39 @@ def test_conlleval_tags_module_agrees_with_seqeval_default_mode():
         assert result[label]["f1"] == pytest.approx(expected[label]["f1-score"])
 
 
+def claim_module(doc, claims, **options) -> dict:
+    """The claim_alignment module's result for one predicted claim list on ``doc``."""
+    reference = {**annotations_to_dict(doc.gold), "text": doc.document.text}
+    prediction = annotations_to_dict(Annotations(doc.document.doc_id, doc.gold.entities, tuple(claims)))
+    return evaluate.load(harness.metrics.path("claim_alignment")).compute(
+        predictions=[json.dumps(prediction, ensure_ascii=False)], references=[json.dumps(reference, ensure_ascii=False)], **options
+    )
+
+
 def test_claim_alignment_module_equals_the_claim_scorer():
     (doc,) = load_gold_corpus(EXAMPLE / "gold", EXAMPLE / "seeds")
-    reference = {**annotations_to_dict(doc.gold), "text": doc.document.text}
-    prediction = annotations_to_dict(doc.gold)
-    prediction["claims"] = prediction["claims"][:1]
-    result = evaluate.load(harness.metrics.path("claim_alignment")).compute(
-        predictions=[json.dumps(prediction, ensure_ascii=False)], references=[json.dumps(reference, ensure_ascii=False)]
-    )
-    from harness.model import Annotations, Prediction
-
-    direct = score_claims([doc], [Prediction("ex1", Annotations("ex1", doc.gold.entities, doc.gold.claims[:1]))])
-    assert result["claims"]["f1"] == direct.claims.f1 == pytest.approx(2 / 3)
+    c1 = doc.gold.claims[0]
+    # The right words and number without the speaker: correct in the evidence mode, not in the strict mode.
+    no_speaker = replace(c1, id="p1", speaker=None)
+    result = claim_module(doc, [no_speaker])
+    direct = total_counts(score_claims([doc], [Prediction("ex1", Annotations("ex1", doc.gold.entities, (no_speaker,)))]))
+    assert result["headline"] == HEADLINE_CLAIM_MODE
+    assert set(result["claims"]) == set(CLAIM_MODES)
+    for mode in CLAIM_MODES:
+        assert result["claims"][mode]["f1"] == direct.part(mode).prf().f1
+        assert result["claims"][mode]["by_kind"]["fact"]["f1"] == direct.part(f"{mode}.fact").prf().f1
+    assert result["claims"]["evidence"]["f1"] == pytest.approx(2 / 3)
+    assert result["claims"]["strict"]["f1"] == 0.0 and result["claims"]["strict"]["incorrect"] == 1
     assert result["slots"]["quantity"]["precision"] == 1.0
+    assert (result["slots"]["speaker"]["recall"], result["slots"]["speaker"]["missed"]) == (0.0, 2)
+    assert (result["failures"], result["ungrounded_claims"]) == (0, 0)
+
+
+def test_claim_alignment_module_applies_the_minimum_evidence_overlap():
+    (doc,) = load_gold_corpus(EXAMPLE / "gold", EXAMPLE / "seeds")
+    c1 = doc.gold.claims[0]
+    # Evidence cut down to the quantity's words: 8 of the gold's 35 characters (IoU 0.23).
+    short = replace(c1, id="p1", evidence=Span(c1.quantity.start, c1.quantity.end, c1.quantity.text))
+    assert claim_module(doc, [short])["claims"]["evidence"]["correct"] == 1
+    strict_overlap = claim_module(doc, [short], min_overlap=0.5)["claims"]["evidence"]
+    assert (strict_overlap["correct"], strict_overlap["missed"], strict_overlap["spurious"]) == (0, 2, 1)
