@@ -7,8 +7,8 @@ all 2^n swaps of n documents when n is small, with the paired bootstrap
 interval of the difference.
 
 Testing several neighbours at once raises the chance that one difference
-looks significant by luck, so the p-values are Bonferroni-adjusted over all
-the tests of the board (:func:`harness.stats.bonferroni`). A difference is
+looks significant by luck, so the verdict (:func:`harness.stats.significance_verdict`)
+multiplies by the number of tests of the board (Bonferroni). A difference is
 called significant only when its adjusted p-value is below ``alpha`` *and*
 the smallest p-value the test can reach with this many units, adjusted the
 same way, is below ``alpha``: with five documents an exact test cannot go
@@ -62,7 +62,7 @@ class RankingNote:
             return f"{pair}: {self.metric} not compared: {self.skipped}"
         return (
             f"{pair}: difference in {self.metric} {verdict.reason} "
-            f"({test.method} over {test.units} {test.unit}(s); assumption: {test.assumption}; "
+            f"({test.method}, n = {test.units}; assumption: {test.assumption}; "
             f"{test.metric_b:.3f} vs {test.metric_a:.3f}, difference {test.difference:+.3f}, "
             f"{test.level:.0%} paired bootstrap interval [{test.low:+.3f}, {test.high:+.3f}])"
         )
