@@ -55,13 +55,13 @@ def _level(metrics: Mapping[str, Any]) -> str:
 
 
 def print_summary(outcomes: Sequence[Any]) -> None:
-    """One row per (setup, track): headline entity and claim F1 with intervals, in-sample marking, failures, time."""
+    """One row per (setup, track): headline entity and claim F1 with intervals, in-sample marks, failures, time."""
     if not outcomes:
         return
     level = _level(outcomes[0].metrics)
     table = Table(title=f"Run summary (F1 with {level} bootstrap interval over documents; † in-sample: the extractor was built on this text)")
-    for column in ("setup", "track", "sample", "entities strict F1", "own convention", f"claims {HEADLINE_CLAIM_MODE} F1", "claims evidence F1", "failures", "ungrounded", "time s", "run id"):
-        table.add_column(column)
+    for column in ("setup", "track", "entities strict F1", "own convention", f"claims {HEADLINE_CLAIM_MODE} F1", "claims evidence F1", "failures", "time s", "run id"):
+        table.add_column(column, overflow="fold")
     for o in sorted(outcomes, key=lambda o: (o.track, o.setup)):
         m = o.metrics
         mark = " †" if o.in_sample.marked else ""
@@ -69,13 +69,11 @@ def print_summary(outcomes: Sequence[Any]) -> None:
         table.add_row(
             escape(o.setup),
             escape(o.track),
-            escape(f"in-sample ({o.in_sample.share:.0%})" if o.in_sample.marked else "held out"),
             with_ci(value_at(m, "entities.strict")) + mark,
-            (with_ci(own) + mark + f" ({escape(o.convention)})") if own else "",
+            f"{with_ci(own)}{mark} ({escape(o.convention)})" if own else "",
             with_ci(value_at(m, f"claims.{HEADLINE_CLAIM_MODE}")) + mark,
             with_ci(value_at(m, "claims.evidence")) + mark,
             str(m.get("failures", 0)),
-            str(m.get("ungrounded", 0)),
             f"{o.seconds:.2f}",
             escape(o.run_id),
         )
