@@ -116,9 +116,9 @@ def draft_document(document: Document, annotations: Any, provenance_base: dict[s
             "status": "model draft, unreviewed",
             "drafted_by": f"setup {provenance.setup} (extractor {provenance.extractor.name} {provenance.extractor.version})",
             "note": (
-                "Every item was proposed by a model (drafted: true) and nobody has reviewed it yet."
-                " harness validate warns about it and harness run refuses it until it is reviewed"
-                " (harness gold review) or scored with --allow-drafts."
+                "Items with drafted: true and no review are a model's proposals nobody has checked:"
+                " harness validate warns about them and harness run refuses the file while any is left,"
+                " unless told --allow-drafts. Review them with harness gold review."
             ),
         },
         "provenance": provenance.to_dict(),

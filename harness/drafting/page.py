@@ -123,6 +123,7 @@ def _asset(name: str) -> Markup:
 def render_review_page(corpus: ReviewCorpus, title: str, save_token: str | None = None) -> str:
     """The page for ``corpus``; with ``save_token`` it offers saving to the server that serves it."""
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep the gold files' key order in what the page exports
     return env.get_template("review.html.j2").render(
         title=title,
         data=page_data(corpus, save_token),
