@@ -3,7 +3,7 @@
 Two short texts written for this test are drafted by the rule baseline; the
 review page is served by ``harness gold review DIR --serve 0`` (the real
 command, in a subprocess) and driven over the DevTools protocol
-(``devtools.py``). In the first document the reviewer accepts an entity,
+(``cdp_browser.py``). In the first document the reviewer accepts an entity,
 fixes a person's span by dragging the mouse over the right word, rejects an
 entity, adds a missed place by a selection made through the DOM Selection
 API (the page's own selection handler turns it into offsets), and saves; in
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
-from devtools import Browser, chromium
+from cdp_browser import Browser, chromium
 
 from harness.cli import main
 

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from devtools import Browser, chromium
+from cdp_browser import Browser, chromium
 
 from harness.cli import main
 from harness.drafting.page import page_data, read_review_corpus, render_review_page
