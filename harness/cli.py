@@ -83,7 +83,13 @@ def _cmd_gold_review(args: argparse.Namespace) -> int:
         return 0
     from harness.drafting.server import ReviewServer
 
-    server = ReviewServer(args.dir, args.save_to or args.dir, args.serve)
+    try:
+        server = ReviewServer(args.dir, args.save_to or args.dir, args.serve)
+    except OSError as err:
+        if isinstance(err, FileNotFoundError):
+            raise
+        print(f"error: cannot listen on 127.0.0.1:{args.serve}: {err.strerror or err}", file=sys.stderr)
+        return 2
     print(f"serving the review page of {args.dir} at {server.url} (saves go to {server.targets()[0]}; Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()

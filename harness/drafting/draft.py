@@ -30,10 +30,10 @@ from harness.corpus.seeds import read_text_exact
 from harness.corpus.validate import validate_gold_file
 from harness.drafting.errors import DraftError
 from harness.drafting.fit import fit_to_contract
-from harness.drafting.provenance import DraftProvenance, Dropped, ExtractorIdentity, ToolIdentity
+from harness.drafting.provenance import DraftOrigin, DraftProvenance, Dropped, ExtractorIdentity, ToolIdentity
 from harness.extractors.base import fingerprint_hash
 from harness.extractors.registry import create_extractor
-from harness.model import Document
+from harness.model import Annotations, Document
 from harness.runs.atomic import write_json_atomic
 from harness.runs.cache import PredictionCache
 from harness.runs.environment import git_state
@@ -105,16 +105,16 @@ def _shown_path(path: Path, project_root: Path) -> str:
     return str(resolved.relative_to(project_root)) if resolved.is_relative_to(project_root) else str(resolved)
 
 
-def draft_document(document: Document, annotations: Any, provenance_base: dict[str, Any]) -> tuple[dict[str, Any], DraftProvenance]:
+def draft_document(document: Document, annotations: Annotations, origin: DraftOrigin) -> tuple[dict[str, Any], DraftProvenance]:
     """The gold JSON of one draft (``annotations`` from the extractor), and its provenance."""
     fitted = fit_to_contract(document, annotations)
-    provenance = DraftProvenance(**provenance_base, dropped=fitted.dropped, repaired=fitted.repaired)
+    provenance = DraftProvenance(origin, fitted.dropped, fitted.repaired)
     gold = {
         "doc_id": document.doc_id,
         "text_sha256": document.sha256,
         "annotation": {
             "status": "model draft, unreviewed",
-            "drafted_by": f"setup {provenance.setup} (extractor {provenance.extractor.name} {provenance.extractor.version})",
+            "drafted_by": f"setup {origin.setup} (extractor {origin.extractor.name} {origin.extractor.version})",
             "note": (
                 "Items with drafted: true and no review are a model's proposals nobody has checked:"
                 " harness validate warns about them and harness run refuses the file while any is left,"
@@ -148,20 +148,20 @@ def draft_gold(
                 if existing.exists():
                     raise FileExistsError(f"{existing}: already exists (it may hold a review); pass --force to draft over it")
     extractor = create_extractor(setup.extractor, setup.params)
-    base = {
-        "setup": setup.setup,
-        "setup_file": _shown_path(setup_path, project_root),
-        "extractor": ExtractorIdentity(extractor.name, extractor.version, fingerprint_hash(extractor.fingerprint())),
-        "drafted_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-        "tool": tool_identity(project_root),
-    }
+    origin = DraftOrigin(
+        setup=setup.setup,
+        setup_file=_shown_path(setup_path, project_root),
+        extractor=ExtractorIdentity(extractor.name, extractor.version, fingerprint_hash(extractor.fingerprint())),
+        drafted_at=(now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        tool=tool_identity(project_root),
+    )
     extraction = run_extractor(extractor, [d for _, d, _ in documents], cache, setup.batch_size)
     files, failures = [], []
     for (source, document, raw), prediction in zip(documents, extraction.predictions):
         if prediction.failed:
             failures.append(DraftFailure(source, prediction.error or "failed"))
             continue
-        gold, provenance = draft_document(document, prediction.annotations, base)
+        gold, provenance = draft_document(document, prediction.annotations, origin)
         seed_path, gold_path = seeds_dir / f"{document.doc_id}.txt", gold_dir / f"{document.doc_id}.json"
         seeds_dir.mkdir(parents=True, exist_ok=True)
         seed_path.write_bytes(raw)

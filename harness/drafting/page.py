@@ -65,9 +65,9 @@ class ReviewCorpus:
 def corpus_dirs(directory: Path) -> tuple[Path, Path]:
     """(gold directory, seeds directory) of what ``harness gold review`` is given."""
     gold_dir = directory / "gold" if (directory / "gold").is_dir() else directory
-    seeds_dir = texts_beside(gold_dir)
     if not gold_dir.is_dir():
         raise FileNotFoundError(f"{directory}: no such directory (a draft corpus holding gold/ and seeds/)")
+    seeds_dir = texts_beside(gold_dir)
     if seeds_dir is None:
         raise FileNotFoundError(f"{directory}: no seeds/ directory beside the gold files (looked for {gold_dir.parent / 'seeds'})")
     return gold_dir, seeds_dir

@@ -44,8 +44,8 @@ class Dropped:
 
 
 @dataclass(frozen=True)
-class DraftProvenance:
-    """Everything a reviewer (and a later reader of scores) needs to know about a draft's origin."""
+class DraftOrigin:
+    """What drafted a set of files: the same for every text of one ``harness gold draft``."""
 
     setup: str
     setup_file: str
@@ -53,22 +53,30 @@ class DraftProvenance:
     #: ISO-8601 date and time with its zone.
     drafted_at: str
     tool: ToolIdentity
+
+
+@dataclass(frozen=True)
+class DraftProvenance:
+    """Everything a reviewer (and a later reader of scores) needs to know about a draft's origin."""
+
+    origin: DraftOrigin
     dropped: Dropped
     #: Changes made to kept items to fit the contract (cleared references, guessed facts).
     repaired: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        origin = self.origin
         return {
             "kind": DRAFT_KIND,
-            "setup": self.setup,
-            "setup_file": self.setup_file,
+            "setup": origin.setup,
+            "setup_file": origin.setup_file,
             "extractor": {
-                "name": self.extractor.name,
-                "version": self.extractor.version,
-                "fingerprint_hash": self.extractor.fingerprint_hash,
+                "name": origin.extractor.name,
+                "version": origin.extractor.version,
+                "fingerprint_hash": origin.extractor.fingerprint_hash,
             },
-            "drafted_at": self.drafted_at,
-            "tool": {"name": self.tool.name, "version": self.tool.version, "git_commit": self.tool.git_commit},
+            "drafted_at": origin.drafted_at,
+            "tool": {"name": origin.tool.name, "version": origin.tool.version, "git_commit": origin.tool.git_commit},
             "dropped": {"entities": self.dropped.entities, "claims": self.dropped.claims, "reasons": list(self.dropped.reasons)},
             "repaired": list(self.repaired),
         }

@@ -140,3 +140,17 @@ def test_saves_to_another_directory_make_a_corpus_there_and_the_page_shows_them(
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def test_a_port_already_taken_is_a_one_line_error(drafts, capsys):
+    import socket
+
+    from harness.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["gold", "review", str(drafts), "--serve", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot listen on 127.0.0.1:{port}: ") and err.count("\n") == 1
