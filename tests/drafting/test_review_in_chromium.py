@@ -221,3 +221,86 @@ def test_a_reviewer_accepts_fixes_by_mouse_rejects_adds_and_saves_gold_that_vali
     assert (strict["incorrect"], strict["spurious"], strict["missed"]) == (1, 1, 1)
     assert strict["correct"] == predicted - 2
     assert json.loads((record / "run.json").read_text(encoding="utf-8"))["corpus"]["spec"]["allow_drafts"] is True
+
+
+def set_field(browser: Browser, selector: str, value: str) -> None:
+    """Set a form control as a person would leave it, and send the change event the page listens to."""
+    browser.evaluate(
+        f"(() => {{ const e = document.querySelector({json.dumps(selector)}); e.value = {json.dumps(value)};"
+        " e.dispatchEvent(new Event('change', {bubbles: true})); return true; })()"
+    )
+
+
+def test_claims_are_edited_slot_by_slot_and_added_and_the_export_keeps_the_contract(tmp_path):
+    from harness.corpus.validate import validate_gold_file
+
+    texts = []
+    for name, text in (("a", TEXT_A), ("b", TEXT_B)):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        texts.append(str(path))
+    drafts = tmp_path / "drafts"
+    assert main(["gold", "draft", str(ROOT / "configs" / "rules.yaml"), *texts, "--out", str(drafts), "--results", str(tmp_path / "results")]) == 0
+    assert main(["gold", "review", str(drafts)]) == 0
+    draft_b = json.loads((drafts / "gold" / "b.json").read_text(encoding="utf-8"))
+    (claim,) = [c for c in draft_b["claims"] if c["quantity"] is not None]
+    who = entity(draft_b, "منظمة الصحة العالمية", "ORG")
+    said = (TEXT_B.index("الوضع خطير"), TEXT_B.index("الوضع خطير") + len("الوضع خطير"))
+    official = (TEXT_B.index("مسؤول"), TEXT_B.index("مسؤول") + len("مسؤول"))
+
+    browser = Browser(chromium(), tmp_path / "profile")
+    try:
+        browser.navigate((drafts / "review.html").as_uri())
+        browser.wait_for("document.documentElement.classList.contains('js')", "the page's script to run")
+        assert browser.evaluate("document.getElementById('save-doc').hidden") is True  # a file page only downloads
+        set_field(browser, "#doc-select", "1")
+        browser.evaluate(LOCATE)
+        card = f'.claim[data-id="{claim["id"]}"]'
+        browser.click(f'{card} button[data-action="accept"]')
+        assert "Type your name" in browser.evaluate("document.getElementById('messages').textContent")  # nothing without a name
+        browser.click("#reviewer")
+        browser.call("Input.insertText", text=REVIEWER)
+
+        set_field(browser, f'{card} select[data-field="kind"]', "opinion")
+        set_field(browser, f'{card} input[data-field="time-value"]', "May")
+        browser.click(f'{card} [data-slot="location"] button[data-action="slot-clear"]')
+        browser.evaluate(LOCATE)
+        select_by_dom(browser, TEXT_B.index(who["text"]), TEXT_B.index(who["text"]) + len(who["text"]))
+        wait_selection(browser, TEXT_B.index(who["text"]), TEXT_B.index(who["text"]) + len(who["text"]))
+        browser.click(f'{card} [data-slot="speaker"] button[data-action="slot-from-selection"]')
+
+        browser.evaluate(LOCATE)
+        select_by_dom(browser, *said)
+        wait_selection(browser, *said)
+        set_field(browser, 'select[data-field="add-kind"]', "opinion")
+        browser.click("#add-claim")
+        added_id = browser.evaluate("document.querySelector('.claim.added').dataset.id")
+        browser.evaluate(LOCATE)
+        select_by_dom(browser, *official)
+        wait_selection(browser, *official)
+        browser.click(f'.claim[data-id="{added_id}"] [data-slot="speaker"] button[data-action="slot-from-selection"]')
+
+        refused = browser.evaluate("window.harnessReview.exportDocument(1)")
+        assert refused["problems"] == [f"{claim['id']}: time value May is not ISO-8601 (YYYY, YYYY-MM, YYYY-MM-DD, --MM or --MM-DD; empty when unknown)"]
+        set_field(browser, f'{card} input[data-field="time-value"]', "2023-05")
+        exported = browser.evaluate("window.harnessReview.exportDocument(1)")
+        errors = [e for e in browser.events if e.get("method") == "Runtime.exceptionThrown"]
+        assert not errors, errors
+    finally:
+        browser.close()
+
+    assert exported["problems"] == [] and exported["notes"] == []
+    gold = exported["gold"]
+    path = drafts / "gold" / "b.json"
+    path.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    assert validate_gold_file(path, drafts / "seeds") == []
+    edited = next(c for c in gold["claims"] if c["id"] == claim["id"])
+    assert edited["kind"] == "opinion" and edited["time"]["value"] == "2023-05" and edited["location"] is None
+    assert edited["speaker"] == {"text": who["text"], "start": who["start"], "end": who["end"], "entity": who["id"]}
+    assert edited["quantity"] == {k: claim["quantity"][k] for k in ("value", "unit", "approx", "text", "start", "end")}
+    assert edited["drafted"] is False and edited["review"]["status"] == "edited" and edited["review"]["by"] == REVIEWER
+    added = next(c for c in gold["claims"] if c["id"] == added_id)
+    assert added["kind"] == "opinion" and (added["evidence"]["start"], added["evidence"]["end"]) == said
+    assert added["speaker"] == {"text": "مسؤول", "start": official[0], "end": official[1], "entity": None}
+    assert added["drafted"] is False and added["review"]["status"] == "added"
+    assert gold["annotation"]["review"]["edited"] == 1 and gold["annotation"]["review"]["added"] == 1
