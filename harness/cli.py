@@ -17,7 +17,7 @@ DEFAULT_RESULTS = PROJECT_ROOT / "results"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from harness.corpus.validate import validate_gold_file, validation_targets
+    from harness.corpus.validate import draft_warnings, validate_gold_file, validation_targets
 
     targets = validation_targets([Path(p) for p in args.paths], args.seeds, args.gold, DEFAULT_SEEDS)
     paths = [path for path, _ in targets]
@@ -27,10 +27,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     problems = [p for path, seeds in targets for p in validate_gold_file(path, seeds)]
     for problem in problems:
         print(problem, file=sys.stderr)
+    drafts = draft_warnings(paths)
+    for line in drafts:
+        print(f"warning: {line}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) in {len(paths)} file(s)", file=sys.stderr)
         return 1
-    print(f"ok: {len(paths)} gold file(s) keep the contract")
+    if drafts and args.fail_on_drafts:
+        print(f"{len(drafts)} file(s) hold unreviewed drafts (--fail-on-drafts)", file=sys.stderr)
+        return 1
+    print(f"ok: {len(paths)} gold file(s) keep the contract" + (f"; {len(drafts)} hold unreviewed drafts" if drafts else ""))
     return 0
 
 
@@ -38,7 +44,7 @@ def _cmd_gold_stats(args: argparse.Namespace) -> int:
     from harness.corpus.gold import load_gold_corpus
     from harness.corpus.gold_stats import replace_stats_block, stats_markdown
 
-    table = stats_markdown(load_gold_corpus(args.gold, args.seeds))
+    table = stats_markdown(load_gold_corpus(args.gold, args.seeds, allow_drafts=True))
     print(table, end="")
     if args.write_readme:
         from harness.runs.atomic import write_text_atomic
@@ -73,6 +79,51 @@ def _cmd_gold_agree(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_gold_draft(args: argparse.Namespace) -> int:
+    from harness.drafting.draft import draft_gold
+    from harness.runs.cache import PredictionCache
+
+    result = draft_gold(args.config, args.texts, args.out, project_root=PROJECT_ROOT, cache=PredictionCache(args.results / "cache"), force=args.force)
+    for f in result.files:
+        left_out = f"; left out {f.dropped.entities} entities and {f.dropped.claims} claims" if f.dropped.entities or f.dropped.claims else ""
+        print(f"{f.gold_path}: drafted {f.entities} entities and {f.claims} claims{left_out}; {f.repaired} repair(s) listed in its provenance")
+    for failure in result.failures:
+        print(f"error: {failure.source}: not drafted: {failure.reason}", file=sys.stderr)
+    if result.files:
+        print(f"review the drafts: harness gold review {args.out}")
+    return 1 if result.failures else 0
+
+
+def _cmd_gold_review(args: argparse.Namespace) -> int:
+    from harness.drafting.page import read_review_corpus, render_review_page
+
+    if args.serve is None:
+        from harness.runs.atomic import write_text_atomic
+
+        corpus = read_review_corpus(args.dir)
+        out = args.out or args.dir / "review.html"
+        write_text_atomic(out, render_review_page(corpus, str(args.dir)))
+        print(f"written {out}: {len(corpus.documents)} document(s); open it in a browser, review, and download each reviewed file")
+        return 0
+    from harness.drafting.server import ReviewServer
+
+    try:
+        server = ReviewServer(args.dir, args.save_to or args.dir, args.serve)
+    except OSError as err:
+        if isinstance(err, FileNotFoundError):
+            raise
+        print(f"error: cannot listen on 127.0.0.1:{args.serve}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    print(f"serving the review page of {args.dir} at {server.url} (saves go to {server.targets()[0]}; Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def _cmd_conlleval(args: argparse.Namespace) -> int:
     from harness.scoring.conlleval import main_conlleval
 
@@ -82,7 +133,9 @@ def _cmd_conlleval(args: argparse.Namespace) -> int:
 def _corpus_spec(args: argparse.Namespace):
     from harness.corpus.load import CorpusSpec
 
-    return CorpusSpec(args.corpus, label_map=args.label_map, scheme=args.scheme, passage_tokens=args.passage_tokens, convention=args.convention)
+    return CorpusSpec(
+        args.corpus, label_map=args.label_map, scheme=args.scheme, passage_tokens=args.passage_tokens, convention=args.convention, allow_drafts=args.allow_drafts
+    )
 
 
 def _load_corpus_arg(args: argparse.Namespace):
@@ -97,6 +150,10 @@ def _chosen_tracks(args: argparse.Namespace, config):
         name = args.track_name or (args.corpus.stem if args.corpus.is_file() else args.corpus.resolve().name)
         return [Track(name, _corpus_spec(args))]
     tracks = list(config.tracks or (default_track(PROJECT_ROOT),))
+    if args.allow_drafts:
+        from dataclasses import replace
+
+        tracks = [replace(t, corpus=replace(t.corpus, allow_drafts=True)) for t in tracks]
     if args.track:
         known = {t.name for t in tracks}
         for name in args.track:
@@ -307,6 +364,10 @@ def _positive_int(value: str) -> int:
 
 def _add_corpus_options(p: argparse.ArgumentParser, help: str) -> None:
     p.add_argument("--corpus", type=Path, default=None, help=help)
+    p.add_argument(
+        "--allow-drafts", action="store_true",
+        help="score against gold that still holds unreviewed model drafts (refused by default; the run record notes it)",
+    )  # fmt: skip
     _add_conll_options(p)
 
 
@@ -331,6 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="gold files or directories, or a corpus directory holding gold/ (default: gold/)")
     p.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help=argparse.SUPPRESS)
     p.add_argument("--seeds", type=Path, default=None, help="seed texts the gold refers to (default: the seeds/ beside the gold, else seeds/)")
+    p.add_argument("--fail-on-drafts", action="store_true", help="exit 1 when a file holds unreviewed model drafts (default: a warning line per file)")
     p.set_defaults(func=_cmd_validate)
 
     gold = sub.add_parser("gold", help="the gold set").add_subparsers(dest="gold_command", required=True)
@@ -339,6 +401,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     p.add_argument("--write-readme", action="store_true", help="also write the table into gold/README.md")
     p.set_defaults(func=_cmd_gold_stats)
+    p = gold.add_parser("draft", help="draft gold files with an extractor setup: a corpus directory of unreviewed drafts")
+    p.add_argument("config", type=Path, help="a setup file in configs/, e.g. configs/rules.yaml")
+    p.add_argument("texts", type=Path, nargs="+", metavar="TEXT", help="UTF-8 text files; each draft is named by the file stem")
+    p.add_argument("--out", type=Path, default=DEFAULT_RESULTS / "drafts", help="the draft corpus directory: OUT/gold, OUT/seeds (default: results/drafts)")
+    p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where the prediction cache lives (default: results/)")
+    p.add_argument("--force", action="store_true", help="draft over existing files of the same names (they may hold a review)")
+    p.set_defaults(func=_cmd_gold_draft)
+    p = gold.add_parser("review", help="write (or serve on 127.0.0.1) the page to review a directory of drafts")
+    p.add_argument("dir", type=Path, help="a draft corpus directory (DIR/gold + DIR/seeds)")
+    p.add_argument("--out", type=Path, default=None, help="the page to write (default: DIR/review.html)")
+    p.add_argument("--serve", type=int, default=None, metavar="PORT", help="serve the page on 127.0.0.1:PORT and write saved files (0: any free port)")
+    p.add_argument("--save-to", type=Path, default=None, help="with --serve: the corpus directory saves go to (default: DIR itself)")
+    p.set_defaults(func=_cmd_gold_review)
 
     p = gold.add_parser("agree", help="inter-annotator agreement of two gold directories (Markdown tables)")
     p.add_argument("a", type=Path, help="annotation A, the reference (a gold directory)")
@@ -461,8 +536,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run a subcommand; expected errors print one line, never a traceback."""
     from harness.config import ConfigError
     from harness.corpus.conll import ConllFormatError
-    from harness.corpus.gold import GoldError
+    from harness.corpus.gold import GoldError, UnreviewedDraftsError
     from harness.corpus.load import CorpusOptionError
+    from harness.drafting.errors import DraftError
     from harness.extractors.registry import UnknownExtractorError
 
     args = build_parser().parse_args(argv)
@@ -473,6 +549,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except GoldError as err:
         print(f"error: the gold does not keep its contract:\n{err}", file=sys.stderr)
+        return 2
+    except (UnreviewedDraftsError, DraftError) as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
 
 

@@ -45,15 +45,19 @@ class Corpus:
     convention: str = PROJECT_CONVENTION
 
 
-def load_gold_dir(path: Path) -> Corpus:
-    """A corpus in the project's gold format (see ``gold/README.md``)."""
+def load_gold_dir(path: Path, allow_drafts: bool = False) -> Corpus:
+    """A corpus in the project's gold format (see ``gold/README.md``).
+
+    Files with unreviewed model drafts are refused unless ``allow_drafts``
+    (:class:`harness.corpus.gold.UnreviewedDraftsError`).
+    """
     if (path / "gold").is_dir() and (path / "seeds").is_dir():
         gold_dir, seeds_dir = path / "gold", path / "seeds"
     else:
         gold_dir, seeds_dir = path, path.parent / "seeds"
     if not seeds_dir.is_dir():
         raise FileNotFoundError(f"{path}: no seeds/ directory beside the gold files (looked for {seeds_dir})")
-    documents = tuple(load_gold_corpus(gold_dir, seeds_dir))
+    documents = tuple(load_gold_corpus(gold_dir, seeds_dir, allow_drafts=allow_drafts))
     if not documents:
         raise FileNotFoundError(f"{gold_dir}: no gold files (*.json)")
     return Corpus(
@@ -117,9 +121,11 @@ class CorpusSpec:
     passage_tokens: int | None = None
     #: CoNLL: the annotation convention of the file's tags (e.g. ``anercorp``).
     convention: str | None = None
+    #: Gold directories: score even when files hold unreviewed model drafts (``--allow-drafts``).
+    allow_drafts: bool = False
 
     def load(self) -> Corpus:
-        return load_corpus(self.path, self.label_map, self.scheme, self.passage_tokens, self.convention)
+        return load_corpus(self.path, self.label_map, self.scheme, self.passage_tokens, self.convention, self.allow_drafts)
 
     def to_dict(self) -> dict[str, object]:
         """The spec as recorded in a run record (options left at their default are left out)."""
@@ -132,6 +138,8 @@ class CorpusSpec:
             out["passage_tokens"] = self.passage_tokens
         if self.convention is not None:
             out["convention"] = self.convention
+        if self.allow_drafts:
+            out["allow_drafts"] = True
         return out
 
 
@@ -141,13 +149,14 @@ def load_corpus(
     scheme: str = "IOB2",
     passage_tokens: int | None = None,
     convention: str | None = None,
+    allow_drafts: bool = False,
 ) -> Corpus:
     """A directory is gold in the project's format; a file is CoNLL/BIO."""
     if path.is_dir():
         for name, value, default in (("passage tokens", passage_tokens, None), ("a label map", label_map, None), ("a convention", convention, None)):
             if value != default:
                 raise CorpusOptionError(f"{path}: {name} applies to CoNLL files only; gold directories carry their own labels and convention")
-        return load_gold_dir(path)
+        return load_gold_dir(path, allow_drafts)
     if path.is_file():
         return load_conll_file(path, label_map, scheme, passage_tokens, convention or "conll")
     raise FileNotFoundError(f"{path}: no such corpus (a gold directory or a CoNLL file)")

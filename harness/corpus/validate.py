@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ SCHEMA: dict[str, Any] = {
         "entities": (list, True, False, None),
         "claims": (list, True, False, None),
         "annotation": (dict, False, False, None),
+        # Checked apart (``_check_provenance``), so a broken block hides no item problem.
+        "provenance": (dict, False, False, None),
     },
     "entity": {
         "id": (str, True, False, None),
@@ -50,6 +53,7 @@ SCHEMA: dict[str, Any] = {
         "drafted": (bool, False, False, None),
         # Required on MISC, absent or false elsewhere: checked in _check_entity_facts.
         "adjective": (bool, False, False, None),
+        "review": (dict, False, False, "review"),
     },
     "claim": {
         "id": (str, True, False, None),
@@ -62,6 +66,7 @@ SCHEMA: dict[str, Any] = {
         "location": (dict, True, True, "location"),
         "drafted": (bool, False, False, None),
         "note": (str, False, False, None),
+        "review": (dict, False, False, "review"),
     },
     "span": _SPAN,
     "speaker": {**_SPAN, "entity": (str, True, True, None), "aliases": (list, False, False, "str")},
@@ -73,7 +78,29 @@ SCHEMA: dict[str, Any] = {
     "alternative": _ALTERNATIVE,
     "time": {**_SPAN, "value": (str, True, True, None)},
     "location": {**_SPAN, "entity": (str, True, True, None)},
+    # A person's decision on an item (gold/README.md, "Drafts and their review").
+    "review": {"status": (str, True, False, None), "by": (str, True, False, None), "at": (str, True, False, None)},
+    # Where a model-drafted file came from (written by ``harness gold draft``).
+    "provenance": {
+        "kind": (str, True, False, None),
+        "setup": (str, True, False, None),
+        "setup_file": (str, False, False, None),
+        "extractor": (dict, True, False, "extractor_identity"),
+        "drafted_at": (str, True, False, None),
+        "tool": (dict, True, False, "tool"),
+        "dropped": (dict, True, False, "dropped"),
+        "repaired": (list, False, False, "str"),
+    },
+    "extractor_identity": {"name": (str, True, False, None), "version": (str, True, False, None), "fingerprint_hash": (str, True, False, None)},
+    "tool": {"name": (str, True, False, None), "version": (str, True, False, None), "git_commit": (str, False, True, None)},
+    "dropped": {"entities": (int, True, False, None), "claims": (int, True, False, None), "reasons": (list, True, False, "str")},
 }
+
+#: ``review.status`` values: a drafted item accepted as it is, a drafted item a
+#: person changed, an item a person added.
+REVIEW_STATUSES: tuple[str, ...] = ("accepted", "edited", "added")
+#: ``provenance.kind`` of a file an extractor drafted.
+DRAFT_KIND = "model-draft"
 
 TIME_VALUE = re.compile(r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?|--(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)$")
 
@@ -163,6 +190,79 @@ def _check_entity_facts(ent: dict, path: str, problems: list[str]) -> None:
         problems.append(f"{path}.adjective: true on a {ent['label']} entity; only MISC mentions can be adjectives")
 
 
+def _is_aware_datetime(value: str) -> bool:
+    """True for an ISO-8601 date and time with its offset (``2024-05-01T09:30:00Z``)."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return parsed.tzinfo is not None
+
+
+def _check_review(item: dict, path: str, problems: list[str]) -> None:
+    """A review names a known status, a person and a time, and agrees with ``drafted``.
+
+    ``accepted`` keeps ``drafted: true`` (a model proposed the item, a person
+    accepted it as it is); ``edited`` and ``added`` items are the reviewer's,
+    so they cannot be marked drafted.
+    """
+    review = item.get("review")
+    if review is None:
+        return
+    status = review["status"]
+    if status not in REVIEW_STATUSES:
+        problems.append(f"{path}.review.status: unknown status {status!r} (known: {', '.join(REVIEW_STATUSES)})")
+    if not review["by"].strip():
+        problems.append(f"{path}.review.by: empty; name the reviewer")
+    if not _is_aware_datetime(review["at"]):
+        problems.append(f"{path}.review.at: {review['at']!r} is not an ISO-8601 date and time with a zone (e.g. 2024-05-01T09:30:00Z)")
+    drafted = item.get("drafted", False)
+    if status == "accepted" and not drafted:
+        problems.append(f"{path}.review.status: 'accepted' is for drafted items (drafted: true); a person's own item is 'added' or 'edited'")
+    if status in ("edited", "added") and drafted:
+        problems.append(f"{path}.drafted: true on an item the review marks {status!r}; the reviewer's items have drafted false")
+
+
+def _check_provenance(doc: dict, problems: list[str]) -> None:
+    """The file-level ``provenance`` of a model draft: its structure, kind, time and counts."""
+    provenance = doc.get("provenance")
+    if provenance is None:
+        return
+    if not _check_structure(provenance, "provenance", "$.provenance", problems):
+        return
+    if provenance["kind"] != DRAFT_KIND:
+        problems.append(f"$.provenance.kind: unknown kind {provenance['kind']!r} (known: {DRAFT_KIND})")
+    if not _is_aware_datetime(provenance["drafted_at"]):
+        problems.append(f"$.provenance.drafted_at: {provenance['drafted_at']!r} is not an ISO-8601 date and time with a zone")
+    for key in ("entities", "claims"):
+        if provenance["dropped"][key] < 0:
+            problems.append(f"$.provenance.dropped.{key}: a count cannot be negative, got {provenance['dropped'][key]}")
+
+
+def unreviewed_drafts(doc: dict) -> int:
+    """Items of a gold file (as JSON) that a model drafted and nobody reviewed yet.
+
+    Such a file is a proposal, not gold: ``harness validate`` warns about it
+    and the corpus loader refuses to score against it unless told otherwise.
+    """
+    items = [*doc.get("entities", ()), *doc.get("claims", ())]
+    return sum(1 for item in items if isinstance(item, dict) and item.get("drafted") is True and item.get("review") is None)
+
+
+def draft_warnings(paths: list[Path]) -> list[str]:
+    """One line per gold file holding unreviewed drafts, with the count (unreadable files are the validator's)."""
+    lines = []
+    for path in paths:
+        try:
+            doc = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        count = unreviewed_drafts(doc) if isinstance(doc, dict) else 0
+        if count:
+            lines.append(f"{path}: {count} unreviewed draft item(s) (drafted: true, no review); harness run refuses it unless --allow-drafts")
+    return lines
+
+
 def _check_semantics(
     entities: list[tuple[int, dict]], claims: list[tuple[int, dict]], text: str, problems: list[str]
 ) -> None:
@@ -177,6 +277,7 @@ def _check_semantics(
         if ent["label"] not in ENTITY_LABELS:
             problems.append(f"{path}.label: unknown label {ent['label']!r} (known: {', '.join(ENTITY_LABELS)})")
         _check_entity_facts(ent, path, problems)
+        _check_review(ent, path, problems)
         _check_span(ent, text, path, problems)
 
     by_label: dict[str, list[tuple[int, int, str]]] = {}
@@ -199,6 +300,7 @@ def _check_semantics(
             problems.append(f"{path}.id: id {claim['id']!r} is also an entity id")
         if claim["kind"] not in CLAIM_KINDS:
             problems.append(f"{path}.kind: unknown kind {claim['kind']!r} (known: {', '.join(CLAIM_KINDS)})")
+        _check_review(claim, path, problems)
         _check_span(claim["evidence"], text, f"{path}.evidence", problems)
         for slot in ("speaker", "quantity", "time", "location"):
             part = claim.get(slot)
@@ -242,6 +344,8 @@ def validate_gold_file(path: Path, seeds_dir: Path) -> list[Problem]:
         return _to_problems(name, messages)
     entities = [(i, e) for i, e in enumerate(doc["entities"]) if _check_structure(e, "entity", f"$.entities[{i}]", messages)]
     claims = [(i, c) for i, c in enumerate(doc["claims"]) if _check_structure(c, "claim", f"$.claims[{i}]", messages)]
+
+    _check_provenance(doc, messages)
 
     seed = seeds_dir / f"{doc['doc_id']}.txt"
     if doc["doc_id"] != path.stem:
