@@ -165,6 +165,7 @@ def spec_from_json(spec: dict[str, Any]) -> CorpusSpec:
         scheme=str(spec.get("scheme", "IOB2")),
         passage_tokens=spec.get("passage_tokens"),
         convention=spec.get("convention"),
+        allow_drafts=bool(spec.get("allow_drafts", False)),
     )
 
 
