@@ -5,6 +5,7 @@ and ``find_quantities`` already follow the guidelines' span conventions
 (prepositions and approximators outside). What is decided here is how the
 three sources fit together:
 
+- quantities count nouns in no table too (``open_nouns``: "27 محافظة");
 - a quantity that overlaps a date is dropped: durations (``عامين``) are
   DATE (guidelines 1.6, 1.7);
 - a name that runs into a date is dropped (a month name is not a person);
@@ -86,7 +87,7 @@ def analyse(text: str, lexicon: Lexicon, *, anchor_mode: str = "latest") -> Anal
     dates = find_dates(text, anchor)
     date_spans = [(d.start, d.end) for d in dates]
     quantities = [
-        q for q in find_quantities(text) if not any(_overlaps(q.start, q.end, s, e) for s, e in date_spans)
+        q for q in find_quantities(text, open_nouns=True) if not any(_overlaps(q.start, q.end, s, e) for s, e in date_spans)
     ]
     names = find_names(lexicon, mapped, tokens, date_spans)
 
