@@ -95,7 +95,7 @@ def _with_day(resolve: Callable[[Context], str | None], day: int) -> Callable[[C
 
 
 def _extend_left(text: str, chosen: list[Candidate], i: int) -> bool:
-    """Join what stands before candidate ``i`` to it (see ``_compose``); True if it changed."""
+    """Join what stands before candidate ``i`` to it (see the module doc); True if it changed."""
     c = chosen[i]
     window = max(0, c.start - 60)
     previous_end = chosen[i - 1].end if i > 0 else 0
@@ -155,6 +155,7 @@ def _join_pairs(text: str, chosen: list[Candidate]) -> bool:
 
 
 def _extend_right(text: str, chosen: list[Candidate], i: int) -> bool:
+    """A part of the day after a day or a clock time joins it; True if it changed."""
     c = chosen[i]
     if c.kind not in (DAY_KIND, CLOCK_KIND):
         return False

@@ -417,7 +417,7 @@ def _english_and_numeric(text: str) -> list[Candidate]:
 def _years(text: str, numbers: list[NumberHit], quantities: list[QuantityHit]) -> list[Candidate]:
     """Bare years; not a number that counts something ("2000 جندي") or has a scale."""
     counted = {q.start for q in quantities}
-    longer_numbers = {n.start: n.end for n in numbers}
+    longer_numbers = {number.start: number.end for number in numbers}
     found = []
     for match in _YEAR_ONLY.finditer(text):
         digits_start, digits_end = match.span("year")
