@@ -7,7 +7,8 @@ DATE span (guidelines 1.6, 4.8). This stage joins them:
 - a part of the day before a day ("مساء أمس الإثنين", "فجر اليوم"), after a
   day or a clock time ("الخميس مساءً", "النهارده الصبح");
 - a relative day before a date that starts with its weekday ("اليوم الأحد 9
-  حزيران 2024"), يوم before a day of the month ("يوم 5 جويلية");
+  حزيران 2024"), يوم before a day of the month ("يوم 5 جويلية", "اليوم
+  الأول من آب");
 - a clock time and the day it is on ("الساعة العاشرة من صباح الخميس",
   "يوم الخميس الساعة العاشرة");
 - a part of a period and the period ("الربع الأول من 2024", "الأشهر التسعة
@@ -51,8 +52,8 @@ _RELATIVE_DAY_BEFORE = re.compile(
     rf"{_L}(?P<mod>(?:{_YAWM}\s+)?(?:{alternation(DAY_SHIFTS)})){_SPACE_BEFORE_END}"
 )
 _STARTS_WITH_WEEKDAY = re.compile(rf"(?:{_YAWM}\s+)?{_WEEKDAY_ALT}{_R}")
-#: يوم before a day of the month: "يوم 5 جويلية".
-_YAWM_BEFORE = re.compile(rf"{_L}(?P<mod>{_YAWM}){_SPACE_BEFORE_END}")
+#: يوم before a day of the month: "يوم 5 جويلية", "اليوم الأول من آب".
+_YAWM_BEFORE = re.compile(rf"{_L}(?P<mod>(?:ال)?{_YAWM}){_SPACE_BEFORE_END}")
 _STARTS_WITH_DAY = re.compile(rf"(?:ال\s*)?(?:\d|{DAY_ORDINAL})")
 #: A part of the day after a day or a clock time: "الخميس مساءً", "النهارده الصبح";
 #: not "مساء" that opens the next day ("الخميس مساء الجمعة").

@@ -228,7 +228,7 @@ _RELATIVE_DAY = re.compile(
 #: demonstrative, في (per day), كل or طوال, with ب or ل glued (باليوم = per day).
 _TODAY = re.compile(
     rf"(?:(?<![^\W\d_])|(?<=(?<![^\W\d_])[وف])){n('اليوم')}{_R}"
-    rf"(?!\s*(?:ال|\d|{alternation(SAME)}|{n('الواحد')}))"
+    rf"(?!\s*(?:ال[^\W\d_]{{2,}}|\d|{alternation(SAME)}))"
 )
 _NOT_TODAY_BEFORE = _ends_with_one_of("هذا", "ذلك", "ذات", "نفس", "في", "كل", "طوال", "طيلة", "مدار")
 _WEEKDAY_ONLY = re.compile(rf"{_L}(?:{_YAWM}\s+)?(?P<wd>{_WEEKDAY_ALT}){_R}(?:\s+(?P<rel>{_REL_WORDS}){_R})?")

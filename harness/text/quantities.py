@@ -32,7 +32,8 @@ noun that is in no table ("27 محافظة", "ستة آخرون", "خمستاش�
 after it that is not a closed-class word (``closed_class``), a date word, a
 verb-looking form or a coordinated word, unless the number is an identifier
 (after a numbering noun: "الدقيقة 14", "القرار 2254", "رقم 5") or a year. The unit is then the
-noun's normalised form. Vague plurals take any noun too, or none
+noun's normalised form; a number after a numbering noun is then no count
+even before a listed noun. Vague plurals take any noun too, or none
 ("نزح الآلاف"). Grounding model output keeps the closed table (the default).
 
 ``approx`` is True when the text does not state the exact amount, whether it
@@ -246,12 +247,17 @@ def _is_open_noun(word: str) -> bool:
     return not (word.startswith("و") and word[1:2] in ("ا", "ي", "ت", "ن"))
 
 
+def _is_identifier(text: str, number: NumberHit) -> bool:
+    """Digits after a numbering noun ("الدقيقة 77", "المادة 12") or a Latin word label something."""
+    if not text[number.start : number.end][:1].isdigit():
+        return False
+    before = _WORD_BEFORE.search(text, max(0, number.start - 30), number.start)
+    return before is not None and (before.group("word") is None or before.group("word") in NUMBERING_HEADS)
+
+
 def _open_counted(text: str, number: NumberHit) -> QuantityHit | None:
     """The number with any noun after it (``open_nouns``); None for identifiers and years."""
-    if _YEAR_LIKE.fullmatch(text[number.start : number.end]):
-        return None
-    before = _WORD_BEFORE.search(text, max(0, number.start - 30), number.start)
-    if before is not None and (before.group("word") is None or before.group("word") in NUMBERING_HEADS):
+    if _YEAR_LIKE.fullmatch(text[number.start : number.end]) or _is_identifier(text, number):
         return None
     after = _OPEN_NOUN.match(text, number.end)
     if after is None or not _is_open_noun(after.group("noun")):
@@ -264,9 +270,14 @@ def _ranges(text: str, numbers: list[NumberHit], counted: dict[int, QuantityHit]
     """"بين 20 و30 شخصاً", "5 إلى 7 أيام", "10-15 مسلحاً": the lower bound, approx."""
     hits = []
     for low, high in zip(numbers, numbers[1:]):
-        join = _RANGE_JOIN.fullmatch(text, low.end, high.start)
         upper = counted.get(high.start)
-        if join is None or upper is None or low.unit is not None or not low.value < high.value:
+        if upper is None or low.unit is not None or not low.value < high.value:
+            continue
+        lower = counted.get(low.start)
+        # "بين 10% و15%": the first number may carry the same unit.
+        gap_start = lower.end if lower is not None and lower.unit == upper.unit else low.end
+        join = _RANGE_JOIN.fullmatch(text, gap_start, high.start)
+        if join is None:
             continue
         if _RANGE_AND.fullmatch(join.group()) and not _BETWEEN_BEFORE.search(text, max(0, low.start - 12), low.start):
             continue  # "5 و6 أشخاص" without بين is two numbers
@@ -359,15 +370,19 @@ def scan_quantities(text: str, numbers: list[NumberHit] | None = None, *, open_n
         numbers = scan_numbers(text)
     counted: dict[int, QuantityHit] = {}
     for number in numbers:
+        if open_nouns and _is_identifier(text, number):
+            continue
         hit = _counted(text, number)
         if hit is None and open_nouns:
             hit = _open_counted(text, number)
         if hit is not None:
             counted[number.start] = hit
-    # A fraction may open with a number word ("ثلاثة أرباع"): it is the longer reading.
-    candidates = list(counted.values()) + _ranges(text, numbers, counted) + _fractions(text, numbers)
+    # A fraction may open with a number word ("ثلاثة أرباع"), a noun may own the
+    # number after it ("الدول الـ27"): they are the longer readings.
+    candidates = list(counted.values()) + _ranges(text, numbers, counted)
+    candidates += _fractions(text, numbers) + _noun_then_number(text)
     taken = [(n.start, n.end) for n in numbers]
-    for hit in _vague(text, open_nouns) + _noun_then_number(text):
+    for hit in _vague(text, open_nouns):
         if all(hit.end <= s or hit.start >= e for s, e in taken):
             candidates.append(hit)
     candidates.sort(key=lambda h: (h.start, -(h.end - h.start)))

@@ -73,7 +73,9 @@ _KINSHIP = frozenset({"بن", "ابن", "بنت"})
 _ABD = "عبد"
 #: Adjectives listed as not-names (after titles: الأمين العام) that are part of
 #: organisation names: الهيئة العامة، المجلس الأعلى، الهيئة العليا.
-_ORG_ADJECTIVES = frozenset({"العام", "العامه", "الاعلي", "العليا"})
+_ORG_ADJECTIVES = frozenset({"العام", "العامه", "الاعلي", "العليا", "المحلي", "المحليه"})
+#: Endings of nisba adjectives (normalised): الجوية، الدولي، الوطنيين.
+_NISBA_ENDINGS = ("ي", "يه", "يين", "يون")
 #: Prepositions after a لل phrase that make it a purpose, not a name: للقضاء على.
 _PURPOSE_PREPOSITIONS = frozenset({"علي", "من", "ضد"})
 
@@ -362,7 +364,7 @@ class NameFinder:
             if kinship is not None:
                 found.append(kinship)
                 continue
-            skip = self.stem_skip(i, self.lex.first_names)
+            skip = self._given_name_skip(i)
             if skip is None:
                 skip = self._glued_abd(i)
             if skip is None:
@@ -378,6 +380,18 @@ class NameFinder:
             if last is not None and last > i:
                 found.append(self.candidate("PER", i, last, skip, GUESSED, "given-name"))
         return found
+
+    def _given_name_skip(self, i: int) -> int | None:
+        """The clitic length of token ``i`` read as a listed given name, or None.
+
+        The preposition ك ("like") is not read before a name: ``كريم`` is a
+        name of its own, not ك + ريم.
+        """
+        token = self.tokens[i]
+        for reading in token.readings:
+            if reading.stem in self.lex.first_names and "ك" not in token.key[: reading.skip]:
+                return reading.skip
+        return None
 
     def _glued_abd(self, i: int) -> int | None:
         """``عبدالله``, ``وعبدالرحمن``: a glued عبد compound is a given name (clitic length)."""
@@ -496,12 +510,15 @@ class NameFinder:
         while (
             self.adjacent(last, last + 1)
             and self.is_definite(last + 1)
+            and self.tokens[last + 1].key.endswith(_NISBA_ENDINGS)
             and not self.is_plain_word(last + 1)
             and last - j < 2
         ):
-            last += 1
-        if last + 1 < self.n and self.tokens[last + 1].key in _PURPOSE_PREPOSITIONS:
-            return None
+            last += 1  # an adjective of the complement: للأرصاد الجوية
+        if last + 1 < self.n and self.adjacent(last, last + 1):
+            after = self.tokens[last + 1].key
+            if after in _PURPOSE_PREPOSITIONS or after.startswith("لل"):
+                return None  # a purpose and its object: للقضاء على، للتصدي للفيضانات
         return last
 
     def _lam_phrase(self, j: int) -> bool:
