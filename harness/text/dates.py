@@ -620,10 +620,10 @@ def _parse_anchor(anchor: str | None) -> date | None:
         raise ValueError(f"anchor {anchor!r} is not a valid date: {error}") from None
 
 
-def _scan(mapped: MappedText, anchor: date | None) -> list[DateMatch]:
+def _resolve(mapped: MappedText, candidates: list[Candidate], anchor: date | None) -> list[DateMatch]:
     context = Context(anchor)
     matches = []
-    for candidate in _candidates(mapped.text):
+    for candidate in candidates:
         try:
             value = candidate.resolve(context)
         except (OverflowError, ValueError):  # counted back or forward out of the calendar
@@ -641,7 +641,26 @@ def find_dates(text: str, anchor: str | None = None) -> list[DateMatch]:
     resolved against, usually the article's date; without it they stay
     partial or None.
     """
-    return _scan(analysis_form(text), _parse_anchor(anchor))
+    mapped = analysis_form(text)
+    return _resolve(mapped, _candidates(mapped.text), _parse_anchor(anchor))
+
+
+def find_dates_from_latest(text: str) -> tuple[str | None, list[DateMatch]]:
+    """The latest full date ``text`` states, and every date resolved against it.
+
+    Without metadata, the latest full date (``YYYY-MM-DD``) an article states
+    is the best guess at its own date: news reports recent events. Same as
+    taking the latest full value of ``find_dates(text)`` and calling
+    ``find_dates(text, anchor)``, reading the text once.
+    """
+    mapped = analysis_form(text)
+    candidates = _candidates(mapped.text)
+    full = [m.value for m in _resolve(mapped, candidates, None) if m.value and _FULL_DATE.fullmatch(m.value)]
+    anchor = max(full) if full else None
+    return anchor, _resolve(mapped, candidates, _parse_anchor(anchor))
+
+
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 _ISO_VALUE = re.compile(

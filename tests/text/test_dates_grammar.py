@@ -185,3 +185,14 @@ def test_years_in_identifiers_and_month_year_in_digits():
 
 def test_two_years_after_the_dual_year_word():
     assert dates("بين عامي 2015 و2018") == [("عامي 2015", "2015"), ("2018", "2018")]
+
+
+def test_dates_from_the_latest_full_date_equal_the_two_step_reading():
+    from harness.text.dates import find_dates_from_latest
+
+    text = "دمشق، 3 آب 2023 – وصل الوفد أمس، بعد زيارة في 28 تموز 2023 استمرت يومين، ويغادر غداً."
+    anchor, found = find_dates_from_latest(text)
+    assert anchor == "2023-08-03"
+    assert found == find_dates(text, anchor)
+    assert [m.value for m in found if m.text in ("أمس", "غداً")] == ["2023-08-02", "2023-08-04"]
+    assert find_dates_from_latest("لا تاريخ كاملاً هنا، فقط آذار الماضي") == (None, find_dates("لا تاريخ كاملاً هنا، فقط آذار الماضي"))
