@@ -29,12 +29,14 @@ counted noun, nothing else):
 
 With ``open_nouns`` (the rule extractor's setting), a number also counts a
 noun that is in no table ("27 محافظة", "ستة آخرون", "خمستاشر قفص"): any word
-after it that is not a closed-class word (``closed_class``), a date word, a
-verb-looking form or a coordinated word, unless the number is an identifier
-(after a numbering noun: "الدقيقة 14", "القرار 2254", "رقم 5") or a year. The unit is then the
-noun's normalised form; a number after a numbering noun is then no count
-even before a listed noun. Vague plurals take any noun too, or none
-("نزح الآلاف"). Grounding model output keeps the closed table (the default).
+after it except a closed-class word (``closed_class``), a date word, a
+verb-looking form, a word opening a new clause (وأصيب) or carrying a glued
+preposition or article (بغارات، للمرة). Not counted that way: numbers after
+a numbering noun ("الدقيقة 14", "القرار 2254", "رقم 5"; these are no count
+even before a listed noun), digits after the article (an ordinal: "الـ12"),
+years, and the standard words one and two, which follow their noun. The unit is the
+noun's normalised form. Vague plurals take any noun too, or none ("نزح
+الآلاف"). Grounding model output keeps the closed table (the default).
 
 ``approx`` is True when the text does not state the exact amount, whether it
 approximates or gives a bound (``approximators``). Qualifiers are outside the
@@ -182,6 +184,12 @@ _OPEN_NOUN = re.compile(r"\s+(?P<noun>[^\W\d_]{2,})" + _WORD_AFTER)
 #: The word right before a number: an identifier head ("الدقيقة 90") or Latin ("M 4").
 _WORD_BEFORE = re.compile(r"(?:(?<![^\W\d_])[وفبل]?(?P<word>[^\W\d_]+)|[A-Za-z])\s*(?:ال\s*)?$")
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+#: Standard "one" and "two" (speech puts its "two", جوج / اتنين, before the noun).
+_ONE_AND_TWO = frozenset(_n(w) for w in ("واحد", "واحدة", "اثنان", "اثنين", "اثنتان", "اثنتين"))
+#: The article, alone or after a glued preposition or conjunction: never a counted noun.
+_ARTICLE_WITH_CLITIC = ("ال", "لل", "بال", "وال", "فال", "كال")
+#: Digits after the article ("القرن الـ21", "البطولة الـ11") are an ordinal, not a count.
+_ARTICLE_BEFORE = re.compile(r"(?<![^\W\d_])ال\s*$")
 #: The analysis form of every date word a number may stand before.
 _DATE_WORDS = frozenset(
     _n(w)
@@ -241,8 +249,10 @@ def _is_open_noun(word: str) -> bool:
         return False
     if word in _FRACTION_WORDS:
         return False
-    if word.startswith("ال") or word.endswith("وا") or (word.startswith("ي") and lookup_form(word) is None):
+    if word.startswith(_ARTICLE_WITH_CLITIC) or word.endswith("وا") or (word.startswith("ي") and lookup_form(word) is None):
         return False
+    if word[:1] in "وفبلك" and (word[1:] in CLOSED_CLASS or lookup_form(word[1:]) is not None):
+        return False  # a clitic before a known word: "وهذه", "بهجمات"
     # A glued و before a word that starts like a verb or an article is a new clause ("وأصيب").
     return not (word.startswith("و") and word[1:2] in ("ا", "ي", "ت", "ن"))
 
@@ -259,6 +269,10 @@ def _open_counted(text: str, number: NumberHit) -> QuantityHit | None:
     """The number with any noun after it (``open_nouns``); None for identifiers and years."""
     if _YEAR_LIKE.fullmatch(text[number.start : number.end]) or _is_identifier(text, number):
         return None
+    if _ARTICLE_BEFORE.search(text, max(0, number.start - 6), number.start):
+        return None
+    if text[number.start : number.end] in _ONE_AND_TWO:
+        return None  # واحد and اثنان follow their noun; no counted noun comes after them
     after = _OPEN_NOUN.match(text, number.end)
     if after is None or not _is_open_noun(after.group("noun")):
         return None

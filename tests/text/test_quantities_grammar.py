@@ -134,3 +134,25 @@ def test_approximators_of_every_form_set_approx_and_stay_outside(text):
     [match] = find_quantities(text)
     assert match.approx, text
     assert match.text[0].isdigit() or match.text[0] in "٠١٢٣٤٥٦٧٨٩"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وصل 4 وهذه أول مرة",  # و + a demonstrative
+        "قتل 3 بغارات جوية",  # ب + a counted noun: a prepositional phrase
+        "وإصابة اثنين بجروح خطيرة",  # the word "two" takes no counted noun after it
+        "انطلقت البطولة الـ12 للناشئين",  # digits after the article: an ordinal
+        "شارك 30 للمرة الأولى",  # ل + the article
+    ],
+)
+def test_open_nouns_skip_words_with_a_glued_preposition_and_ordinal_digits(text):
+    assert quantities(text) == []
+
+
+def test_maghrebi_plural_of_billion_is_a_scale_word():
+    assert quantities("بلغت الاستثمارات ثلاثة ملايير درهم") == [("ثلاثة ملايير درهم", 3e9, "dirham", False)]
+
+
+def test_spoken_two_comes_before_its_noun():
+    assert quantities("اشترى جوج كراسي") == [("جوج كراسي", 2, "كراسي", False)]
