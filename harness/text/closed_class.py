@@ -30,6 +30,7 @@ _WORDS = """
 هـ ه هجري هجرية للهجرة ميلادي ميلادية
 ونيف وأكثر أكثر أقل فأكثر فأقل
 شو بس كمان هيك هاي هاد هادا هادي هذي دي ده اللي يعني والله
+علما خاصة لاسيما وفقا طبقا تبعا نظرا
 """
 
 #: Closed-class words in the analysis form.
@@ -38,10 +39,12 @@ CLOSED_CLASS: frozenset[str] = frozenset(analysis_form(word).text for word in _W
 _NUMBERING_HEADS = """
 مادة بند فقرة قرار قانون مرسوم دقيقة جولة شوط طريق لواء فرقة كتيبة فوج دورة نسخة حلقة صفحة عدد إصدار
 طابق غرفة مبنى قاعة رحلة خط قضية ملف مجموعة فصل باب سطر رقم مرتبة مركز مقعد قطاع مربع شارع بوابة منصة
+ذكرى عام سنة
 """
 
 #: Nouns that label something with a number after them ("المادة 5", "الدقيقة 90",
-#: "القرار 2254", "رقم 7"): the number is an identifier, not a count.
+#: "القرار 2254", "رقم 7", "الذكرى 53", "عام 1861"): the number is an
+#: identifier (or a year), not a count.
 NUMBERING_HEADS: frozenset[str] = frozenset(
     form for word in _NUMBERING_HEADS.split() for form in (analysis_form(word).text, "ال" + analysis_form(word).text)
 )

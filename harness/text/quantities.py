@@ -184,6 +184,12 @@ _OPEN_NOUN = re.compile(r"\s+(?P<noun>[^\W\d_]{2,})" + _WORD_AFTER)
 #: The word right before a number: an identifier head ("الدقيقة 90") or Latin ("M 4").
 _WORD_BEFORE = re.compile(r"(?:(?<![^\W\d_])[وفبل]?(?P<word>[^\W\d_]+)|[A-Za-z])\s*(?:ال\s*)?$")
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+#: An ordinal unit right before a number word: "السابع عشر" is an ordinal.
+_ORDINAL_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:" + _alternation([_n(w) for w in ("الحادي", "الحادية", *(
+        f"{stem}{end}" for stem in ("الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع")
+        for end in ("", "ة")))]) + r")\s+$"
+)
 #: Standard "one" and "two" (speech puts its "two", جوج / اتنين, before the noun).
 _ONE_AND_TWO = frozenset(_n(w) for w in ("واحد", "واحدة", "اثنان", "اثنين", "اثنتان", "اثنتين"))
 #: The article, alone or after a glued preposition or conjunction: never a counted noun.
@@ -198,6 +204,7 @@ _DATE_WORDS = frozenset(
         "جانفي فيفري أفريل ماي جوان جويلية يوليوز أوت غشت شتنبر نونبر دجنبر "
         "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين "
         "محرم صفر ربيع جمادى رجب شعبان رمضان شوال ذو ذي "
+        "صباح مساء ظهر عصر فجر ليلة ليل عشية ضحى صبيحة "
         "هـ م ص"
     ).split()
 )
@@ -253,8 +260,16 @@ def _is_open_noun(word: str) -> bool:
         return False
     if word[:1] in "وفبلك" and (word[1:] in CLOSED_CLASS or lookup_form(word[1:]) is not None):
         return False  # a clitic before a known word: "وهذه", "بهجمات"
-    # A glued و before a word that starts like a verb or an article is a new clause ("وأصيب").
-    return not (word.startswith("و") and word[1:2] in ("ا", "ي", "ت", "ن"))
+    if word.startswith("و") and _looks_like_a_verb(word[1:]):
+        return False  # a glued و before a verb opens a new clause: "قتل سبعة وجرحت"
+    return True
+
+
+def _looks_like_a_verb(word: str) -> bool:
+    """An imperfect or an article-like start (أصيب، يقتل، تؤكد، نعمل) or a past ending (جرحت، قتلوا)."""
+    if word[:1] in ("ا", "ي", "ت", "ن"):
+        return True
+    return word.endswith("وا") or (word.endswith("ت") and not word.endswith("ات"))
 
 
 def _is_identifier(text: str, number: NumberHit) -> bool:
@@ -273,6 +288,8 @@ def _open_counted(text: str, number: NumberHit) -> QuantityHit | None:
         return None
     if text[number.start : number.end] in _ONE_AND_TWO:
         return None  # واحد and اثنان follow their noun; no counted noun comes after them
+    if _ORDINAL_BEFORE.search(text, max(0, number.start - 12), number.start):
+        return None  # "السابع عشر": the ten of an ordinal
     after = _OPEN_NOUN.match(text, number.end)
     if after is None or not _is_open_noun(after.group("noun")):
         return None

@@ -156,3 +156,21 @@ def test_maghrebi_plural_of_billion_is_a_scale_word():
 
 def test_spoken_two_comes_before_its_noun():
     assert quantities("اشترى جوج كراسي") == [("جوج كراسي", 2, "كراسي", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل المسلحون سبعة وجرحت القذائف عشرة",  # و + a past verb
+        "من الخامس عشر حتى السابع عشر تشهد المدينة مهرجاناً",  # the ten of an ordinal
+        "في الذكرى 40 لتأسيس النادي",  # an anniversary number
+        "ولد عام 1871 في القاهرة",  # a year after عام
+        "فاز الفريق 3-2 علماً بأنه لعب منقوصاً",  # an adverb after a score
+    ],
+)
+def test_open_nouns_skip_verbs_after_wa_ordinals_anniversaries_and_years(text):
+    assert quantities(text) == []
+
+
+def test_a_root_waw_noun_after_a_number_is_counted():
+    assert quantities("سلمت 12 وحدة سكنية") == [("12 وحدة", 12, "وحده", False)]
