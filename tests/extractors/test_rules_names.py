@@ -47,6 +47,11 @@ def test_a_kinship_chain_is_a_person_without_a_known_given_name(extractor):
     assert ("PER", "زايد بن سلطان الحمادي") in entities
 
 
+def test_ibn_after_a_common_noun_is_no_person(extractor):
+    entities = found(extractor, "احترق منزل ابن عمه في القرية.")
+    assert not any(label == "PER" for label, _ in entities)
+
+
 def test_a_glued_abd_compound_is_a_given_name(extractor):
     entities = found(extractor, "وصرح عبدالكريم الفلاحي بأن الطريق مغلق.")
     assert ("PER", "عبدالكريم الفلاحي") in entities

@@ -11,8 +11,8 @@ span conventions:
   فرع / قسم, ``باسم X``, ``في الجيش X`` + comma) are skipped and the next
   1-3 name-like words are a PER;
 - given names and kunyas (محمد، عبدالله، أبو، بو، أم + a given name): with the
-  name-like words after them; a kinship chain (X بن Y، X ابن Y) is a PER even
-  when X is in no list; a name stops before a noun phrase (a definite word
+  name-like words after them; a kinship chain (X بن Y) is a PER even when X
+  is in no list; a name stops before a noun phrase (a definite word
   followed by an ordinal: "أبو حمدان الهدف الثاني" -> "أبو حمدان");
 - organisation heads (قوات، وزارة، قيادة، جهاز ...): head + name words, head
   inside; a complement with ل or fused لل after a definite word belongs to the
@@ -67,8 +67,10 @@ _LINK = re.compile(r"\S*(?:://|www\.|\.com|\.org|\.net|\.gov)\S*|@\w+")
 _KUNYA = frozenset({"ابو", "ابي", "بو"})
 #: أم (also "or") is a kunya only before a known given name: أم محمد.
 _UMM = "ام"
-#: Kinship words that chain two names: محمد بن سلمان، خالد ابن الوليد.
-_KINSHIP = frozenset({"بن", "ابن", "بنت"})
+#: The kinship word that chains two names even when the first is in no list:
+#: زايد بن سلطان. (ابن and بنت are also "son", "girl" after common nouns:
+#: منزل ابن عمه; they join names only after a known given name.)
+_KINSHIP = frozenset({"بن"})
 #: A glued عبد (عبدالله، عبدالرحمن) makes a given name whatever follows.
 _ABD = "عبد"
 #: Adjectives listed as not-names (after titles: الأمين العام) that are part of
@@ -394,9 +396,14 @@ class NameFinder:
         return None
 
     def _glued_abd(self, i: int) -> int | None:
-        """``عبدالله``, ``وعبدالرحمن``: a glued عبد compound is a given name (clitic length)."""
+        """``عبدالله``, ``وعبدالرحمن``: a glued عبد compound is a given name (clitic length).
+
+        At least three letters follow عبد (one of God's names with its
+        article), and not the pronoun ه (عبده "his servant").
+        """
         for reading in self.tokens[i].readings:
-            if reading.stem.startswith(_ABD) and len(reading.stem) >= len(_ABD) + 3 and not reading.stem.startswith(_ABD + "ه"):
+            rest = reading.stem[len(_ABD) :]
+            if reading.stem.startswith(_ABD) and len(rest) >= 3 and not rest.startswith("ه"):
                 return reading.skip
         return None
 
@@ -439,7 +446,8 @@ class NameFinder:
         ``ل`` complement.
         """
         last, words, definite_seen, closed, lam_seen, coordinated = None, 0, False, False, False, False
-        while j < self.n and words < MAX_ORG_WORDS + lam_seen and self.adjacent(j - 1, j):
+        # A ل complement may take one word more than MAX_ORG_WORDS.
+        while j < self.n and words < MAX_ORG_WORDS + int(lam_seen) and self.adjacent(j - 1, j):
             token = self.tokens[j]
             if (
                 coordinating
