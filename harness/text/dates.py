@@ -51,8 +51,9 @@ analysis form; the pieces then join, see ``_compose``):
   "الرابع والعشرين من الشهر نفسه" (``ordinals``);
 - day ranges in one month: "بين 3 و5 أيار" (value: the month);
 - Hijri dates: "14 رمضان 1445هـ", "نهاية ذي الحجة 1445هـ", "شهر شعبان
-  الماضي", "1445هـ", converted to Gregorian values (``hijri``); a Hijri month
-  without a year has no value;
+  الماضي", "1445هـ", converted to Gregorian values (``hijri``); a year
+  before 1300 needs its mark ("10 محرم 61 هـ"); a Hijri month without a year
+  has no value;
 - times of day (``daytime``): clock times ("الساعة الثالثة فجراً", "10:45 م")
   and parts of the day, which join the day they narrow ("مساء أمس الأربعاء",
   "الساعة العاشرة من صباح الخميس", "النهارده الصبح");
@@ -179,7 +180,12 @@ _MONTH_ONLY = re.compile(rf"{_L}{_PREFIX}?{_SHAHR}?{_MONTH_PAIR}(?:{_YEAR_PART}|
 _HIJRI_MONTH = "(?:" + alternation(HIJRI_MONTHS) + ")"
 _HIJRI_MARK = "(?:" + alternation(words("هـ", "هجري", "هجرية", "للهجرة")) + rf"){_R}"
 _HIJRI_YEAR_DIGITS = r"(?<![\d.,\u066b\u066c/])(?P<hyear>1[3-5]\d\d)(?!\d)"
-_HIJRI_YEAR_PART = rf"(?:\s*[،,]?\s*(?:{_YEAR_WORD}\s+)?{_HIJRI_YEAR_DIGITS}(?:\s*{_HIJRI_MARK})?)"
+#: Any year with the mark ("25 ذي الحجة 634 هـ" in history pages), a modern one without it.
+_HIJRI_YEAR_PART = (
+    rf"(?:\s*[،,]?\s*(?:{_YEAR_WORD}\s+)?"
+    rf"(?:(?<![\d.,\u066b\u066c/])(?P<oldyear>[1-9]\d{{0,3}})(?!\d)\s*{_HIJRI_MARK}"
+    rf"|{_HIJRI_YEAR_DIGITS}(?:\s*{_HIJRI_MARK})?))"
+)
 _HIJRI_DAY_MONTH = re.compile(
     rf"{_L}{_WEEKDAY_BEFORE}?{_DAY_ARTICLE}{_DAY_OR_ORDINAL}\s+(?:{_MIN}\s+)?{_SHAHR}?(?P<m1>{_HIJRI_MONTH}){_R}"
     rf"(?:{_HIJRI_YEAR_PART}|{_REL})?"
@@ -306,7 +312,7 @@ def _month_is_clear(text: str, match: re.Match, has_day: bool, ambiguous: frozen
     if key(match.group("m1")) not in ambiguous or has_day:
         return True
     groups = match.groupdict()
-    if any(groups.get(name) for name in ("m2", "m3", "year", "hyear", "rel", "shahr", "prefix")):
+    if any(groups.get(name) for name in ("m2", "m3", "year", "hyear", "oldyear", "rel", "shahr", "prefix")):
         return True
     window_start = max(0, match.start() - 12)
     return _TEMPORAL_PREPOSITION_BEFORE.search(text, window_start, match.start()) is not None
@@ -378,7 +384,8 @@ def _hijri_calendar(text: str) -> list[Candidate]:
             if not _month_is_clear(text, match, has_day, AMBIGUOUS_HIJRI):
                 continue
             month = HIJRI_MONTHS[key(match.group("m1"))]
-            year = int(match.group("hyear")) if match.group("hyear") else None
+            year_text = match.group("hyear") or match.group("oldyear")
+            year = int(year_text) if year_text else None
             day = _day_of(match) if has_day else None
             if day is not None and not 1 <= day <= 30:
                 continue

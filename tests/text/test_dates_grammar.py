@@ -196,3 +196,10 @@ def test_dates_from_the_latest_full_date_equal_the_two_step_reading():
     assert found == find_dates(text, anchor)
     assert [m.value for m in found if m.text in ("أمس", "غداً")] == ["2023-08-02", "2023-08-04"]
     assert find_dates_from_latest("لا تاريخ كاملاً هنا، فقط آذار الماضي") == (None, find_dates("لا تاريخ كاملاً هنا، فقط آذار الماضي"))
+
+
+def test_an_old_hijri_year_needs_its_mark():
+    # Proleptic Gregorian, like every ISO value here: Julian 9 October 680 (histories
+    # say the 10th: the tabular calendar may be a day off).
+    assert dates("استشهد في 10 محرم 61 هـ بكربلاء") == [("10 محرم 61 هـ", "0680-10-13")]
+    assert dates("في 25 ذي الحجة 634 قتيلاً") == [("25 ذي الحجة", None)]
