@@ -6,7 +6,10 @@
 - ``numbers``: digits, separators, scale words, number words, duals.
 - ``units`` (+ ``units.tsv``): counted nouns and their canonical units.
 - ``quantities``: number + what it counts, with ``approx``.
-- ``dates``: dates, relative dates and durations as ISO values.
+- ``dates``: dates, relative dates and durations as ISO values, built from
+  ``calendar_words`` (month names, weekdays, relative words), ``ordinals``,
+  ``hijri``, ``daytime`` (clock times, parts of the day) and ``date_joins``.
+- ``approximators``, ``closed_class``: words around and after amounts.
 
 The public names are re-exported here (``from harness.text import
 parse_number``). This package imports nothing else from the harness.

@@ -219,3 +219,16 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     starts_inside = _WORD_CHAR.match(before) and _WORD_CHAR.match(text[start])
     ends_inside = _WORD_CHAR.match(after) and _WORD_CHAR.match(text[end - 1])
     return not (starts_inside or ends_inside)
+
+
+def extend_over_silent(raw: str, end: int) -> int:
+    """``end`` moved past the tatweel and combining marks glued after it.
+
+    A span found in the normalised text ends at its last visible letter; the
+    raw word may go on with characters the folds remove (``1445هـ`` ends in a
+    tatweel). They belong to the word, so a span ending there is extended
+    over them, never past a space, a control or a visible character.
+    """
+    while end < len(raw) and (raw[end] == "\u0640" or _is_mark(raw[end])):
+        end += 1
+    return end

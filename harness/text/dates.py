@@ -44,18 +44,83 @@ Relative expressions resolve against ``anchor`` (the article's date, ISO
 Ambiguous month names that are also common words (آب "father", مارس "he
 practised", نيسان, تموز, ماي, جوان) need a day, a year, a modifier, a pair,
 شهر or a preposition before them to count as months.
+
+Grammar added on top of these forms (each piece is a pattern over the
+analysis form; the pieces then join, see ``_compose``):
+- ordinal days: "الثالث من آذار", "الحادي والعشرين من أيلول 2023",
+  "الرابع والعشرين من الشهر نفسه" (``ordinals``);
+- day ranges in one month: "بين 3 و5 أيار" (value: the month);
+- Hijri dates: "14 رمضان 1445هـ", "نهاية ذي الحجة 1445هـ", "شهر شعبان
+  الماضي", "1445هـ", converted to Gregorian values (``hijri``); a year
+  before 1300 needs its mark ("10 محرم 61 هـ"); a Hijri month without a year
+  has no value;
+- times of day (``daytime``): clock times ("الساعة الثالثة فجراً", "10:45 م")
+  and parts of the day, which join the day they narrow ("مساء أمس الأربعاء",
+  "الساعة العاشرة من صباح الخميس", "النهارده الصبح");
+- a relative day or يوم before a date joins it ("اليوم الأحد 9 حزيران 2024",
+  "يوم 5 جويلية"); a weekday takes its modifier ("الأحد الماضي" is the last
+  Sunday before the anchor, "الخميس المقبل" the next one);
+- "اليوم" alone is today, except where it means "the day" ("اليوم التالي",
+  "في اليوم", "ذلك اليوم");
+- parts of a period ("الربع الأول من 2024", "الأشهر التسعة الأولى من عام
+  2023", "الأسبوع الأخير من آذار") are one span with the value of the period;
+- durations in hours and minutes ("18 ساعة", "9 دقائق") and decades, like
+  other durations; "خمسة أشهر ونصف";
+- speech: relative days (امبارح، البارح، النهارده، بكرة، غدوة), modifiers
+  (اللي فات، الجاي، اللي طاف) and demonstratives (هالأسبوع، هاد الشهر، الشهر
+  ده), seasons before a year ("صيف 2023"), Maghrebi متم ("end of") and
+  الثلاثي ("quarter");
+- month/year in digits ("3/2019"); a year after a slash of an identifier
+  ("القضية رقم 1187/2022") is no date.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from harness.text import hijri
+from harness.text.arabic import extend_over_silent
+from harness.text.calendar_words import (
+    AMBIGUOUS_HIJRI,
+    AMBIGUOUS_MONTHS,
+    ARABIC_MONTHS,
+    CURRENT,
+    DAY_SHIFTS,
+    ENGLISH_MONTHS,
+    HIJRI_MONTHS,
+    NEXT,
+    PAST,
+    PERIOD_WORDS,
+    PREFIX_WORDS,
+    SAME,
+    SPOKEN_DAY_SHIFTS,
+    THIS_WORDS,
+    WEEKDAYS,
+    alternation,
+    key,
+    n,
+    words,
+)
+from harness.text.date_candidates import (
+    CALENDAR_KIND,
+    CLOCK_KIND,
+    DAY_KIND,
+    DURATION_KIND,
+    Candidate,
+    Context,
+    iso,
+    no_value,
+    remember,
+    valid_day,
+)
+from harness.text.date_joins import compose
+from harness.text.daytime import CLOCK_WITH_PART
 from harness.text.numbers import NumberHit, analysis_form, scan_numbers
 from harness.text.offsets import MappedText
+from harness.text.ordinals import DAY_ORDINAL, ordinal_value
 from harness.text.quantities import QuantityHit, scan_quantities
 
 
@@ -70,92 +135,65 @@ class DateMatch:
     text: str
 
 
-def _n(phrase: str) -> str:
-    return analysis_form(phrase).text
-
-
-def _alternation(phrases) -> str:
-    escaped = {r"\s+".join(re.escape(word) for word in p.split()) for p in phrases}
-    return "|".join(sorted(escaped, key=len, reverse=True))
-
-
-def _key(phrase: str) -> str:
-    return " ".join(phrase.split())
-
-
-_ARABIC_MONTHS_RAW: dict[str, int] = {
-    "يناير": 1, "جانفي": 1, "فبراير": 2, "فيفري": 2, "مارس": 3,
-    "أبريل": 4, "إبريل": 4, "أفريل": 4, "مايو": 5, "ماي": 5,
-    "يونيو": 6, "يونيه": 6, "جوان": 6, "يوليو": 7, "يوليه": 7, "جويلية": 7, "يوليوز": 7,
-    "أغسطس": 8, "أوت": 8, "غشت": 8, "سبتمبر": 9, "شتنبر": 9, "أكتوبر": 10,
-    "نوفمبر": 11, "نونبر": 11, "ديسمبر": 12, "دجنبر": 12,
-    "كانون الثاني": 1, "كانون ثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4,
-    "أيار": 5, "حزيران": 6, "تموز": 7, "آب": 8, "أيلول": 9,
-    "تشرين الأول": 10, "تشرين أول": 10, "تشرين الثاني": 11, "تشرين ثاني": 11,
-    "كانون الأول": 12, "كانون أول": 12,
-}
-ARABIC_MONTHS: dict[str, int] = {_n(name): number for name, number in _ARABIC_MONTHS_RAW.items()}
-_AMBIGUOUS_MONTHS = frozenset(_n(w) for w in ("آب", "مارس", "نيسان", "تموز", "ماي", "جوان"))
-
-ENGLISH_MONTHS: dict[str, int] = {}
-for _number, _name in enumerate(calendar.month_name[1:], 1):
-    ENGLISH_MONTHS[_name.lower()] = _number
-    ENGLISH_MONTHS[_name[:3].lower()] = _number
-ENGLISH_MONTHS["sept"] = 9
-
-_WEEKDAYS_RAW = {
-    "الإثنين": 0, "الاثنين": 0, "الثلاثاء": 1, "الأربعاء": 2,
-    "الخميس": 3, "الجمعة": 4, "السبت": 5, "الأحد": 6,
-}
-WEEKDAYS: dict[str, int] = {_n(name): number for name, number in _WEEKDAYS_RAW.items()}
-
-
-def _words(*words: str) -> set[str]:
-    return {_n(w) for w in words}
-
-
-_PAST = _words("الماضي", "الماضية", "المنصرم", "المنصرمة", "الفائت", "الفائتة", "السابق")
-_CURRENT = _words("الجاري", "الجارية", "الحالي", "الحالية")
-_NEXT = _words("المقبل", "المقبلة", "القادم", "القادمة")
-_SAME = _words("ذاته", "ذاتها", "نفسه", "نفسها")
-
 # --- patterns, over the analysis form (Arabic folds, ASCII digits) ------------
 
 _L = r"(?:(?<![^\W\d_])|(?<=(?<![^\W\d_])[وفبل]))"  # word start, a glued clitic allowed
 _R = r"(?![^\W\d_])"  # no letter right after
 _SEPARATORS = r"[.,\u066b\u066c]"
 
-_MONTH = "(?:" + _alternation(ARABIC_MONTHS) + ")"
+_MONTH = "(?:" + alternation(ARABIC_MONTHS) + ")"
 _MONTH_PAIR = rf"(?P<m1>{_MONTH})(?:\s*/\s*(?P<m2>{_MONTH})|\s*\(\s*(?P<m3>{_MONTH})\s*\))?{_R}"
 _DAY = rf"(?<!\d)(?P<day>0?[1-9]|[12]\d|3[01])(?!{_SEPARATORS}\d)(?!\d)"
-_YEAR_DIGITS = rf"(?<![\d.,\u066b\u066c])(?P<year>(?:19|20)\d\d)(?!\d)(?!{_SEPARATORS}\d)"
-_YEAR_WORD = "(?:ال)?(?:" + _alternation(_words("عام", "سنة")) + ")"
+#: A day, or a day ordinal ("الثالث من آذار").
+_DAY_OR_ORDINAL = rf"(?:{_DAY}|(?P<ord>{DAY_ORDINAL}){_R})"
+#: The first day of a range within one month: "بين 3 و5 أيار", "3-5 أيار".
+_DAY_RANGE_START = rf"(?:(?<!\d)(?P<day0>0?[1-9]|[12]\d|3[01])\s*(?:-|\u2013|و|{n('إلى')}|{n('حتى')})\s*)"
+#: A year after a slash ("رقم 1187/2022") belongs to an identifier.
+_YEAR_DIGITS = rf"(?<![\d.,\u066b\u066c])(?<!\d/)(?P<year>(?:19|20)\d\d)(?!\d)(?!{_SEPARATORS}\d)"
+_YEAR_WORD = "(?:" + alternation(words("عام", "سنة", "العام", "السنة", "عامي", "سنتي", "العامين")) + ")"
 _YEAR_PART = rf"(?:\s*[،,]?\s*(?:{_YEAR_WORD}\s+)?{_YEAR_DIGITS}(?:\s*م{_R})?)"
-_REL_WORDS = "(?:" + _alternation(_PAST | _CURRENT | _NEXT) + ")"
+_REL_WORDS = "(?:" + alternation(PAST | CURRENT | NEXT) + ")"
 _REL = rf"(?:\s+(?P<rel>{_REL_WORDS}){_R})"
-_PREFIX_WORDS = _alternation(
-    _words("مطلع", "بداية", "أوائل", "منتصف", "أواسط", "أواخر", "نهاية", "مستهل", "آخر", "غرة")
-)
+_PREFIX_WORDS = alternation(PREFIX_WORDS)
 _PREFIX = rf"(?:(?P<prefix>{_PREFIX_WORDS})\s+)"
-_SHAHR = rf"(?:(?P<shahr>{_n('شهر')})\s+)"
-_WEEKDAY_ALT = "(?:" + _alternation(WEEKDAYS) + ")"
-_WEEKDAY_BEFORE = rf"(?:(?:{_n('يوم')}\s+)?(?P<wd>{_WEEKDAY_ALT})\s*[،,]?\s*)"
+_SHAHR = rf"(?:(?P<shahr>{n('شهر')})\s+)"
+_WEEKDAY_ALT = "(?:" + alternation(WEEKDAYS) + ")"
+_WEEKDAY_BEFORE = rf"(?:(?:{n('يوم')}\s+)?(?P<wd>{_WEEKDAY_ALT})\s*[،,]?\s*)"
 _DAY_ARTICLE = r"(?:ال\s*)?"
-_MIN = _n("من")
+_MIN = n("من")
 
 
-def _ends_with_one_of(*words: str) -> re.Pattern:
-    """Matches when a searched window ends with one of ``words`` (then whitespace)."""
-    return re.compile(r"(?:^|[^\w])(?:" + _alternation(_words(*words)) + r")\s*$")
+def _ends_with_one_of(*phrases: str) -> re.Pattern:
+    """Matches when a searched window ends with one of ``phrases`` (then whitespace)."""
+    return re.compile(r"(?:^|[^\w])(?:" + alternation(words(*phrases)) + r")\s*$")
 
 
 _TEMPORAL_PREPOSITION_BEFORE = _ends_with_one_of("في", "خلال", "منذ", "حتى", "قبل", "بعد", "من", "إلى", "مع")
 
 _DAY_MONTH = re.compile(
-    rf"{_L}{_WEEKDAY_BEFORE}?{_DAY_ARTICLE}{_DAY}\s+(?:{_MIN}\s+)?{_SHAHR}?{_MONTH_PAIR}"
+    rf"{_L}{_WEEKDAY_BEFORE}?{_DAY_RANGE_START}?{_DAY_ARTICLE}{_DAY_OR_ORDINAL}\s+(?:{_MIN}\s+)?{_SHAHR}?{_MONTH_PAIR}"
     rf"(?:{_YEAR_PART}|{_REL})?"
 )
 _MONTH_ONLY = re.compile(rf"{_L}{_PREFIX}?{_SHAHR}?{_MONTH_PAIR}(?:{_YEAR_PART}|{_REL})?")
+
+# Hijri: the year is 13xx-15xx, marked هـ / هجري / للهجرة (optional after a month name).
+_HIJRI_MONTH = "(?:" + alternation(HIJRI_MONTHS) + ")"
+_HIJRI_MARK = "(?:" + alternation(words("هـ", "هجري", "هجرية", "للهجرة")) + rf"){_R}"
+_HIJRI_YEAR_DIGITS = r"(?<![\d.,\u066b\u066c/])(?P<hyear>1[3-5]\d\d)(?!\d)"
+#: Any year with the mark ("25 ذي الحجة 634 هـ" in history pages), a modern one without it.
+_HIJRI_YEAR_PART = (
+    rf"(?:\s*[،,]?\s*(?:{_YEAR_WORD}\s+)?"
+    rf"(?:(?<![\d.,\u066b\u066c/])(?P<oldyear>[1-9]\d{{0,3}})(?!\d)\s*{_HIJRI_MARK}"
+    rf"|{_HIJRI_YEAR_DIGITS}(?:\s*{_HIJRI_MARK})?))"
+)
+_HIJRI_DAY_MONTH = re.compile(
+    rf"{_L}{_WEEKDAY_BEFORE}?{_DAY_ARTICLE}{_DAY_OR_ORDINAL}\s+(?:{_MIN}\s+)?{_SHAHR}?(?P<m1>{_HIJRI_MONTH}){_R}"
+    rf"(?:{_HIJRI_YEAR_PART}|{_REL})?"
+)
+_HIJRI_MONTH_ONLY = re.compile(
+    rf"{_L}{_PREFIX}?{_SHAHR}?(?P<m1>{_HIJRI_MONTH}){_R}(?:{_HIJRI_YEAR_PART}|{_REL})?"
+)
+_HIJRI_YEAR_ONLY = re.compile(rf"{_L}(?:{_YEAR_WORD}\s+)?{_HIJRI_YEAR_DIGITS}\s*{_HIJRI_MARK}")
 
 _EN_MONTH = "(?P<mon>" + "|".join(sorted(ENGLISH_MONTHS, key=len, reverse=True)) + r")\.?"
 _EN_YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
@@ -176,155 +214,188 @@ _NUMERIC = [
         r"(?![\d\-])"
     ),
 ]
+_NUMERIC_MONTH_YEAR = re.compile(  # month/year: "3/2019"
+    r"(?<![\d/.\-])(?P<month>0?[1-9]|1[0-2])/(?P<year>(?:19|20)\d\d)(?![\d/])"
+)
 _YEAR_ONLY = re.compile(rf"{_L}{_PREFIX}?(?:{_YEAR_WORD}\s+)?{_YEAR_DIGITS}(?:\s*م{_R})?")
 
-_DAY_SHIFTS = {
-    _n("أمس الأول"): -2, _n("أمس"): -1, _n("البارحة"): -1, _n("اليوم"): 0,
-    _n("غداً"): 1, _n("بعد غد"): 2,
-}
+_YAWM = n("يوم")
+_RELATIVE_DAY_WORDS = alternation(
+    words("أمس الأول", "أول أمس", "أول من أمس", "بعد غد", "البارحة", "غداً", *SPOKEN_DAY_SHIFTS)
+)
 _RELATIVE_DAY = re.compile(
-    rf"{_L}(?P<relday>{_alternation(_words('أمس الأول', 'بعد غد', 'البارحة', 'غداً'))}"
-    rf"|{_n('أمس')}(?!\s+{_n('الحاجة')})"  # not "في أمس الحاجة" (in dire need)
-    rf"|{_n('اليوم')}(?=\s+{_WEEKDAY_ALT}{_R}))"  # bare "اليوم" is too often generic
+    rf"{_L}(?:{_YAWM}\s+)?(?P<relday>{_RELATIVE_DAY_WORDS}"
+    rf"|{n('أمس')}(?!\s+{n('الحاجة')})"  # not "في أمس الحاجة" (in dire need)
+    rf"|{n('اليوم')}(?=\s+{_WEEKDAY_ALT}{_R}))"  # "اليوم" alone: see _TODAY
     rf"(?:\s*[،,]?\s*(?P<wd>{_WEEKDAY_ALT}))?{_R}"
 )
-_WEEKDAY_ONLY = re.compile(rf"{_L}(?:{_n('يوم')}\s+)?(?P<wd>{_WEEKDAY_ALT}){_R}")
+#: "اليوم" alone is today, except where it means "the day": before a definite
+#: word or a number (اليوم التالي، اليوم العالمي، اليوم 5), after a
+#: demonstrative, في (per day), كل or طوال, with ب or ل glued (باليوم = per day).
+_TODAY = re.compile(
+    rf"(?:(?<![^\W\d_])|(?<=(?<![^\W\d_])[وف])){n('اليوم')}{_R}"
+    rf"(?!\s*(?:ال[^\W\d_]{{2,}}|\d|{alternation(SAME)}))"
+)
+_NOT_TODAY_BEFORE = _ends_with_one_of("هذا", "ذلك", "ذات", "نفس", "في", "كل", "طوال", "طيلة", "مدار")
+_WEEKDAY_ONLY = re.compile(rf"{_L}(?:{_YAWM}\s+)?(?P<wd>{_WEEKDAY_ALT}){_R}(?:\s+(?P<rel>{_REL_WORDS}){_R})?")
 
-_PERIOD_WORDS = {_n("العام"): "year", _n("السنة"): "year", _n("الشهر"): "month", _n("الأسبوع"): "week"}
-_THIS_WORDS = {
-    _n("هذا العام"): "year", _n("هذه السنة"): "year", _n("هذا الشهر"): "month", _n("هذا الأسبوع"): "week",
-}
 _PERIOD = re.compile(
-    rf"{_L}{_PREFIX}?(?:(?P<this>{_alternation(_THIS_WORDS)})|(?P<period>{_alternation(_PERIOD_WORDS)})"
-    rf"\s+(?P<prel>{_alternation(_PAST | _CURRENT | _NEXT | _SAME)})){_R}"
+    rf"{_L}{_PREFIX}?(?:(?P<this>{alternation(THIS_WORDS)})|(?P<period>{alternation(PERIOD_WORDS)})"
+    rf"\s+(?P<prel>{alternation(PAST | CURRENT | NEXT | SAME)})){_R}"
 )
 _DAY_OF_MONTH = re.compile(
-    rf"{_L}{_DAY_ARTICLE}{_DAY}\s+{_MIN}\s+(?:{_n('هذا')}\s+)?{_n('الشهر')}"
-    rf"(?:\s+(?P<rel>{_REL_WORDS}))?{_R}"
+    rf"{_L}{_DAY_ARTICLE}{_DAY_OR_ORDINAL}\s+{_MIN}\s+(?:{n('هذا')}\s+)?{n('الشهر')}"
+    rf"(?:\s+(?:(?P<rel>{_REL_WORDS})|(?P<same>{alternation(SAME)})))?{_R}"
 )
-_SAME_AFTER = re.compile(r"\s+(?:" + _alternation(_SAME) + ")" + _R)
 
-_DURATION_UNITS = frozenset({"years", "months", "weeks", "days"})
+_DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours", "minutes", "decades"})
 _DURATION_TAIL = re.compile(
     r"\s+(?:"
-    + _alternation(
-        _words("الماضيين", "الأخيرين", "المقبلين", "القادمين", "الماضية", "الأخيرة", "المقبلة", "القادمة")
+    + alternation(
+        words(
+            "الماضيين", "الأخيرين", "المقبلين", "القادمين", "الماضية", "الأخيرة", "المقبلة", "القادمة",
+            "الماضي", "الأخير", "المقبل", "القادم", "الأولى", "الأول", "الأوائل",
+        )
     )
     + ")"
     + _R
 )
 _BARE_UNITS = {
-    _n("عام"): "years", _n("سنة"): "years", _n("شهر"): "months", _n("أسبوع"): "weeks", _n("يوم"): "days",
+    n("عام"): "years", n("سنة"): "years", n("شهر"): "months", n("أسبوع"): "weeks", n("يوم"): "days",
 }
-_BARE_DURATION = re.compile(_L + "(?P<unit>" + _alternation(_BARE_UNITS) + ")" + _R)
+_BARE_DURATION = re.compile(_L + "(?P<unit>" + alternation(_BARE_UNITS) + ")" + _R)
 _BARE_CONTEXT_BEFORE = _ends_with_one_of("مرور", "بعد", "قبل", "منذ", "خلال")
-_BARE_CONTEXT_AFTER = re.compile(r"\s+" + _n("على") + _R)
+_BARE_CONTEXT_AFTER = re.compile(r"\s+" + n("على") + _R)
 _COUNT_BACK_BEFORE = _ends_with_one_of("قبل", "منذ")
 
 
 # --- candidates ---------------------------------------------------------------
 
-
-@dataclass
-class _Context:
-    """What resolution may look at: the anchor and the previous dates of the text."""
-
-    anchor: date | None
-    year: int | None = None
-    month: tuple[int | None, int] | None = None
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    start: int
-    end: int
-    resolve: Callable[[_Context], str | None]
-
-
-def _iso(year: int | None, month: int | None = None, day: int | None = None) -> str | None:
-    if year is None and month is None:
-        return None
-    if year is None:
-        return f"--{month:02d}" if day is None else f"--{month:02d}-{day:02d}"
-    if month is None:
-        return f"{year:04d}"
-    return f"{year:04d}-{month:02d}" if day is None else f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def _valid_day(year: int | None, month: int, day: int | None) -> bool:
-    if day is None:
-        return True
-    days = calendar.monthrange(year if year is not None else 2000, month)[1]
-    return 1 <= day <= days
+def _rel_key(rel: str | None) -> str | None:
+    return key(rel) if rel is not None else None
 
 
 def _month_year(month: int, rel: str | None, anchor: date | None) -> int | None:
     """The year of "<month> <rel>" seen from the anchor."""
     if rel is None or anchor is None:
         return None
-    if rel in _PAST:
+    if rel in PAST:
         return anchor.year if month < anchor.month else anchor.year - 1
-    if rel in _CURRENT:
+    if rel in CURRENT:
         return anchor.year
     return anchor.year if month > anchor.month else anchor.year + 1
 
 
-def _remember(context: _Context, year: int | None, month: int | None) -> None:
-    if year is not None:
-        context.year = year
-    if month is not None:
-        context.month = (year, month)
-
-
 def _calendar_candidate(
-    start: int, end: int, year: int | None, month: int, day: int | None, rel: str | None
-) -> _Candidate | None:
+    start: int, end: int, year: int | None, month: int, day: int | None, rel: str | None, kind: str | None = None
+) -> Candidate | None:
     """A day/month/year date; None when the day does not exist in that month."""
-    if not _valid_day(year, month, day):
+    if not valid_day(year, month, day):
         return None
 
-    def resolve(context: _Context) -> str | None:
+    def resolve(context: Context) -> str | None:
         resolved_year = year if year is not None else _month_year(month, rel, context.anchor)
-        if day is not None and not _valid_day(resolved_year, month, day):
+        if day is not None and not valid_day(resolved_year, month, day):
             return None
-        _remember(context, resolved_year, month)
-        return _iso(resolved_year, month, day)
+        remember(context, resolved_year, month)
+        return iso(resolved_year, month, day)
 
-    return _Candidate(start, end, resolve)
+    return Candidate(start, end, resolve, kind or (DAY_KIND if day is not None else CALENDAR_KIND))
 
 
 def _arabic_month(match: re.Match) -> int:
-    return ARABIC_MONTHS[_key(match.group("m1"))]
+    return ARABIC_MONTHS[key(match.group("m1"))]
 
 
-def _month_is_clear(text: str, match: re.Match, has_day: bool) -> bool:
+def _month_is_clear(text: str, match: re.Match, has_day: bool, ambiguous: frozenset[str] = AMBIGUOUS_MONTHS) -> bool:
     """An ambiguous month name needs a sign that it is a month."""
-    if _key(match.group("m1")) not in _AMBIGUOUS_MONTHS or has_day:
+    if key(match.group("m1")) not in ambiguous or has_day:
         return True
-    if match.group("m2") or match.group("m3") or match.group("year") or match.group("rel"):
-        return True
-    if match.groupdict().get("shahr") or match.groupdict().get("prefix"):
+    groups = match.groupdict()
+    if any(groups.get(name) for name in ("m2", "m3", "year", "hyear", "oldyear", "rel", "shahr", "prefix")):
         return True
     window_start = max(0, match.start() - 12)
     return _TEMPORAL_PREPOSITION_BEFORE.search(text, window_start, match.start()) is not None
 
 
-def _arabic_calendar(text: str) -> list[_Candidate]:
+def _day_of(match: re.Match) -> int:
+    """The day of a match of ``_DAY_OR_ORDINAL``: digits or an ordinal."""
+    if match.group("ord"):
+        return ordinal_value(match.group("ord")) or 0
+    return int(match.group("day"))
+
+
+def _arabic_calendar(text: str) -> list[Candidate]:
     found = []
     for pattern, has_day in ((_DAY_MONTH, True), (_MONTH_ONLY, False)):
         for match in pattern.finditer(text):
             if not _month_is_clear(text, match, has_day):
                 continue
             year = int(match.group("year")) if match.group("year") else None
-            day = int(match.group("day")) if has_day else None
-            month, rel = _arabic_month(match), match.group("rel")
-            candidate = _calendar_candidate(match.start(), match.end(), year, month, day, rel)
+            day = _day_of(match) if has_day else None
+            month, rel = _arabic_month(match), _rel_key(match.group("rel"))
+            kind = None
+            if has_day and match.group("day0"):
+                if not int(match.group("day0")) < day or not valid_day(year, month, day):
+                    continue
+                day, kind = None, DAY_KIND  # a range of days: the month holds it
+            candidate = _calendar_candidate(match.start(), match.end(), year, month, day, rel, kind)
             if candidate:
                 found.append(candidate)
     return found
 
 
-def _english_and_numeric(text: str) -> list[_Candidate]:
+def _hijri_year_of(month: int, rel: str | None, anchor: date | None) -> int | None:
+    """The Hijri year of "<Hijri month> <rel>" seen from the anchor."""
+    if rel is None or anchor is None:
+        return None
+    anchor_year, anchor_month, _ = hijri.from_gregorian(anchor)
+    if rel in PAST:
+        return anchor_year if month < anchor_month else anchor_year - 1
+    if rel in CURRENT:
+        return anchor_year
+    return anchor_year if month > anchor_month else anchor_year + 1
+
+
+def _hijri_candidate(
+    start: int, end: int, year: int | None, month: int | None, day: int | None, rel: str | None
+) -> Candidate:
+    """A Hijri date, month (``day`` None) or year (``month`` None)."""
+
+    def resolve(context: Context) -> str | None:
+        resolved = year
+        if resolved is None and month is not None:
+            resolved = _hijri_year_of(month, rel, context.anchor)
+        if resolved is None:
+            return None
+        value = hijri.iso_value(resolved, month, day)
+        if value is not None and len(value) >= 7:
+            remember(context, int(value[:4]), int(value[5:7]))
+        return value
+
+    return Candidate(start, end, resolve, DAY_KIND if day is not None else CALENDAR_KIND)
+
+
+def _hijri_calendar(text: str) -> list[Candidate]:
+    """Hijri dates, months and years (see ``hijri`` for the conversion)."""
+    found = []
+    for pattern, has_day in ((_HIJRI_DAY_MONTH, True), (_HIJRI_MONTH_ONLY, False)):
+        for match in pattern.finditer(text):
+            if not _month_is_clear(text, match, has_day, AMBIGUOUS_HIJRI):
+                continue
+            month = HIJRI_MONTHS[key(match.group("m1"))]
+            year_text = match.group("hyear") or match.group("oldyear")
+            year = int(year_text) if year_text else None
+            day = _day_of(match) if has_day else None
+            if day is not None and not 1 <= day <= 30:
+                continue
+            found.append(_hijri_candidate(match.start(), match.end(), year, month, day, _rel_key(match.group("rel"))))
+    for match in _HIJRI_YEAR_ONLY.finditer(text):
+        found.append(_hijri_candidate(match.start(), match.end(), int(match.group("hyear")), None, None, None))
+    return found
+
+
+def _english_and_numeric(text: str) -> list[Candidate]:
     found = []
     for pattern in _ENGLISH:
         for match in pattern.finditer(text):
@@ -341,13 +412,19 @@ def _english_and_numeric(text: str) -> list[_Candidate]:
             candidate = _calendar_candidate(match.start(), match.end(), year, month, day, None)
             if candidate:
                 found.append(candidate)
+    for match in _NUMERIC_MONTH_YEAR.finditer(text):
+        candidate = _calendar_candidate(
+            match.start(), match.end(), int(match.group("year")), int(match.group("month")), None, None
+        )
+        if candidate:
+            found.append(candidate)
     return found
 
 
-def _years(text: str, numbers: list[NumberHit], quantities: list[QuantityHit]) -> list[_Candidate]:
+def _years(text: str, numbers: list[NumberHit], quantities: list[QuantityHit]) -> list[Candidate]:
     """Bare years; not a number that counts something ("2000 جندي") or has a scale."""
     counted = {q.start for q in quantities}
-    longer_numbers = {n.start: n.end for n in numbers}
+    longer_numbers = {number.start: number.end for number in numbers}
     found = []
     for match in _YEAR_ONLY.finditer(text):
         digits_start, digits_end = match.span("year")
@@ -355,11 +432,11 @@ def _years(text: str, numbers: list[NumberHit], quantities: list[QuantityHit]) -
             continue
         year = int(match.group("year"))
 
-        def resolve(context: _Context, year: int = year) -> str | None:
-            _remember(context, year, None)
-            return _iso(year)
+        def resolve(context: Context, year: int = year) -> str | None:
+            remember(context, year, None)
+            return iso(year)
 
-        found.append(_Candidate(match.start(), match.end(), resolve))
+        found.append(Candidate(match.start(), match.end(), resolve))
     return found
 
 
@@ -367,29 +444,51 @@ def _latest_weekday(anchor: date, weekday: int) -> date:
     return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
 
 
-def _relative_days(text: str) -> list[_Candidate]:
+def _weekday_date(anchor: date, weekday: int, rel: str | None) -> date:
+    """A weekday seen from the anchor: the latest one on or before it, or the last / next one."""
+    if rel in PAST:
+        return anchor - timedelta(days=(anchor.weekday() - weekday - 1) % 7 + 1)
+    if rel in NEXT:
+        return anchor + timedelta(days=(weekday - anchor.weekday() - 1) % 7 + 1)
+    return _latest_weekday(anchor, weekday)
+
+
+def _shifted_day(shift: int) -> Callable[[Context], str | None]:
+    def resolve(context: Context) -> str | None:
+        if context.anchor is None:
+            return None
+        day = context.anchor + timedelta(days=shift)
+        remember(context, day.year, day.month)
+        return day.isoformat()
+
+    return resolve
+
+
+def _relative_days(text: str) -> list[Candidate]:
     found = []
     for match in _RELATIVE_DAY.finditer(text):
-        shift = _DAY_SHIFTS[_key(match.group("relday"))]
-
-        def resolve(context: _Context, shift: int = shift) -> str | None:
-            if context.anchor is None:
-                return None
-            day = context.anchor + timedelta(days=shift)
-            _remember(context, day.year, day.month)
-            return day.isoformat()
-
-        found.append(_Candidate(match.start(), match.end(), resolve))
+        found.append(Candidate(match.start(), match.end(), _shifted_day(DAY_SHIFTS[key(match.group("relday"))]), DAY_KIND))
+    for match in _TODAY.finditer(text):
+        if _NOT_TODAY_BEFORE.search(text, max(0, match.start() - 8), match.start()) is None:
+            found.append(Candidate(match.start(), match.end(), _shifted_day(0), DAY_KIND))
     for match in _WEEKDAY_ONLY.finditer(text):
-        weekday = WEEKDAYS[match.group("wd")]
+        weekday, rel = WEEKDAYS[match.group("wd")], _rel_key(match.group("rel"))
 
-        def resolve(context: _Context, weekday: int = weekday) -> str | None:
+        def resolve(context: Context, weekday: int = weekday, rel: str | None = rel) -> str | None:
             if context.anchor is None:
                 return None
-            return _latest_weekday(context.anchor, weekday).isoformat()
+            return _weekday_date(context.anchor, weekday, rel).isoformat()
 
-        found.append(_Candidate(match.start(), match.end(), resolve))
+        found.append(Candidate(match.start(), match.end(), resolve, DAY_KIND))
     return found
+
+
+_CLOCK = re.compile(rf"(?<![^\W\d_]){CLOCK_WITH_PART}")
+
+
+def _clocks(text: str) -> list[Candidate]:
+    """Clock times; their value is the day they are joined to (``_compose``)."""
+    return [Candidate(m.start(), m.end(), no_value, CLOCK_KIND) for m in _CLOCK.finditer(text)]
 
 
 def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
@@ -397,45 +496,44 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _periods(text: str) -> list[_Candidate]:
+def _periods(text: str) -> list[Candidate]:
     found = []
     for match in _PERIOD.finditer(text):
         if match.group("this"):
-            unit, rel = _THIS_WORDS[_key(match.group("this"))], _n("الجاري")
+            unit, rel = THIS_WORDS[key(match.group("this"))], n("الجاري")
         else:
-            unit, rel = _PERIOD_WORDS[match.group("period")], match.group("prel")
+            unit, rel = PERIOD_WORDS[match.group("period")], key(match.group("prel"))
 
-        def resolve(context: _Context, unit: str = unit, rel: str = rel) -> str | None:
-            if rel in _SAME:
+        def resolve(context: Context, unit: str = unit, rel: str = rel) -> str | None:
+            if rel in SAME:
                 if unit == "year" and context.year is not None:
-                    return _iso(context.year)
+                    return iso(context.year)
                 if unit == "month" and context.month is not None:
-                    return _iso(*context.month)
+                    return iso(*context.month)
                 return None
             anchor = context.anchor
             if anchor is None or unit == "week":
                 return None
-            delta = -1 if rel in _PAST else 1 if rel in _NEXT else 0
+            delta = -1 if rel in PAST else 1 if rel in NEXT else 0
             if unit == "year":
-                _remember(context, anchor.year + delta, None)
-                return _iso(anchor.year + delta)
+                remember(context, anchor.year + delta, None)
+                return iso(anchor.year + delta)
             year, month = _shift_month(anchor.year, anchor.month, delta)
-            _remember(context, year, month)
-            return _iso(year, month)
+            remember(context, year, month)
+            return iso(year, month)
 
-        found.append(_Candidate(match.start(), match.end(), resolve))
+        found.append(Candidate(match.start(), match.end(), resolve))
     for match in _DAY_OF_MONTH.finditer(text):
-        day, rel = int(match.group("day")), match.group("rel")
-        same = _SAME_AFTER.match(text, match.end()) is not None
+        day, rel, same = _day_of(match), _rel_key(match.group("rel")), match.group("same") is not None
 
         def resolve(
-            context: _Context, day: int = day, rel: str | None = rel, same: bool = same
+            context: Context, day: int = day, rel: str | None = rel, same: bool = same
         ) -> str | None:
             anchor = context.anchor
             if rel is not None:
                 if anchor is None:
                     return None
-                delta = -1 if rel in _PAST else 1 if rel in _NEXT else 0
+                delta = -1 if rel in PAST else 1 if rel in NEXT else 0
                 year, month = _shift_month(anchor.year, anchor.month, delta)
             elif context.month is not None:
                 year, month = context.month
@@ -443,9 +541,9 @@ def _periods(text: str) -> list[_Candidate]:
                 year, month = anchor.year, anchor.month
             else:
                 return None
-            return _iso(year, month, day) if _valid_day(year, month, day) else None
+            return iso(year, month, day) if valid_day(year, month, day) else None
 
-        found.append(_Candidate(match.start(), match.end(), resolve))
+        found.append(Candidate(match.start(), match.end(), resolve, DAY_KIND))
     return found
 
 
@@ -453,31 +551,34 @@ def _count_back(anchor: date, amount: float, unit: str) -> str | None:
     """The time ``amount`` units before the anchor, as precise as the unit."""
     if amount != int(amount):
         return None
-    n = int(amount)
-    if unit == "years":
-        return _iso(anchor.year - n) if anchor.year - n >= 1 else None
+    count = int(amount)
+    if unit in ("years", "decades"):
+        count = count * 10 if unit == "decades" else count
+        return iso(anchor.year - count) if anchor.year - count >= 1 else None
     if unit == "months":
-        year, month = _shift_month(anchor.year, anchor.month, -n)
-        return _iso(year, month) if year >= 1 else None
-    days = n * 7 if unit == "weeks" else n
-    return (anchor - timedelta(days=days)).isoformat()
+        year, month = _shift_month(anchor.year, anchor.month, -count)
+        return iso(year, month) if year >= 1 else None
+    if unit in ("weeks", "days"):
+        days = count * 7 if unit == "weeks" else count
+        return (anchor - timedelta(days=days)).isoformat()
+    return None  # hours and minutes ago: no more precise than the anchor itself
 
 
-def _duration_candidate(text: str, start: int, end: int, amount: float, unit: str) -> _Candidate:
+def _duration_candidate(text: str, start: int, end: int, amount: float, unit: str) -> Candidate:
     tail = _DURATION_TAIL.match(text, end)
     if tail is not None:
         end = tail.end()
     counts_back = _COUNT_BACK_BEFORE.search(text, max(0, start - 10), start) is not None
 
-    def resolve(context: _Context) -> str | None:
+    def resolve(context: Context) -> str | None:
         if not counts_back or context.anchor is None:
             return None
         return _count_back(context.anchor, amount, unit)
 
-    return _Candidate(start, end, resolve)
+    return Candidate(start, end, resolve, DURATION_KIND)
 
 
-def _durations(text: str, quantities: list[QuantityHit]) -> list[_Candidate]:
+def _durations(text: str, quantities: list[QuantityHit]) -> list[Candidate]:
     """Counted time units ("عامين", "أربع سنوات") and a bare "عام" where it means one year."""
     found = []
     for hit in quantities:
@@ -492,25 +593,27 @@ def _durations(text: str, quantities: list[QuantityHit]) -> list[_Candidate]:
     return found
 
 
-def _candidates(text: str) -> list[_Candidate]:
-    """All date expressions; where they overlap the longest wins, then the earliest."""
+def _candidates(text: str) -> list[Candidate]:
+    """All date expressions; where they overlap the longest wins, then the earliest; then joined."""
     numbers = scan_numbers(text)
     quantities = scan_quantities(text, numbers)
     candidates = (
         _arabic_calendar(text)
+        + _hijri_calendar(text)
         + _english_and_numeric(text)
         + _years(text, numbers, quantities)
         + _relative_days(text)
         + _periods(text)
         + _durations(text, quantities)
+        + _clocks(text)
     )
     candidates.sort(key=lambda c: (-(c.end - c.start), c.start))
-    chosen: list[_Candidate] = []
+    chosen: list[Candidate] = []
     for candidate in candidates:
         if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
             chosen.append(candidate)
     chosen.sort(key=lambda c: c.start)
-    return chosen
+    return compose(text, chosen)
 
 
 def _parse_anchor(anchor: str | None) -> date | None:
@@ -524,15 +627,16 @@ def _parse_anchor(anchor: str | None) -> date | None:
         raise ValueError(f"anchor {anchor!r} is not a valid date: {error}") from None
 
 
-def _scan(mapped: MappedText, anchor: date | None) -> list[DateMatch]:
-    context = _Context(anchor)
+def _resolve(mapped: MappedText, candidates: list[Candidate], anchor: date | None) -> list[DateMatch]:
+    context = Context(anchor)
     matches = []
-    for candidate in _candidates(mapped.text):
+    for candidate in candidates:
         try:
             value = candidate.resolve(context)
         except (OverflowError, ValueError):  # counted back or forward out of the calendar
             value = None
         start, end = mapped.to_raw(candidate.start, candidate.end)
+        end = extend_over_silent(mapped.raw, end)
         matches.append(DateMatch(start, end, value, mapped.raw[start:end]))
     return matches
 
@@ -544,7 +648,26 @@ def find_dates(text: str, anchor: str | None = None) -> list[DateMatch]:
     resolved against, usually the article's date; without it they stay
     partial or None.
     """
-    return _scan(analysis_form(text), _parse_anchor(anchor))
+    mapped = analysis_form(text)
+    return _resolve(mapped, _candidates(mapped.text), _parse_anchor(anchor))
+
+
+def find_dates_from_latest(text: str) -> tuple[str | None, list[DateMatch]]:
+    """The latest full date ``text`` states, and every date resolved against it.
+
+    Without metadata, the latest full date (``YYYY-MM-DD``) an article states
+    is the best guess at its own date: news reports recent events. Same as
+    taking the latest full value of ``find_dates(text)`` and calling
+    ``find_dates(text, anchor)``, reading the text once.
+    """
+    mapped = analysis_form(text)
+    candidates = _candidates(mapped.text)
+    full = [m.value for m in _resolve(mapped, candidates, None) if m.value and _FULL_DATE.fullmatch(m.value)]
+    anchor = max(full) if full else None
+    return anchor, _resolve(mapped, candidates, _parse_anchor(anchor))
+
+
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 _ISO_VALUE = re.compile(
@@ -565,9 +688,9 @@ def _iso_value(text: str) -> str | None:
     day = int(day_text) if day_text else None
     if month is not None and not 1 <= month <= 12:
         return None
-    if month is not None and not _valid_day(year, month, day):
+    if month is not None and not valid_day(year, month, day):
         return None
-    return _iso(year, month, day)
+    return iso(year, month, day)
 
 
 def parse_date(text: str, anchor: str | None = None) -> str | None:

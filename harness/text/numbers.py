@@ -33,7 +33,13 @@ Everything is read in the *analysis form* of the text: Arabic folds (see
   أحد / إحدى alone mean "one of" and are read only inside teens; الاثنين
   (also Monday) is not read as a number.
 - Duals: a dual noun from the unit table counts two of its unit on its own
-  ("عامين" = 2 years); ``NumberMatch.unit`` then names the unit.
+  ("عامين" = 2 years); ``NumberMatch.unit`` then names the unit. Scale
+  words have construct duals too ("مليوني وجبة" = 2,000,000 meals).
+- Spoken forms: the number words of Levantine, Egyptian, Gulf and Maghrebi
+  speech that interviews and social media write down ("تلاتين" 30,
+  "خمستاشر" 15, "ميتين" 200, "جوج" 2), read like their standard forms.
+  Words that are mostly something else in standard Arabic ("مية" water,
+  "تنين" dragon) are left out.
 """
 
 from __future__ import annotations
@@ -77,6 +83,8 @@ _UNIT, _TEN, _TEEN_HEAD, _TENS = "unit", "ten", "teen", "tens"
 _HUNDRED, _HUNDREDS = "hundred", "hundreds"
 _SCALE, _SCALE_PLURAL, _SCALE_DUAL, _FRACTION = "scale", "scale_pl", "scale_dual", "fraction"
 _DIGITS, _DUAL_NOUN, _CONJ, _WORD = "digits", "dual_noun", "conj", "word"
+#: A teen written as one word in speech ("خمستاشر"): ends a number like a ten.
+_TEEN_WORD = "teen_word"
 
 _UNIT_WORDS = {
     "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2,
@@ -111,15 +119,43 @@ _SCALES = {
 }
 _SCALE_WORDS = {**_SCALES, **{word + "اً": value for word, value in _SCALES.items()}}
 _SCALE_PLURAL_WORDS = {
-    "آلاف": 10**3, "ألوف": 10**3, "ملايين": 10**6, "مليارات": 10**9,
+    "آلاف": 10**3, "ألوف": 10**3, "ملايين": 10**6, "مليارات": 10**9, "ملايير": 10**9,  # Maghrebi
     "بلايين": 10**9, "تريليونات": 10**12,
 }
 _SCALE_DUAL_WORDS = {
     word: 2 * value
     for singular, value in _SCALES.items()
-    for word in (singular + "ان", singular + "ين")
+    # nominative, oblique and construct ("مليوني وجبة"); the construct
+    # nominative "ألفا" is left out: it is also the accusative "ألفاً".
+    for word in (singular + "ان", singular + "ين", singular + "ي")
 }
 _FRACTION_WORDS = {"نصف": Decimal("0.5"), "ربع": Decimal("0.25")}
+
+# Spoken number words (see the module doc), by kind.
+_SPOKEN_UNIT_WORDS = {
+    "اتنين": 2, "إتنين": 2, "ثنين": 2, "ثنتين": 2, "جوج": 2, "زوز": 2,
+    "تلاتة": 3, "تلات": 3, "تمانية": 8, "تمنية": 8, "تمان": 8, "تماني": 8,
+}
+_SPOKEN_TENS_WORDS = {"تلاتين": 30, "تلاتون": 30, "تمانين": 80, "تمانون": 80}
+_SPOKEN_TEEN_WORDS = {
+    word: value
+    for value, words in (
+        (11, ("حداشر", "احداشر", "إحداشر", "احدعش")),
+        (12, ("اتناشر", "إتناشر", "اطناشر", "اثنعش", "ثنعش")),
+        (13, ("تلتاشر", "تلطاشر", "ثلطعش")),
+        (14, ("اربعتاشر", "أربعتاشر", "اربعطاشر", "أربعطاشر", "اربعطعش")),
+        (15, ("خمستاشر", "خمسطاشر", "خمسطعش")),
+        (16, ("ستاشر", "سطاشر", "ستعش")),
+        (17, ("سبعتاشر", "سبعطاشر", "سبعطعش")),
+        (18, ("تمنتاشر", "تمنطاشر", "ثمنطعش")),
+        (19, ("تسعتاشر", "تسعطاشر", "تسعطعش")),
+    )
+    for word in words
+}
+_SPOKEN_HUNDREDS_WORDS = {
+    "ميتين": 200, "متين": 200, "تلتمية": 300, "تلاتمية": 300, "ربعمية": 400, "أربعمية": 400,
+    "خمسمية": 500, "ستمية": 600, "سبعمية": 700, "تمنمية": 800, "تمانمية": 800, "تسعمية": 900,
+}
 
 
 def _lexicon() -> dict[str, tuple[str, Decimal]]:
@@ -129,6 +165,8 @@ def _lexicon() -> dict[str, tuple[str, Decimal]]:
         (_TENS, _TENS_WORDS), (_HUNDRED, _HUNDRED_WORDS), (_HUNDREDS, _HUNDREDS_WORDS),
         (_SCALE, _SCALE_WORDS), (_SCALE_PLURAL, _SCALE_PLURAL_WORDS),
         (_SCALE_DUAL, _SCALE_DUAL_WORDS), (_FRACTION, _FRACTION_WORDS),
+        (_UNIT, _SPOKEN_UNIT_WORDS), (_TENS, _SPOKEN_TENS_WORDS),
+        (_TEEN_WORD, _SPOKEN_TEEN_WORDS), (_HUNDREDS, _SPOKEN_HUNDREDS_WORDS),
     ):
         for word, value in words.items():
             table.setdefault(_n(word), (kind, Decimal(value)))
@@ -164,8 +202,10 @@ _PERCENT_WORDS = "|".join(
     for phrase in ("بالمئة", "بالمائة", "في المئة", "في المائة")
 )
 _AFTER_DECIMAL_COMMA = rf"(?:[%\u066a]|(?:{_SCALE_ALTERNATION}|{_PERCENT_WORDS})(?![^\W\d_]))"
+#: The second number of a range may come between ("2,5 و3 بالمائة", "1,5 - 2 مليون").
+_RANGE_THEN = r"(?:\s*(?:و|-|\u2013|الي|حتي)\s*\d+(?:,\d{1,2})?\s*)?"
 _NUMBER = (
-    rf"\d+,\d{{1,2}}(?=\s*{_AFTER_DECIMAL_COMMA})"  # decimal comma
+    rf"\d+,\d{{1,2}}(?={_RANGE_THEN}\s*{_AFTER_DECIMAL_COMMA})"  # decimal comma
     r"|\d{1,3}(?:[,\u066c]\d{3})+(?!\d)(?:[.\u066b]\d+)?"  # thousands groups
     r"|\d{1,3}(?:\.\d{3}){2,}(?!\d)"  # dots as thousands separators
     r"|\d+(?:[.\u066b]\d+)?"  # plain, optional decimal part
@@ -298,7 +338,7 @@ def _below_hundred(cursor: _Cursor, first: _Token) -> Decimal | None:
         return first.value + tens.value if tens else first.value
     if first.kind == _TEEN_HEAD:
         return first.value + 10 if cursor.adjacent(_TEN) else None
-    if first.kind in (_TEN, _TENS):
+    if first.kind in (_TEN, _TENS, _TEEN_WORD):
         return first.value
     if first.kind == _DIGITS and first.value < 100:
         return first.value
@@ -316,7 +356,7 @@ def _group(cursor: _Cursor, first: _Token) -> Decimal | None:
     else:
         return _below_hundred(cursor, first)
     mark = cursor.position
-    rest_first = cursor.joined(_UNIT, _TEEN_HEAD, _TEN, _TENS, _DIGITS)
+    rest_first = cursor.joined(_UNIT, _TEEN_HEAD, _TEN, _TENS, _TEEN_WORD, _DIGITS)
     if rest_first is not None:
         rest = _below_hundred(cursor, rest_first)
         if rest is not None:
@@ -326,7 +366,7 @@ def _group(cursor: _Cursor, first: _Token) -> Decimal | None:
 
 
 #: Kinds a number may start with, and continue with after و.
-_CONTINUES = (_DIGITS, _UNIT, _TEEN_HEAD, _TEN, _TENS, _HUNDRED, _HUNDREDS, _SCALE, _SCALE_DUAL)
+_CONTINUES = (_DIGITS, _UNIT, _TEEN_HEAD, _TEN, _TENS, _TEEN_WORD, _HUNDRED, _HUNDREDS, _SCALE, _SCALE_DUAL)
 _STARTS = frozenset(_CONTINUES + (_FRACTION,))
 
 

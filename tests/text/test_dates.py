@@ -95,7 +95,7 @@ def test_day_of_the_same_month_takes_the_month_mentioned_before():
     found = find_dates(text)
     assert [(d.text, d.value) for d in found] == [
         ("بداية شباط/فبراير الجاري", "--02"),
-        ("الـ 12 من الشهر", "--02-12"),
+        ("الـ 12 من الشهر ذاته", "--02-12"),  # ذاته inside the span (guidelines 4.8)
     ]
     anchored = find_dates(text, ANCHOR)
     assert [d.value for d in anchored] == ["2021-02", "2021-02-12"]

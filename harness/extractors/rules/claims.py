@@ -561,7 +561,8 @@ class ClaimBuilder:
     ) -> None:
         evidence = Span(region.start, region.end, self.text[region.start : region.end])
         q = None
-        if quantity is not None and quantity.quantity is not None:
+        if quantity is not None and quantity.quantity is not None and not quantity.quantity.vague:
+            # A vague amount ("الآلاف") states no number: no claim quantity (guidelines 2.5).
             match = quantity.quantity
             q = Quantity(match.value, match.unit, match.approx, quantity.entity.text, quantity.start, quantity.end)
         t = None

@@ -5,6 +5,7 @@ and ``find_quantities`` already follow the guidelines' span conventions
 (prepositions and approximators outside). What is decided here is how the
 three sources fit together:
 
+- quantities count nouns in no table too (``open_nouns``: "27 محافظة");
 - a quantity that overlaps a date is dropped: durations (``عامين``) are
   DATE (guidelines 1.6, 1.7);
 - a name that runs into a date is dropped (a month name is not a person);
@@ -23,7 +24,7 @@ from harness.extractors.rules.names import Candidate, find_names
 from harness.extractors.rules.tokens import Token, tokenize
 from harness.model import Entity
 from harness.text.arabic import normalize_arabic
-from harness.text.dates import DateMatch, find_dates
+from harness.text.dates import DateMatch, find_dates, find_dates_from_latest
 from harness.text.offsets import MappedText
 from harness.text.quantities import QuantityMatch, find_quantities
 
@@ -82,11 +83,14 @@ def analyse(text: str, lexicon: Lexicon, *, anchor_mode: str = "latest") -> Anal
     """Tokenise ``text`` and find its names, dates and quantities (ids e1.. in reading order)."""
     mapped = normalize_arabic(text)
     tokens = tokenize(mapped)
-    anchor = date_anchor(text, anchor_mode)
-    dates = find_dates(text, anchor)
+    if anchor_mode == "latest":
+        anchor, dates = find_dates_from_latest(text)
+    else:
+        anchor = date_anchor(text, anchor_mode)
+        dates = find_dates(text, anchor)
     date_spans = [(d.start, d.end) for d in dates]
     quantities = [
-        q for q in find_quantities(text) if not any(_overlaps(q.start, q.end, s, e) for s, e in date_spans)
+        q for q in find_quantities(text, open_nouns=True) if not any(_overlaps(q.start, q.end, s, e) for s, e in date_spans)
     ]
     names = find_names(lexicon, mapped, tokens, date_spans)
 

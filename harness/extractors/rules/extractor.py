@@ -30,7 +30,7 @@ from harness.model import CLAIM_SLOTS, Annotations, Document, Prediction
 
 #: Bump whenever a rule changes what the extractor outputs (word-list changes
 #: are covered by the lists' digest in the fingerprint).
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 _KNOWN_PARAMS = frozenset({"gazetteer_dir", "cue_dir", "date_anchor", "claims"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

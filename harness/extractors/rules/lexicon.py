@@ -36,6 +36,9 @@ CUE_FILES: dict[str, bool] = {
     "person_titles.txt": True,
     "opinion_titles.txt": True,
     "org_heads.txt": False,
+    "org_heads_definite.txt": False,
+    "org_heads_coordinating.txt": False,
+    "office_nouns.txt": False,
     "media_heads.txt": False,
     "site_heads.txt": False,
     "group_heads.txt": False,
@@ -95,6 +98,12 @@ class Lexicon:
     titles: PhraseIndex[bool]
     cues: PhraseIndex[Cue]
     org_heads: frozenset[str]
+    #: Heads with the article that need an adjective and a ل complement.
+    org_heads_definite: frozenset[str]
+    #: Heads whose complement may be coordinated (وزارة الصحة والسكان).
+    org_heads_coordinating: frozenset[str]
+    #: Office nouns after a title, before the body (مدير فرع ...).
+    office_nouns: frozenset[str]
     media_heads: frozenset[str]
     site_heads: frozenset[str]
     group_heads: frozenset[str]
@@ -321,6 +330,9 @@ def _load_cached(gazetteer_dir: Path, cue_dir: Path, digest: str) -> Lexicon:
         titles=PhraseIndex(title_entries),
         cues=_reporting_cues(lines),
         org_heads=sets["org_heads.txt"],
+        org_heads_definite=sets["org_heads_definite.txt"],
+        org_heads_coordinating=sets["org_heads_coordinating.txt"],
+        office_nouns=sets["office_nouns.txt"],
         media_heads=sets["media_heads.txt"],
         site_heads=sets["site_heads.txt"],
         group_heads=sets["group_heads.txt"],

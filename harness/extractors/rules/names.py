@@ -6,11 +6,19 @@ guidelines ask (1.1 "flat, longest name"). The rules follow the guidelines'
 span conventions:
 
 - gazetteers: listed names, clitics before the first word left outside;
-- titles (الرئيس، العقيد ...): the title is outside; descriptions after it
-  (nationality adjectives, definite words, ``باسم X``, ``في الجيش X`` + comma)
-  are skipped and the next 1-3 name-like words are a PER;
-- given names and kunyas (محمد، أبو): with the name-like words after them;
-- organisation heads (قوات، وزارة ...): head + name words, head inside;
+- titles (الرئيس، العقيد، الحاج ...): the title is outside; descriptions
+  after it (nationality adjectives, definite words, office nouns such as
+  فرع / قسم, ``باسم X``, ``في الجيش X`` + comma) are skipped and the next
+  1-3 name-like words are a PER;
+- given names and kunyas (محمد، عبدالله، أبو، بو، أم + a given name): with the
+  name-like words after them; a kinship chain (X بن Y) is a PER even when X
+  is in no list; a name stops before a noun phrase (a definite word
+  followed by an ordinal: "أبو حمدان الهدف الثاني" -> "أبو حمدان");
+- organisation heads (قوات، وزارة، قيادة، جهاز ...): head + name words, head
+  inside; a complement with ل or fused لل after a definite word belongs to the
+  name ("المعهد الوطني للإحصاء"), unless a preposition follows it (a purpose:
+  "للقضاء على"); definite heads (المعهد، الهيئة ...) need that complement;
+  a ministry's two coordinated portfolios stay inside ("وزارة الصحة والسكان");
 - media and group heads (موقع، قناة، تنظيم): the name after them, head outside;
 - place cues (مدينة، ريف، منطقة ...): the 1-2 words after them, cue outside;
 - geographic heads (نهر، حقل ...): head + name, head inside;
@@ -28,6 +36,10 @@ from harness.extractors.rules.lexicon import Lexicon, raw_word
 from harness.extractors.rules.phrases import PhraseIndex, PhraseMatch
 from harness.extractors.rules.tokens import COMMAS, QUOTES, SENTENCE_PUNCTUATION, Token, adjacent, gap
 from harness.text.offsets import MappedText
+from harness.text.ordinals import ORDINALS
+
+#: Ordinal words in the rules' normalisation (no digit folding needed).
+ORDINAL_WORDS = frozenset(form for form in ORDINALS if " " not in form)
 
 #: Priorities break ties between candidates of equal length.
 HEAD_EXPLICIT = 4  # a media head says "this is an organisation's name"
@@ -51,8 +63,23 @@ _PROPAGATED_RULES = frozenset({"title", "given-name", "kunya", "place-cue", "med
 _GLUED_ARTICLE = ("بال", "وال", "فال", "كال", "لل")
 #: URLs and social-media handles (``pic.twitter.com/..``, ``@CoalitionAR``).
 _LINK = re.compile(r"\S*(?:://|www\.|\.com|\.org|\.net|\.gov)\S*|@\w+")
-#: Kunya words (normalised): أبو بكر، أبي محمد.
-_KUNYA = frozenset({"ابو", "ابي"})
+#: Kunya words (normalised): أبو بكر، أبي محمد، بو فهد (Gulf and Maghrebi speech).
+_KUNYA = frozenset({"ابو", "ابي", "بو"})
+#: أم (also "or") is a kunya only before a known given name: أم محمد.
+_UMM = "ام"
+#: The kinship word that chains two names even when the first is in no list:
+#: زايد بن سلطان. (ابن and بنت are also "son", "girl" after common nouns:
+#: منزل ابن عمه; they join names only after a known given name.)
+_KINSHIP = frozenset({"بن"})
+#: A glued عبد (عبدالله، عبدالرحمن) makes a given name whatever follows.
+_ABD = "عبد"
+#: Adjectives listed as not-names (after titles: الأمين العام) that are part of
+#: organisation names: الهيئة العامة، المجلس الأعلى، الهيئة العليا.
+_ORG_ADJECTIVES = frozenset({"العام", "العامه", "الاعلي", "العليا", "المحلي", "المحليه"})
+#: Endings of nisba adjectives (normalised): الجوية، الدولي، الوطنيين.
+_NISBA_ENDINGS = ("ي", "يه", "يين", "يون")
+#: Prepositions after a لل phrase that make it a purpose, not a name: للقضاء على.
+_PURPOSE_PREPOSITIONS = frozenset({"علي", "من", "ضد"})
 
 
 @dataclass(frozen=True)
@@ -226,6 +253,8 @@ class NameFinder:
                 if words >= 2 and self.is_definite(j) and self.is_nationality(j):
                     last = j  # a nisba surname: محمد شياع السوداني
                 break
+            if j > i and self.is_definite(j) and self.adjacent(j, j + 1) and self.tokens[j + 1].key in ORDINAL_WORDS:
+                break  # a noun phrase: "الهدف الثاني" after a name
             last, words, j = j, words + 1, j + 1
         return last
 
@@ -307,6 +336,7 @@ class NameFinder:
                 or self.is_nationality(j)
                 or self.has_stem(j, self.lex.compass)
                 or key in self.lex.not_names
+                or key in self.lex.office_nouns
                 or self.has_stem(j, self.lex.org_heads)
                 or self.has_stem(j, self.lex.org_stops)
                 or key.startswith(_GLUED_ARTICLE)
@@ -324,13 +354,21 @@ class NameFinder:
         found = []
         for i in range(self.n):
             kunya_skip = self.stem_skip(i, _KUNYA)
+            if kunya_skip is None and self.tokens[i].key == _UMM and self.adjacent(i, i + 1):
+                kunya_skip = 0 if self.tokens[i + 1].key in self.lex.first_names else None
             if kunya_skip is not None:
                 if self.adjacent(i, i + 1) and self.name_word(i + 1, first=True):
                     last = self.person_name_end(i + 1)
                     if last is not None:
                         found.append(self.candidate("PER", i, last, kunya_skip, GUESSED, "kunya"))
                 continue
-            skip = self.stem_skip(i, self.lex.first_names)
+            kinship = self._kinship_chain(i)
+            if kinship is not None:
+                found.append(kinship)
+                continue
+            skip = self._given_name_skip(i)
+            if skip is None:
+                skip = self._glued_abd(i)
             if skip is None:
                 continue
             stem = self.tokens[i].key[skip:] if skip else self.tokens[i].key
@@ -345,30 +383,91 @@ class NameFinder:
                 found.append(self.candidate("PER", i, last, skip, GUESSED, "given-name"))
         return found
 
+    def _given_name_skip(self, i: int) -> int | None:
+        """The clitic length of token ``i`` read as a listed given name, or None.
+
+        The preposition ك ("like") is not read before a name: ``كريم`` is a
+        name of its own, not ك + ريم.
+        """
+        token = self.tokens[i]
+        for reading in token.readings:
+            if reading.stem in self.lex.first_names and "ك" not in token.key[: reading.skip]:
+                return reading.skip
+        return None
+
+    def _glued_abd(self, i: int) -> int | None:
+        """``عبدالله``, ``وعبدالرحمن``: a glued عبد compound is a given name (clitic length).
+
+        At least three letters follow عبد (one of God's names with its
+        article), and not the pronoun ه (عبده "his servant").
+        """
+        for reading in self.tokens[i].readings:
+            rest = reading.stem[len(_ABD) :]
+            if reading.stem.startswith(_ABD) and len(rest) >= 3 and not rest.startswith("ه"):
+                return reading.skip
+        return None
+
+    def _kinship_chain(self, i: int) -> Candidate | None:
+        """``X بن Y ...``: a person even when X is in no list of given names."""
+        if not (self.adjacent(i, i + 1) and self.tokens[i + 1].key in _KINSHIP and self.adjacent(i + 1, i + 2)):
+            return None
+        if i > 0 and self.adjacent(i - 1, i) and (
+            self.tokens[i - 1].key in self.lex.name_connectors or self.has_stem(i - 1, self.lex.first_names)
+        ):
+            return None  # inside a longer name: the given-name rule takes it
+        if not self.name_word(i, first=True) or not self.name_word(i + 2, first=False):
+            return None
+        last = self.person_name_end(i, first_checked=True)
+        return self.candidate("PER", i, last, 0, GUESSED, "kinship") if last is not None and last > i + 1 else None
+
     def org_head_candidates(self) -> list[Candidate]:
         found = []
         for i in range(self.n):
             skip = self.stem_skip(i, self.lex.org_heads)
+            definite_head = skip is None
+            if definite_head:
+                skip = self.stem_skip(i, self.lex.org_heads_definite)
             if skip is None:
                 continue
-            last = self._org_name_end(i + 1)
+            coordinating = self.has_stem(i, self.lex.org_heads_coordinating)
+            last = self._org_name_end(i + 1, coordinating=coordinating, needs_lam=definite_head)
             if last is not None:
                 found.append(self.candidate("ORG", i, last, skip, CUED, "org-head"))
         return found
 
-    def _org_name_end(self, j: int) -> int | None:
+    def _org_name_end(self, j: int, *, coordinating: bool = False, needs_lam: bool = False) -> int | None:
         """Name words after an organisation head: an idafa chain, then definite words.
 
         A nationality adjective closes the name (``قوات الأمن العراقية``), except
-        for a ``ل`` phrase after it (``المرصد السوري لحقوق الإنسان``).
+        for a ``ل`` phrase after it (``المرصد السوري لحقوق الإنسان``,
+        ``المعهد الوطني للإحصاء``). With ``coordinating``, one coordinated
+        definite word may follow the first complement (``وزارة الصحة والسكان``);
+        with ``needs_lam`` (a head with the article) there is no name without a
+        ``ل`` complement.
         """
-        last, words, definite_seen, closed = None, 0, False, False
-        while j < self.n and words < MAX_ORG_WORDS and self.adjacent(j - 1, j):
+        last, words, definite_seen, closed, lam_seen, coordinated = None, 0, False, False, False, False
+        # A ل complement may take one word more than MAX_ORG_WORDS.
+        while j < self.n and words < MAX_ORG_WORDS + int(lam_seen) and self.adjacent(j - 1, j):
             token = self.tokens[j]
+            if (
+                coordinating
+                and not coordinated
+                and definite_seen
+                and token.key.startswith("وال")
+                and not self.has_stem(j, self.lex.nationalities)
+                and not self.is_plain_word(j)
+            ):
+                last, coordinated, words, j = j, True, words + 1, j + 1  # والسكان
+                continue
             if self.has_stem(j, self.lex.org_stops) or self.is_definite_after_wa(j):
                 break
             if definite_seen and self._lam_phrase(j):
-                last, words, j = j + 1, words + 2, j + 2  # لحقوق الإنسان
+                last, words, j, lam_seen = j + 1, words + 2, j + 2, True  # لحقوق الإنسان
+                continue
+            fused = self._fused_lam_phrase(j) if definite_seen else None
+            if fused is not None:
+                last, words, j, lam_seen = fused, words + fused - j + 1, fused + 1, True  # للأرصاد الجوية
+                closed = True
                 continue
             if closed:
                 break
@@ -385,7 +484,7 @@ class NameFinder:
             if self.has_stem(j, self._cue_words - self.lex.org_heads):
                 break
             if self.is_definite(j):
-                if token.key in self.lex.not_names:
+                if token.key in self.lex.not_names and token.key not in _ORG_ADJECTIVES:
                     break
                 last, definite_seen = j, True
                 closed = self.is_nationality(j)
@@ -402,6 +501,32 @@ class NameFinder:
             else:
                 break
             words, j = words + 1, j + 1
+        if needs_lam and not lam_seen:
+            return None
+        return last
+
+    def _fused_lam_phrase(self, j: int) -> int | None:
+        """``للإحصاء``, ``للأرصاد الجوية``: ل fused with the article, and its adjectives.
+
+        Returns the last token of the phrase, or None when token ``j`` is no
+        such phrase or a preposition follows it (``للقضاء على``: a purpose).
+        """
+        key = self.tokens[j].key
+        if not key.startswith("لل") or len(key) < 5 or self.has_stem(j, self.lex.org_stops):
+            return None
+        last = j
+        while (
+            self.adjacent(last, last + 1)
+            and self.is_definite(last + 1)
+            and self.tokens[last + 1].key.endswith(_NISBA_ENDINGS)
+            and not self.is_plain_word(last + 1)
+            and last - j < 2
+        ):
+            last += 1  # an adjective of the complement: للأرصاد الجوية
+        if last + 1 < self.n and self.adjacent(last, last + 1):
+            after = self.tokens[last + 1].key
+            if after in _PURPOSE_PREPOSITIONS or after.startswith("لل"):
+                return None  # a purpose and its object: للقضاء على، للتصدي للفيضانات
         return last
 
     def _lam_phrase(self, j: int) -> bool:
@@ -480,8 +605,8 @@ class NameFinder:
             j = i + 1
             if not self.adjacent(i, j) or self.listed[j] is not None:
                 continue
-            if not self._place_word(j) or self.conjoined(j):
-                continue
+            if not self._place_word(j):
+                continue  # a و-initial word right after a cue is a name (ولاية وهران)
             last = j
             if self.adjacent(j, j + 1):
                 if self.tokens[j + 1].key in self.lex.place_qualifiers:
