@@ -102,9 +102,18 @@ def probed(dom: str) -> dict:
     return json.loads(match.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
 
 
-def test_chromium_shows_the_tables_and_a_highlighted_document_opened_from_the_address(board, tmp_path):
-    browser = chromium()
-    _, page = write_leaderboard(board, tmp_path)
+@pytest.fixture(scope="module")
+def browser() -> str:
+    return chromium()
+
+
+@pytest.fixture(scope="module")
+def page(browser, board, tmp_path_factory) -> Path:
+    """The leaderboard page of the session's runs, written once for this module's tests."""
+    return write_leaderboard(board, tmp_path_factory.mktemp("page"))[1]
+
+
+def test_chromium_shows_the_tables_and_a_highlighted_document_opened_from_the_address(browser, board, page, tmp_path):
     view = board.views[[v.name for v in board.views].index("heldout")]
     doc_id = view.documents[0].doc_id
     setup = board.rows[1].name  # not the first tab: the script must switch to it
@@ -141,9 +150,7 @@ def test_chromium_shows_the_tables_and_a_highlighted_document_opened_from_the_ad
         assert len(colours) > 200, f"the screenshot looks blank ({len(colours)} colours): {screenshot}"
 
 
-def test_chromium_shows_in_sample_cells_visibly_marked_and_a_column_group_per_track(board, tmp_path):
-    browser = chromium()
-    _, page = write_leaderboard(board, tmp_path)
+def test_chromium_shows_in_sample_cells_visibly_marked_and_a_column_group_per_track(browser, board, page, tmp_path):
     probe_page = tmp_path / "probe.html"
     html = page.read_text(encoding="utf-8")
     probe_page.write_text(html.replace("</body>", PROBE + "</body>", 1), encoding="utf-8")
