@@ -13,13 +13,13 @@ import pytest
 from harness.cli import main
 from harness.config import Ranking
 from harness.corpus.load import Corpus, load_corpus
-from harness.model import Annotations, GoldDocument, Prediction
+from harness.model import Annotations, Prediction
 from harness.report import leaderboard as leaderboard_module
 from harness.report.html import render_html
 from harness.report.leaderboard import build_leaderboard, select_runs, write_leaderboard
 from harness.report.markdown import render_markdown
 from harness.report.tables import IN_SAMPLE_MARK, leaderboard_tables
-from harness.runs.record import InSample, RunRecord, prediction_to_json, read_record, write_record
+from harness.runs.record import InSample, RunRecord, prediction_to_json, write_record
 from harness.runs.registry import RunRegistry
 from harness.scoring.corpus import score_corpus
 from harness.scoring.settings import IntervalSettings, ScoringSettings

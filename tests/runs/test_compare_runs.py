@@ -10,7 +10,6 @@ five, where no test can be.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
