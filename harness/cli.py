@@ -14,6 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "gold"
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
 DEFAULT_RESULTS = PROJECT_ROOT / "results"
+DEFAULT_BENCH = PROJECT_ROOT / "configs" / "bench.yaml"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -277,7 +278,8 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
 
     registry = _registry(args)
     tracks, ranking = (), None
-    if args.bench is not None and args.bench.exists():
+    # The default bench file may be absent (a results directory used elsewhere); one named with --bench must be read.
+    if args.bench is not None and (args.bench.exists() or args.bench != DEFAULT_BENCH):
         bench = load_run_config(args.bench)
         tracks, ranking = bench.tracks, bench.ranking
     try:
@@ -482,7 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="show these runs (ids, unique prefixes or record directories) instead of the latest run of each setup on each track",
     )  # fmt: skip
     p.add_argument(
-        "--bench", type=Path, default=PROJECT_ROOT / "configs" / "bench.yaml",
+        "--bench", type=Path, default=DEFAULT_BENCH,
         help="the bench file whose tracks (column order) and ranking (track, metrics) to use (default: configs/bench.yaml)",
     )  # fmt: skip
     p.set_defaults(func=_cmd_leaderboard)

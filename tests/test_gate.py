@@ -20,9 +20,10 @@ from harness.config import ConfigError
 from harness.corpus.load import Corpus, load_corpus
 from harness.gate import evaluate_gates, load_gate_file
 from harness.model import Annotations, GoldDocument, Prediction
-from harness.runs.record import prediction_to_json, write_record
+from harness.runs.record import RunRecord, prediction_to_json, read_record, write_record
 from harness.runs.registry import RunRegistry
-from harness.scoring.corpus import ScoringSettings, score_corpus
+from harness.scoring.corpus import score_corpus
+from harness.scoring.settings import IntervalSettings, ScoringSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 GATES = ROOT / "configs" / "gates.yaml"
@@ -46,18 +47,21 @@ def make_record(
 ) -> Path:
     """A run record whose predictions are ``edit(gold)``, scored for real."""
     predictions = [Prediction(g.document.doc_id, edit(g)) for g in corpus.documents]
-    metrics = score_corpus(corpus.documents, predictions, ScoringSettings(score_claims=claims, seed=3, resamples=200))
+    scored = score_corpus(corpus.documents, predictions, ScoringSettings(score_claims=claims, intervals=IntervalSettings(seed=3, resamples=200)))
     run = {
         "run_id": name,
         "setup": setup,
+        "track": "heldout",
         "extractor": {"name": "tool", "version": "1", "entity_labels": list(corpus.labels), "emits_claims": claims, "fingerprint_hash": "fp"},
         "config_hash": "cfg",
         "corpus": {"name": corpus.name, "source": corpus.source, "documents": len(corpus.documents), "gold_sha256": corpus.gold_sha256},
         "gold_sha256": corpus.gold_sha256,
         "started_at": started_at,
     }
-    lines = [prediction_to_json(p, g.document.sha256, cached=False) for p, g in zip(predictions, corpus.documents)]
-    return write_record(runs_dir, name, run, {"settings": {}}, lines, metrics)
+    lines = tuple(prediction_to_json(p, g.document.sha256, cached=False) for p, g in zip(predictions, corpus.documents))
+    record = write_record(runs_dir, RunRecord(name, run, {"settings": {}}, scored.metrics, results=scored.results, prediction_lines=lines))
+    assert record.path is not None
+    return record.path
 
 
 def half_the_entities(g: GoldDocument) -> Annotations:
@@ -107,14 +111,14 @@ def test_raising_a_floor_above_any_score_fails_with_exit_1(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("gates", "key", "message"),
     [
-        ([{"setup": "x", "run": "missing.yaml", "checks": [{"metric": "claims.f1", "floor": 0.5}]}], "gates[0].run", "no such file"),
-        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.f1", "floor": "high"}]}], "gates[0].checks[0].floor", "expected int or float"),
-        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.f1", "flor": 0.5}]}], "gates[0].checks[0].flor", "unknown key"),
+        ([{"setup": "x", "run": "missing.yaml", "checks": [{"metric": "claims.strict.f1", "floor": 0.5}]}], "gates[0].run", "no such file"),
+        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.strict.f1", "floor": "high"}]}], "gates[0].checks[0].floor", "expected int or float"),
+        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.strict.f1", "flor": 0.5}]}], "gates[0].checks[0].flor", "unknown key"),
         ([{"setup": "x", "current": "latest", "checks": [{"floor": 0.5}]}], "gates[0].checks[0].metric", "missing key"),
-        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.f1"}]}], "gates[0].checks[0]", "names no policy"),
-        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.f1", "max_drop": 0.02}]}], "gates[0].checks[0].max_drop", "needs a baseline"),
-        ([{"setup": "x", "current": "latest", "run": "a.yaml", "checks": [{"metric": "claims.f1", "floor": 0.5}]}], "gates[0]", "exactly one of"),
-        ([{"setup": "x", "current": "latest", "baseline": "nowhere", "checks": [{"metric": "claims.f1", "floor": 0.5}]}], "gates[0].baseline", "not a readable run record"),
+        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.strict.f1"}]}], "gates[0].checks[0]", "names no policy"),
+        ([{"setup": "x", "current": "latest", "checks": [{"metric": "claims.strict.f1", "max_drop": 0.02}]}], "gates[0].checks[0].max_drop", "needs a baseline"),
+        ([{"setup": "x", "current": "latest", "run": "a.yaml", "checks": [{"metric": "claims.strict.f1", "floor": 0.5}]}], "gates[0]", "exactly one of"),
+        ([{"setup": "x", "current": "latest", "baseline": "nowhere", "checks": [{"metric": "claims.strict.f1", "floor": 0.5}]}], "gates[0].baseline", "not a readable run record"),
         ([], "gates", "lists no gate"),
     ],
 )
@@ -215,7 +219,7 @@ def test_current_by_run_id_prefix_gates_that_run(tmp_path, heldout, capsys):
     registry.add(make_record(results / "runs", "20260101-good", heldout))
     path = write_gates(
         tmp_path,
-        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "current": "20260101", "checks": [{"metric": "claims.f1", "floor": 0.9}]}]},
+        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "current": "20260101", "checks": [{"metric": "claims.strict.f1", "floor": 0.9}]}]},
     )
     status, out, _ = gate(path, results, capsys)
     assert status == 0, out
@@ -225,22 +229,22 @@ def test_current_by_run_id_prefix_gates_that_run(tmp_path, heldout, capsys):
 def test_no_registered_run_fails_every_check_with_the_reason(tmp_path, capsys):
     path = write_gates(
         tmp_path,
-        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "current": "latest", "checks": [{"metric": "claims.f1", "floor": 0.1}]}]},
+        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "current": "latest", "checks": [{"metric": "claims.strict.f1", "floor": 0.1}]}]},
     )
     status, out, _ = gate(path, tmp_path / "results", capsys)
     assert status == 1
-    assert "ERROR tool  claims.f1  floor: no registered run of setup 'tool'" in out
+    assert "ERROR tool  claims.strict.f1  floor: no registered run of setup 'tool'" in out
 
 
 def test_a_metric_the_run_does_not_have_fails_with_the_reason(tmp_path, heldout, capsys):
     record = make_record(tmp_path / "runs", "entities-only", heldout, claims=False)
     path = write_gates(
         tmp_path,
-        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "predictions": str(record), "checks": [{"metric": "claims.f1", "floor": 0.1}]}]},
+        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "predictions": str(record), "checks": [{"metric": "claims.strict.f1", "floor": 0.1}]}]},
     )
     status, out, _ = gate(path, tmp_path / "results", capsys)
     assert status == 1
-    assert "ERROR tool  claims.f1  floor: claims.f1 is not a number" in out
+    assert "ERROR tool  claims.strict.f1  floor: claims.strict.f1 is not a number" in out
 
 
 def test_a_ceiling_fails_when_the_count_is_above_it(tmp_path, heldout, capsys):
@@ -256,3 +260,61 @@ def test_a_ceiling_fails_when_the_count_is_above_it(tmp_path, heldout, capsys):
     status, out, _ = gate(path, tmp_path / "results", capsys)
     assert status == 1
     assert f"FAIL  tool  ungrounded  ceiling: value {len(heldout.documents)} > ceiling 0" in out
+
+
+# --- schema 2 ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("claims.f1", "claims.evidence.f1"), ("claims.precision", "claims.evidence.precision"), ("claims.by_kind.fact.f1", "claims.evidence.by_kind.fact.f1")],
+)
+def test_a_schema_1_metric_path_fails_loading_with_one_line_naming_the_replacement(tmp_path, capsys, old, new):
+    path = write_gates(
+        tmp_path,
+        {"corpus": str(HELDOUT), "gates": [{"setup": "x", "current": "latest", "checks": [{"metric": "entities.strict.f1", "floor": 0.5}, {"metric": old, "floor": 0.5}]}]},
+    )
+    with pytest.raises(ConfigError, match=rf"gates\[0\]\.checks\[1\]\.metric: {old} is a metrics.json schema 1 path; .*: write {new} "):
+        load_gate_file(path)
+    status, out, err = gate(path, tmp_path / "results", capsys)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and f"write {new} (same meaning) or the new headline" in err
+
+
+def test_a_run_entry_runs_on_the_gate_files_track_and_registers_the_record(tmp_path, capsys):
+    setup = tmp_path / "rules.yaml"
+    setup.write_text("setup: rules\nextractor: rules\n", encoding="utf-8")
+    path = write_gates(
+        tmp_path,
+        {"corpus": str(HELDOUT), "track": "heldout-gate", "gates": [{"setup": "rules", "run": "rules.yaml", "checks": [{"metric": "failures", "ceiling": 0}]}]},
+    )
+    results = tmp_path / "results"
+    status, out, _ = gate(path, results, capsys)
+    assert status == 0, out
+    (record_dir,) = (results / "runs").iterdir()
+    record = read_record(record_dir)
+    assert record.track == "heldout-gate" and record.run["corpus"]["spec"] == {"path": str(HELDOUT)}
+    assert f"ran rules.yaml (4 computed, 0 from the cache): {record.run_id}" in out
+    (row,) = RunRegistry(results / "runs.sqlite", results / "runs").list(track="heldout-gate")
+    assert row.run_id == record.run_id
+
+
+def test_a_max_drop_between_two_records_reads_their_stored_results(tmp_path, heldout, monkeypatch):
+    baseline = make_record(tmp_path / "base", "baseline", heldout)
+    current = make_record(tmp_path / "cur", "current", heldout, half_the_entities)
+    path = write_gates(
+        tmp_path,
+        {"corpus": str(HELDOUT), "bootstrap": {"resamples": 100},
+         "gates": [{"setup": "tool", "predictions": str(current), "baseline": str(baseline),
+                    "checks": [{"metric": "entities.strict.f1", "max_drop": 0.02}, {"metric": "claims.strict.f1", "max_drop": 0.0}]}]},
+    )
+
+    def no_scoring(*args, **kwargs):
+        raise AssertionError("a document was scored again")
+
+    monkeypatch.setattr("harness.scoring.document.score_document", no_scoring)
+    monkeypatch.setattr("harness.scoring.corpus.score_document", no_scoring)
+    report = evaluate_gates(load_gate_file(path), tmp_path / "results")
+    entities, claims = report.results
+    assert entities.verdict == "fail" and entities.difference < 0 and entities.high < -0.02
+    assert claims.passed and claims.difference == 0.0  # half the entities, every claim: claims unchanged

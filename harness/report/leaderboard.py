@@ -72,10 +72,11 @@ def select_runs(index: RunIndex, runs: Sequence[str] = ()) -> list[RunRow]:
 
 
 def measured_speed(row: RunRow, index: RunIndex) -> Speed:
-    """This run's documents per second, or that of the newest earlier run of the same extractor fingerprint that computed."""
+    """This run's documents per second, or that of the newest earlier run of the same extractor fingerprint
+    that computed on the same track (the same documents: speed depends on their length)."""
     if row.documents_per_second is not None:
         return Speed(row.documents_per_second)
-    for other in index.list(extractor=row.extractor):
+    for other in index.list(extractor=row.extractor, track=row.track):
         if other.fingerprint_hash == row.fingerprint_hash and other.documents_per_second is not None and other.started_at <= row.started_at:
             return Speed(other.documents_per_second, measured_in=other.run_id)
     return Speed(None)

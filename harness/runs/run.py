@@ -225,6 +225,14 @@ def _register(results_dir: Path, record: RunRecord, registry: RunRegistry | None
         )
 
 
+def _open_registry(results_dir: Path) -> RunRegistry | None:
+    """The registry shared by a run's records; None when it cannot be opened (each record then warns as it is written)."""
+    try:
+        return RunRegistry(results_dir / "runs.sqlite", results_dir / "runs")
+    except (sqlite3.Error, OSError):
+        return None
+
+
 def load_tracks(tracks: Sequence[Track]) -> tuple[list[tuple[Track, Corpus]], list[SkippedTrack]]:
     """Each track's corpus, loaded once; an optional track whose corpus is absent is skipped with the reason."""
     loaded, skipped = [], []
@@ -246,7 +254,7 @@ def run_config(
     """Run every setup of ``config`` on every track (``tracks`` overrides the bench file's)."""
     chosen = tuple(tracks) if tracks is not None else (config.tracks or (default_track(project_root),))
     loaded, skipped = load_tracks(chosen)
-    registry = RunRegistry(results_dir / "runs.sqlite", results_dir / "runs")
+    registry = _open_registry(results_dir)
     outcomes = []
     for setup in config.setups:
         wanted = [(track, corpus) for track, corpus in loaded if track.runs(setup.setup)]

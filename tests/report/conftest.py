@@ -1,9 +1,12 @@
-"""Real runs of the rule baseline on the project gold, made once per test session.
+"""Real runs of the rule baseline on two tracks, made once per test session.
 
-Four run records in a temporary results directory:
+A bench file like the project's: the track ``seeds`` (the project's gold,
+the five articles the rules were written on, so every score there is
+in-sample) and the track ``heldout`` (tests/data/heldout, out of sample),
+ranked on ``heldout``. Run records in a temporary results directory:
 
-* ``rules`` (configs/rules.yaml) twice: the second run is served from the
-  cache, so it has no speed of its own;
+* ``rules`` (configs/rules.yaml) twice on each track: the second run is
+  served from the cache, so it has no speed of its own;
 * ``rules-entities``: the same extractor with ``claims: false``, so its
   entities are identical to ``rules`` and it has no claim scores;
 * ``rules-no-anchor``: the same extractor with ``date_anchor: none``, so only
@@ -18,18 +21,31 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
-from harness.corpus.load import Corpus, load_corpus
+from harness.config import RunConfig, load_run_config
 from harness.report.leaderboard import Leaderboard, build_leaderboard, select_runs
 from harness.runs.registry import RunRegistry
 
 ROOT = Path(__file__).resolve().parents[2]
+HELDOUT = ROOT / "tests" / "data" / "heldout"
+
+TRACKS = f"""tracks:
+  - name: seeds
+    corpus: {ROOT}
+    description: the five seed articles (the rules were written on them)
+  - name: heldout
+    corpus: {HELDOUT}
+    description: four articles written for the tests
+ranking: {{track: heldout}}
+"""
 
 
 @dataclass(frozen=True)
 class RealRuns:
     results: Path
     registry: RunRegistry
-    corpus: Corpus
+    #: The bench file the runs were made with (tracks and ranking of the leaderboard).
+    bench: Path
+    config: RunConfig
 
 
 def write_setup(directory: Path, name: str, params: str = "{}") -> Path:
@@ -38,24 +54,26 @@ def write_setup(directory: Path, name: str, params: str = "{}") -> Path:
     return path
 
 
+def write_bench(directory: Path, name: str, setups: list[Path]) -> Path:
+    path = directory / name
+    path.write_text(f"setups: [{', '.join(str(s) for s in setups)}]\n{TRACKS}", encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def real_runs(tmp_path_factory: pytest.TempPathFactory) -> RealRuns:
     base = tmp_path_factory.mktemp("leaderboard")
     results = base / "results"
-    configs = [
-        ROOT / "configs" / "rules.yaml",
-        ROOT / "configs" / "rules.yaml",
-        write_setup(base, "rules-entities", "{claims: false}"),
-        write_setup(base, "rules-no-anchor", "{date_anchor: none}"),
-    ]
-    for config in configs:
+    rules = ROOT / "configs" / "rules.yaml"
+    bench = write_bench(base, "bench.yaml", [rules, write_setup(base, "rules-entities", "{claims: false}"), write_setup(base, "rules-no-anchor", "{date_anchor: none}")])
+    again = write_bench(base, "rules-again.yaml", [rules])
+    for config in (bench, again):
         assert main(["run", str(config), "--results", str(results)]) == 0
     registry = RunRegistry(results / "runs.sqlite", results / "runs")
-    registry.reindex()
-    return RealRuns(results, registry, load_corpus(ROOT))
+    return RealRuns(results, registry, bench, load_run_config(bench))
 
 
 @pytest.fixture(scope="session")
 def board(real_runs: RealRuns) -> Leaderboard:
-    rows = select_runs(real_runs.registry, real_runs.corpus.gold_sha256)
-    return build_leaderboard(rows, real_runs.registry, real_runs.corpus)
+    config = real_runs.config
+    return build_leaderboard(select_runs(real_runs.registry), real_runs.registry, config.tracks, config.ranking)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from harness.cli import main
-from harness.model import sha256_text
+from harness.extractors.registry import BUILTIN
+from harness.extractors.rules.extractor import RulesExtractor
+from harness.model import Claim, Entity, Span, Speaker, sha256_text
+from harness.runs.record import read_record
 
 SCRIPT = "<script>alert(1)</script>"
 TEXT = f"قال الوزير سامر الحلبي إن {SCRIPT} وصل إلى دمشق مع 40 شخصا.\n"
@@ -47,40 +51,69 @@ def write_corpus(root: Path) -> Path:
     return root
 
 
-def poison_predictions(record: Path) -> None:
-    """Add model outputs holding script tags: grounded ones and an ungrounded one."""
-    path = record / "predictions.jsonl"
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    annotations = lines[0]["annotations"]
-    annotations["entities"] += [
-        {"id": "p-script", "label": "MISC", **span(TEXT, SCRIPT)},
-        {"id": "p-bad", "label": "ORG", "start": 0, "end": 3, "text": "<script>alert(3)</script>"},
-    ]
-    annotations["claims"].append(
-        {
-            "id": "p-claim",
-            "kind": "fact",
-            "evidence": span(TEXT, f"{SCRIPT} وصل"),
-            "predicate": "<script>alert(2)</script>",
-            "speaker": {**span(TEXT, "سامر الحلبي"), "entity": None},
-            "quantity": None,
-            "time": None,
-            "location": None,
-        }
-    )
-    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+class ScriptWritingExtractor:
+    """The rule baseline, plus model outputs holding script tags: grounded ones and an ungrounded one."""
+
+    name = "script-writer"
+    version = "1"
+
+    def __init__(self, params: dict):
+        self.rules = RulesExtractor(params)
+        self.entity_labels = self.rules.entity_labels
+        self.claim_slots = self.rules.claim_slots
+        self.emits_claims = True
+
+    def fingerprint(self) -> dict:
+        return {"name": self.name, "version": self.version, "rules": self.rules.fingerprint()}
+
+    def extract(self, documents):
+        predictions = []
+        for prediction, document in zip(self.rules.extract(documents), documents):
+            text = document.text
+            entities = (
+                *prediction.annotations.entities,
+                Entity("p-script", "MISC", *_offsets(text, SCRIPT), SCRIPT),
+                Entity("p-bad", "ORG", 0, 3, "<script>alert(3)</script>"),
+            )
+            claim = Claim(
+                id="p-claim",
+                kind="fact",
+                evidence=Span(*_offsets(text, f"{SCRIPT} وصل"), f"{SCRIPT} وصل"),
+                predicate="<script>alert(2)</script>",
+                speaker=Speaker("سامر الحلبي", *_offsets(text, "سامر الحلبي")),
+            )
+            annotations = replace(prediction.annotations, entities=entities, claims=(*prediction.annotations.claims, claim))
+            predictions.append(replace(prediction, annotations=annotations))
+        return predictions
 
 
-def test_script_tags_in_documents_outputs_and_names_are_shown_escaped(tmp_path: Path, capsys):
+def _offsets(text: str, part: str) -> tuple[int, int]:
+    start = text.index(part)
+    return start, start + len(part)
+
+
+def build(params: dict) -> ScriptWritingExtractor:
+    return ScriptWritingExtractor(params)
+
+
+def test_script_tags_in_documents_outputs_and_names_are_shown_escaped(tmp_path: Path, capsys, monkeypatch):
+    # The extractor is registered for this test only, so its outputs go through extraction, scoring and storage.
+    monkeypatch.setitem(BUILTIN, "script-writer", f"{__name__}:build")
     corpus = write_corpus(tmp_path / "corpus")
-    setup = tmp_path / "evil.yaml"
-    setup.write_text('setup: "evil<script>alert(4)</script>"\nextractor: rules\n', encoding="utf-8")
+    (tmp_path / "evil.yaml").write_text('setup: "evil<script>alert(4)</script>"\nextractor: script-writer\n', encoding="utf-8")
+    bench = tmp_path / "bench.yaml"
+    bench.write_text(
+        "setups: [evil.yaml]\n"
+        f"tracks:\n  - {{name: x, corpus: {corpus}, description: '<script>alert(5)</script>'}}\n",
+        encoding="utf-8",
+    )
     results = tmp_path / "results"
-    assert main(["run", str(setup), "--corpus", str(corpus), "--results", str(results)]) == 0
+    assert main(["run", str(bench), "--results", str(results)]) == 0
     (record,) = (results / "runs").iterdir()
-    poison_predictions(record)
+    stored = read_record(record, with_results=True)
+    assert stored.results[0].ungrounded and stored.metrics["ungrounded"] == 1  # the bad span was scored, and kept
 
-    assert main(["leaderboard", "--results", str(results), "--corpus", str(corpus)]) == 0
+    assert main(["leaderboard", "--results", str(results), "--bench", str(bench)]) == 0
     capsys.readouterr()
     page = (results / "leaderboard.html").read_text(encoding="utf-8")
     markdown = (results / "leaderboard.md").read_text(encoding="utf-8")
@@ -88,7 +121,7 @@ def test_script_tags_in_documents_outputs_and_names_are_shown_escaped(tmp_path: 
     # The page's own script is the only script element.
     assert page.lower().count("<script") == 1
     assert page.count("</script>") == 1
-    for n in (1, 2, 3, 4):
+    for n in (1, 2, 3, 4, 5):
         assert f"&lt;script&gt;alert({n})&lt;/script&gt;" in page, n
     documents = page.split('<section id="documents">', 1)[1]
     assert f"إن &lt;script&gt;alert(1)&lt;/script&gt; وصل" in documents  # the document text, escaped
@@ -97,3 +130,4 @@ def test_script_tags_in_documents_outputs_and_names_are_shown_escaped(tmp_path: 
 
     assert "<script" not in markdown.lower()
     assert "evil&lt;script&gt;alert(4)&lt;/script&gt;" in markdown
+    assert "&lt;script&gt;alert(5)&lt;/script&gt;" in markdown

@@ -30,20 +30,26 @@ def test_run_writes_a_complete_record_and_a_second_run_is_served_from_the_cache(
     status, out = run(["run", str(setup_file), "--corpus", str(EXAMPLE), "--results", str(results)], capsys)
     assert status == 0 and "1 computed, 0 from the cache" in out
     (record,) = sorted((results / "runs").iterdir())
-    assert sorted(p.name for p in record.iterdir()) == ["config.json", "metrics.json", "predictions.jsonl", "run.json"]
+    assert sorted(p.name for p in record.iterdir()) == ["config.json", "documents.jsonl", "metrics.json", "predictions.jsonl", "run.json"]
     meta = json.loads((record / "run.json").read_text(encoding="utf-8"))
-    for key in ("config_hash", "gold_sha256", "seed", "versions", "git", "timings", "machine"):
+    for key in ("config_hash", "gold_sha256", "seed", "versions", "git", "timings", "machine", "track", "in_sample", "scoring"):
         assert key in meta
     assert {"cpu_model", "cpu_flags"} <= set(meta["machine"])
     assert meta["extractor"]["fingerprint_hash"]
+    assert meta["track"] == "example" and meta["corpus"]["spec"] == {"path": str(EXAMPLE)}
     lines = (record / "predictions.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["doc_id"] for line in lines] == ["ex1"]
+    results_lines = (record / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["doc_id"] for line in results_lines] == ["ex1"]
+    assert json.loads((record / "metrics.json").read_text(encoding="utf-8"))["schema_version"] == 2
 
     status, out = run(["run", str(setup_file), "--corpus", str(EXAMPLE), "--results", str(results)], capsys)
     assert status == 0 and "all from the cache, nothing computed" in out
     first, second = sorted((results / "runs").iterdir())
     metrics = [json.loads((r / "metrics.json").read_text(encoding="utf-8")) for r in (first, second)]
     assert metrics[0] == metrics[1]
+    stored = [(r / "documents.jsonl").read_text(encoding="utf-8") for r in (first, second)]
+    assert stored[0] == stored[1]
 
 
 def test_score_reproduces_the_stored_metrics(tmp_path, setup_file, capsys):
@@ -84,12 +90,15 @@ def test_a_conll_corpus_read_in_passages_scores_the_same_gold_in_fewer_documents
     conll.write_text("زار O\nالوزير O\nدمشق B-LOC\n\nقال O\nمحمد B-PERS\nالعلي I-PERS\n", encoding="utf-8")
     options = ["--corpus", str(conll), "--label-map", "PERS=PER,LOC=LOC", "--passage-tokens", "50", "--results", str(tmp_path / "r")]
     status, out = run(["run", str(setup_file), *options], capsys)
-    assert status == 0 and "corpus: tiny-passages50 (1 documents" in out
+    assert status == 0 and "rules-test on tiny:" in out
     (record,) = (tmp_path / "r" / "runs").iterdir()
+    meta = json.loads((record / "run.json").read_text(encoding="utf-8"))
+    assert meta["corpus"]["name"] == "tiny-passages50" and meta["corpus"]["documents"] == 1
+    assert meta["corpus"]["spec"]["passage_tokens"] == 50
     metrics = json.loads((record / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["documents"] == 1 and metrics["entities"]["strict"]["possible"] == 2
 
 
 def test_passages_with_a_gold_directory_are_a_one_line_error(tmp_path, setup_file, capsys):
     status = main(["run", str(setup_file), "--corpus", str(EXAMPLE), "--passage-tokens", "50", "--results", str(tmp_path)])
-    assert status == 2 and "passages apply to CoNLL files only" in capsys.readouterr().err
+    assert status == 2 and "passage tokens applies to CoNLL files only" in capsys.readouterr().err
