@@ -12,7 +12,7 @@ where the *current* run comes from and which checks it must pass::
         run: configs/rules.yaml             # run it now (served from the cache when cached), or
         # current: latest                   # the newest registered run of the setup on this gold, or a run id / record dir, or
         # predictions: path/predictions.jsonl   # stored predictions (a file or a record dir): nothing runs
-        baseline: results/baselines/rules   # a committed run record directory (needed by max_drop)
+        baseline: results/baselines/rules-seeds# a committed run record directory (needed by max_drop)
         checks:
           - metric: entities.strict.f1      # dotted path into metrics.json
             floor: 0.90                     # fail when the value is below
@@ -67,7 +67,7 @@ from harness.scoring.settings import IntervalSettings, ScoringSettings
 POLICIES: tuple[str, ...] = ("floor", "ceiling", "max_drop")
 SOURCES: tuple[str, ...] = ("run", "current", "predictions")
 FILE_KEYS = {"root", "corpus", "track", "seed", "bootstrap", "gates", "description"}
-ENTRY_KEYS = {"setup", *SOURCES, "baseline", "checks", "description"}
+ENTRY_KEYS = {"setup", *SOURCES, "baseline", "checks", "description", "corpus", "track"}
 CHECK_KEYS = {"metric", *POLICIES}
 
 
@@ -84,10 +84,13 @@ class Check:
     threshold: float
     #: Where in the gate file it was written, e.g. ``gates[0].checks[1].floor``.
     key: str
+    #: The track of its entry, when the entry names one (two entries may gate one setup on two tracks).
+    track: str | None = None
 
     @property
     def id(self) -> str:
-        return f"{self.setup}:{self.metric}:{self.policy}"
+        setup = self.setup if self.track is None else f"{self.setup}@{self.track}"
+        return f"{setup}:{self.metric}:{self.policy}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ class GateEntry:
     baseline: Path | None
     checks: tuple[Check, ...]
     key: str
+    #: The entry's own corpus and track name (default: the gate file's).
+    corpus: Path | None = None
+    track: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,7 @@ def _load_check(data: Any, path: Path, setup: str, prefix: str, has_baseline: bo
         raise ConfigError(path, prefix + "metric", f"expected a dotted path into metrics.json, got {metric!r}")
     moved = renamed(metric)
     if moved is not None:
-        raise ConfigError(path, prefix + "metric", f"{metric} is a metrics.json schema 1 path; {moved.why}: write {moved.new} (same meaning) or the new headline")
+        raise ConfigError(path, prefix + "metric", f"{metric} is a metrics.json schema 1 path; {moved.why}: write {moved.new} (same meaning) or {moved.headline} (the new headline)")
     policies = [p for p in POLICIES if p in data]
     if not policies:
         raise ConfigError(path, prefix.rstrip("."), f"names no policy (one or more of: {', '.join(POLICIES)})")
@@ -179,12 +185,22 @@ def _load_entry(data: Any, path: Path, root: Path, prefix: str) -> GateEntry:
     entries = _take(data, path, "checks", list, prefix=prefix)
     if not entries:
         raise ConfigError(path, prefix + "checks", "lists no check")
-    checks = [c for i, item in enumerate(entries) for c in _load_check(item, path, setup, f"{prefix}checks[{i}].", baseline is not None)]
+    corpus = None
+    if "corpus" in data:
+        corpus = _resolve(root, _take(data, path, "corpus", str, prefix=prefix))
+        if not corpus.exists():
+            raise ConfigError(path, prefix + "corpus", f"no such corpus: {corpus}")
+    track = _take(data, path, "track", str, None, prefix=prefix)
+    checks = [
+        replace(c, track=track)
+        for i, item in enumerate(entries)
+        for c in _load_check(item, path, setup, f"{prefix}checks[{i}].", baseline is not None)
+    ]
     ids = [c.id for c in checks]
     for check in checks:
         if ids.count(check.id) > 1:
             raise ConfigError(path, check.key, f"the {check.policy} of {check.metric} is given twice for setup {setup!r}")
-    return GateEntry(setup, source, target, baseline, tuple(checks), prefix.rstrip("."))
+    return GateEntry(setup, source, target, baseline, tuple(checks), prefix.rstrip("."), corpus, track)
 
 
 def load_gate_file(path: Path) -> GateFile:
@@ -299,7 +315,7 @@ def _resolve_current(
         if not chosen:
             names = ", ".join(s.setup for s in config.setups)
             raise ConfigError(gates.path, where, f"{config_path} has no setup named {entry.setup!r} (it has: {names})")
-        track = Track(gates.track, CorpusSpec(gates.corpus))
+        track = Track(entry.track or gates.track, CorpusSpec(entry.corpus or gates.corpus))
         outcome = run_setup(chosen[0], config.settings, track, corpus, results_dir, gates.root)
         served = "all from the cache" if outcome.computed == 0 else f"{outcome.computed} computed, {outcome.cached} from the cache"
         return _current_from_record(outcome.record_dir, f"ran {entry.target} ({served}): {outcome.run_id}")
@@ -420,26 +436,42 @@ def evaluate_entry(gates: GateFile, entry: GateEntry, corpus: Corpus, results_di
     if baseline is not None:
         for result in _drop_checks(gates, drops, current, baseline, corpus):
             results[result.check.id] = result
-    note = f"{entry.setup}: current {current.description}"
+    note = f"{entry.setup}{(' on ' + entry.track) if entry.track else ''}: current {current.description}"
     if baseline is not None:
         note += f"; baseline {baseline.name} ({entry.baseline})"
     return [results[c.id] for c in entry.checks], note
 
 
 def evaluate_gates(gates: GateFile, results_dir: Path, corpus: Corpus | None = None) -> GateReport:
-    """Evaluate every check of a gate file; ``results_dir`` holds runs/, cache/ and runs.sqlite."""
-    if corpus is None:
-        try:
-            corpus = load_corpus(gates.corpus)
-        except (FileNotFoundError, ValueError) as err:
-            raise ConfigError(gates.path, "corpus", str(err)) from None
+    """Evaluate every check of a gate file; ``results_dir`` holds runs/, cache/ and runs.sqlite.
+
+    ``corpus`` replaces the gate file's own corpus (entries that name their own keep theirs).
+    """
+    corpora: dict[Path, Corpus] = {}
+
+    def corpus_of_entry(entry: GateEntry) -> Corpus:
+        if entry.corpus is None and corpus is not None:
+            return corpus
+        path = entry.corpus or gates.corpus
+        if path not in corpora:
+            try:
+                corpora[path] = load_corpus(path)
+            except (FileNotFoundError, ValueError) as err:
+                raise ConfigError(gates.path, f"{entry.key}.corpus" if entry.corpus else "corpus", str(err)) from None
+        return corpora[path]
+
     results: list[CheckResult] = []
     notes: list[str] = []
+    used: list[Corpus] = []
     for entry in gates.entries:
-        entry_results, note = evaluate_entry(gates, entry, corpus, Path(results_dir))
+        entry_corpus = corpus_of_entry(entry)
+        if entry_corpus not in used:
+            used.append(entry_corpus)
+        entry_results, note = evaluate_entry(gates, entry, entry_corpus, Path(results_dir))
         results += entry_results
         notes.append(note)
-    return GateReport(str(gates.path), f"{corpus.name} ({corpus.source}, gold {corpus.gold_sha256[:12]})", tuple(results), tuple(notes))
+    described = "; ".join(f"{c.name} ({c.source}, gold {c.gold_sha256[:12]})" for c in used)
+    return GateReport(str(gates.path), described, tuple(results), tuple(notes))
 
 
 def run_gates(path: Path, results_dir: Path) -> GateReport:
@@ -467,7 +499,8 @@ def _figure(check: Check, value: float | None) -> str:
 def format_check(result: CheckResult) -> str:
     """One line: verdict, setup, metric, policy and the figures behind the verdict."""
     check = result.check
-    head = f"{result.verdict.upper():5} {check.setup}  {check.metric}  {check.policy}"
+    setup = check.setup if check.track is None else f"{check.setup} on {check.track}"
+    head = f"{result.verdict.upper():5} {setup}  {check.metric}  {check.policy}"
     if result.verdict == "error":
         return f"{head}: {result.detail}"
     if check.policy == "floor":

@@ -278,7 +278,7 @@ def test_a_schema_1_metric_path_fails_loading_with_one_line_naming_the_replaceme
         load_gate_file(path)
     status, out, err = gate(path, tmp_path / "results", capsys)
     assert status == 2 and out == ""
-    assert err.count("\n") == 1 and f"write {new} (same meaning) or the new headline" in err
+    assert err.count("\n") == 1 and f"write {new} (same meaning) or {new.replace('evidence', 'strict')} (the new headline)" in err
 
 
 def test_a_run_entry_runs_on_the_gate_files_track_and_registers_the_record(tmp_path, capsys):
@@ -293,7 +293,7 @@ def test_a_run_entry_runs_on_the_gate_files_track_and_registers_the_record(tmp_p
     assert status == 0, out
     (record_dir,) = (results / "runs").iterdir()
     record = read_record(record_dir)
-    assert record.track == "heldout-gate" and record.run["corpus"]["spec"] == {"path": str(HELDOUT)}
+    assert record.track == "heldout-gate" and record.run["corpus"]["spec"] == {"path": "tests/data/heldout"}
     assert f"ran rules.yaml (4 computed, 0 from the cache): {record.run_id}" in out
     (row,) = RunRegistry(results / "runs.sqlite", results / "runs").list(track="heldout-gate")
     assert row.run_id == record.run_id

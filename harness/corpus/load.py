@@ -16,6 +16,7 @@ from harness.corpus.conll import read_conll
 from harness.corpus.gold import gold_corpus_sha256, load_gold_corpus
 from harness.corpus.passages import join_gold_documents, pack_consecutive
 from harness.model import ENTITY_LABELS, GoldDocument, sha256_text
+from harness.paths import portable
 
 #: The annotation convention of gold in the project's format (``gold/GUIDELINES.md``).
 PROJECT_CONVENTION = "project"
@@ -129,7 +130,7 @@ class CorpusSpec:
 
     def to_dict(self) -> dict[str, object]:
         """The spec as recorded in a run record (options left at their default are left out)."""
-        out: dict[str, object] = {"path": str(self.path)}
+        out: dict[str, object] = {"path": portable(self.path)}
         if self.label_map is not None:
             out["label_map"] = self.label_map
         if self.scheme != "IOB2":

@@ -31,6 +31,7 @@ import numpy as np
 from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
 from harness.corpus.load import Corpus, CorpusSpec
 from harness.model import ENTITY_LABELS, Claim, GoldDocument, Prediction
+from harness.paths import from_portable
 from harness.runs.record import InSample, RunRecord, prediction_from_json, read_jsonl, read_record
 from harness.scoring.claims import HEADLINE_CLAIM_MODE
 from harness.scoring.corpus import RATE_FUNCTIONS, credit_matrix, score_documents
@@ -160,7 +161,7 @@ def check_comparable(a: RunSide, b: RunSide, corpus: Corpus) -> None:
 def spec_from_json(spec: dict[str, Any]) -> CorpusSpec:
     """A recorded corpus spec (``run.json`` ``corpus.spec``) as a :class:`CorpusSpec`."""
     return CorpusSpec(
-        Path(str(spec.get("path"))),
+        from_portable(str(spec.get("path"))),
         label_map=spec.get("label_map"),
         scheme=str(spec.get("scheme", "IOB2")),
         passage_tokens=spec.get("passage_tokens"),

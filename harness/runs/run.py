@@ -21,6 +21,7 @@ from harness.config import RunConfig, RunSettings, SetupConfig, Track, config_ha
 from harness.corpus.load import PROJECT_CONVENTION, Corpus
 from harness.extractors.base import REUSED_CACHED_WORK, Extractor, ShapingText, declared_convention, fingerprint_hash, shaping_texts
 from harness.extractors.registry import create_extractor
+from harness.paths import portable
 from harness.runs.cache import PredictionCache
 from harness.runs.environment import git_state, machine, package_versions
 from harness.runs.extract import ExtractionResult, run_extractor
@@ -157,7 +158,7 @@ def run_setup(
         "config_source": setup.source,
         "corpus": {
             "name": corpus.name,
-            "source": corpus.source,
+            "source": portable(Path(corpus.source)),
             "spec": track.corpus.to_dict(),
             "documents": len(documents),
             "gold_sha256": corpus.gold_sha256,

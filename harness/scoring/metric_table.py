@@ -369,6 +369,11 @@ class RenamedPath:
     new: str
     why: str = field(default="")
 
+    @property
+    def headline(self) -> str:
+        """The same place in the headline mode (claims are judged strictly in the headline)."""
+        return self.new.replace("claims.evidence.", f"claims.{HEADLINE_CLAIM_MODE}.", 1)
+
 
 #: Paths of schema 1 whose meaning moved in schema 2 (gate files and scripts get one line saying what to change).
 RENAMED_PATHS: tuple[RenamedPath, ...] = tuple(

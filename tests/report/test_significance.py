@@ -123,7 +123,7 @@ def test_a_single_test_is_reported_without_bonferroni_wording():
     assert note.text == (
         "rules vs ner: difference in entity strict F1 cannot be significant: the smallest p this test can honestly give "
         "here is 0.0625 (5 documents, 32 rounds), not below alpha 0.05 "
-        "(exact paired permutation test over documents: all 2^n swap patterns over 5 document(s); "
+        "(exact paired permutation test over documents: all 2^n swap patterns, n = 5; "
         "assumption: if A and B do not differ, each document's two outputs are exchangeable, independently of the other documents; "
         "1.000 vs 0.500, difference +0.500, 95% paired bootstrap interval [+0.500, +0.500])"
     )

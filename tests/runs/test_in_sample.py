@@ -20,24 +20,27 @@ from harness.runs.run import in_sample, run_config, run_setup
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "data" / "heldout"
+EXAMPLE = ROOT / "tests" / "data" / "example"
 
 
-def test_the_rules_extractor_is_in_sample_on_the_seeds_and_out_of_sample_on_the_heldout_articles(tmp_path):
+def test_the_rules_extractor_is_in_sample_on_the_texts_it_declares_and_out_of_sample_elsewhere(tmp_path):
+    """The rules declare the seeds, and the held-out set whose misses were looked at once; the example is unseen."""
     (tmp_path / "rules.yaml").write_text("setup: rules\nextractor: rules\n", encoding="utf-8")
     bench = tmp_path / "bench.yaml"
     bench.write_text(
         f"setups: [rules.yaml]\ntracks:\n  - name: seeds\n    corpus: {ROOT}\n  - name: heldout\n    corpus: {HELDOUT}\n"
-        "bootstrap: {resamples: 50}\n",
+        f"  - name: example\n    corpus: {EXAMPLE}\nbootstrap: {{resamples: 50}}\n",
         encoding="utf-8",
     )
     outcomes, _ = run_config(load_run_config(bench), tmp_path / "results", ROOT)
     marks = {o.track: read_record(o.record_dir).in_sample for o in outcomes}
     assert marks["seeds"].marked and marks["seeds"].documents == 5 and marks["seeds"].share == 1.0
     assert marks["seeds"].texts == ("the five seed articles (seeds/)",)
-    assert not marks["heldout"].marked and marks["heldout"] == InSample()
-    assert read_record(next(o.record_dir for o in outcomes if o.track == "seeds")).run["extractor"]["shaped_by"] == [
-        {"name": "the five seed articles (seeds/)", "how": "gazetteers, cue lists and claim frames were written while reading them", "units": 5}
-    ]
+    assert marks["heldout"].marked and marks["heldout"].texts == ("the held-out articles (tests/data/heldout/)",)
+    assert not marks["example"].marked and marks["example"] == InSample()
+    shaped = read_record(next(o.record_dir for o in outcomes if o.track == "seeds")).run["extractor"]["shaped_by"]
+    assert shaped[0] == {"name": "the five seed articles (seeds/)", "how": "gazetteers, cue lists and claim frames were written while reading them", "units": 5}
+    assert [t["units"] for t in shaped] == [5, 9, 4]
 
 
 class OneArticleExtractor:

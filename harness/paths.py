@@ -1,0 +1,38 @@
+"""Where the project's own files are, for every room that needs them.
+
+The harness runs from a checkout (``pip install -e .``): the project root is
+the folder above the package, holding ``gold/``, ``seeds/``, ``configs/``,
+``models/`` and ``results/``. Third-party data lives beside the project in
+``../shared/data`` unless ``HARNESS_SHARED_DATA`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The checkout the package was installed from.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Environment variable naming the folder of third-party data.
+SHARED_DATA_ENV = "HARNESS_SHARED_DATA"
+
+
+def shared_data_dir() -> Path:
+    """``$HARNESS_SHARED_DATA``, or ``../shared/data`` beside the project."""
+    return Path(os.environ.get(SHARED_DATA_ENV) or PROJECT_ROOT.parent / "shared" / "data")
+
+
+def portable(path: Path, root: Path = PROJECT_ROOT) -> str:
+    """A path as run records store it: relative to the project root when inside it, so a
+    record (a committed baseline) still finds its corpus in another checkout."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(root.resolve()).as_posix() or "."
+    except ValueError:
+        return str(resolved)
+
+
+def from_portable(text: str, root: Path = PROJECT_ROOT) -> Path:
+    """A stored path back: relative ones are relative to the project root."""
+    path = Path(text)
+    return path if path.is_absolute() else root / path
