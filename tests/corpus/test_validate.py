@@ -255,3 +255,9 @@ def test_the_held_out_corpus_validates_against_its_own_texts(capsys):
     assert main(["validate", str(heldout / "gold")]) == 0
     assert main(["validate", str(heldout)]) == 0
     assert capsys.readouterr().out.count("ok: 4 gold file(s) keep the contract") == 2
+
+
+def test_the_blind_held_out_corpus_validates_against_its_own_texts(capsys):
+    blind = EXAMPLE.parent / "heldout-b"
+    assert main(["validate", str(blind)]) == 0
+    assert capsys.readouterr().out.count("ok: 5 gold file(s) keep the contract") == 1

@@ -2,8 +2,8 @@
 
 A bench file like the project's: the track ``seeds`` (the project's gold,
 the five articles the rules were written on, so every score there is
-in-sample) and the track ``heldout`` (tests/data/heldout, out of sample),
-ranked on ``heldout``. Run records in a temporary results directory:
+in-sample) and the track ``heldout`` (tests/data/heldout-b, written blind:
+out of sample for the rules), ranked on ``heldout``. Run records in a temporary results directory:
 
 * ``rules`` (configs/rules.yaml) twice on each track: the second run is
   served from the cache, so it has no speed of its own;
@@ -26,7 +26,7 @@ from harness.report.leaderboard import Leaderboard, build_leaderboard, select_ru
 from harness.runs.registry import RunRegistry
 
 ROOT = Path(__file__).resolve().parents[2]
-HELDOUT = ROOT / "tests" / "data" / "heldout"
+HELDOUT = ROOT / "tests" / "data" / "heldout-b"
 
 TRACKS = f"""tracks:
   - name: seeds
@@ -34,7 +34,7 @@ TRACKS = f"""tracks:
     description: the five seed articles (the rules were written on them)
   - name: heldout
     corpus: {HELDOUT}
-    description: four articles written for the tests
+    description: five articles written blind for the tests
 ranking: {{track: heldout}}
 """
 

@@ -254,7 +254,7 @@ def test_identical_entity_outputs_are_noted_as_not_significant(real_runs):
     assert note.test.difference == 0.0 and note.test.p_value == 1.0 and note.tests == 1 and not note.significant
     assert note.text.startswith(
         "rules vs rules-entities: difference in entity strict F1, all labels on heldout cannot be significant: "
-        "the smallest p this test can honestly give here is 0.125 (4 documents, 16 rounds)"
+        "the smallest p this test can honestly give here is 0.0625 (5 documents, 32 rounds)"
     )
     assert f"- {note.text}" in render_markdown(pair)
 
@@ -262,7 +262,7 @@ def test_identical_entity_outputs_are_noted_as_not_significant(real_runs):
 def test_two_setups_that_differ_by_chance_are_noted_as_not_significant(board):
     (note,) = [n for n in board.notes if {n.higher, n.lower} == {"rules", "rules-no-anchor"}]
     assert note.skipped is None and note.metric == "claim strict F1 on heldout"
-    assert note.test.documents == 4 and note.test.smallest_p_value == 2 / 16
+    assert note.test.documents == 5 and note.test.smallest_p_value == 2 / 32
     assert not note.significant
     assert f"{note.higher} vs {note.lower}: difference in claim strict F1 on heldout cannot be significant" in note.text
     assert f"after Bonferroni over {note.tests} tests" in note.text
