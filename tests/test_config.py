@@ -21,8 +21,12 @@ def test_project_bench_config_resolves_its_setups_tracks_and_ranking():
     config = load_run_config(ROOT / "configs" / "bench.yaml")
     assert [s.setup for s in config.setups][0] == "rules"
     assert config.settings.resamples == 1000 and config.settings.level == 0.95
-    assert [(t.name, t.corpus.path) for t in config.tracks] == [("seeds", ROOT), ("heldout", ROOT / "tests" / "data" / "heldout")]
-    assert config.ranking == Ranking("heldout", ("claims.strict.f1", "entities.all_labels.strict.f1"))
+    assert [(t.name, t.corpus.path) for t in config.tracks] == [
+        ("seeds", ROOT),
+        ("heldout", ROOT / "tests" / "data" / "heldout"),
+        ("heldout-b", ROOT / "tests" / "data" / "heldout-b"),
+    ]
+    assert config.ranking == Ranking("heldout-b", ("claims.strict.f1", "entities.all_labels.strict.f1"))
 
 
 def test_a_single_setup_file_runs_with_default_settings(tmp_path):

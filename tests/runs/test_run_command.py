@@ -36,7 +36,7 @@ def test_run_writes_a_complete_record_and_a_second_run_is_served_from_the_cache(
         assert key in meta
     assert {"cpu_model", "cpu_flags"} <= set(meta["machine"])
     assert meta["extractor"]["fingerprint_hash"]
-    assert meta["track"] == "example" and meta["corpus"]["spec"] == {"path": str(EXAMPLE)}
+    assert meta["track"] == "example" and meta["corpus"]["spec"] == {"path": "tests/data/example"}
     lines = (record / "predictions.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["doc_id"] for line in lines] == ["ex1"]
     results_lines = (record / "documents.jsonl").read_text(encoding="utf-8").splitlines()

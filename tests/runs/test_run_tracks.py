@@ -12,6 +12,7 @@ from pathlib import Path
 
 from harness.cli import main
 from harness.config import load_run_config
+from harness.paths import portable
 from harness.runs.record import read_record
 from harness.runs.registry import RunRegistry
 from harness.runs.run import run_config
@@ -55,7 +56,7 @@ def test_a_bench_with_two_tracks_runs_every_setup_on_every_track_and_each_record
     ]
     for record in records:
         corpus = HELDOUT if record.track == "heldout" else EXAMPLE
-        assert record.run["corpus"]["spec"] == {"path": str(corpus)}
+        assert record.run["corpus"]["spec"] == {"path": portable(corpus)}
         assert record.config["track"]["name"] == record.track
         assert record.metrics["documents"] == (4 if record.track == "heldout" else 1)
         assert record.track in record.run_id
