@@ -377,7 +377,11 @@ class RunRegistry:
         )
 
     def latest_per_setup(self, gold_sha256: str | None = None, track: str | None = None) -> list[RunRow]:
-        """The newest run of each (setup, track), optionally only on this gold or track, sorted by setup then track."""
+        """The newest run of each (setup, track), optionally only on this gold or track, sorted by setup then track.
+
+        One query on the (track, setup, started_at) index, so the leaderboard's
+        choice does not read every row of a registry of thousands of runs.
+        """
         self.sync()
         clauses, params = [], []
         if gold_sha256 is not None:
@@ -387,10 +391,12 @@ class RunRegistry:
             clauses.append("track = ?")
             params.append(track)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        latest: dict[tuple[str, str], RunRow] = {}
-        for row in self._query(where, tuple(params)):
-            latest.setdefault((row.setup, row.track), row)
-        return [latest[key] for key in sorted(latest)]
+        newest = (
+            f"SELECT run_id FROM (SELECT run_id, ROW_NUMBER() OVER (PARTITION BY setup, track"
+            f" ORDER BY started_at DESC, run_id DESC) AS position FROM runs {where}) WHERE position = 1"
+        )
+        rows = self._query(f"WHERE run_id IN ({newest})", tuple(params))
+        return sorted(rows, key=lambda row: (row.setup, row.track))
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:
