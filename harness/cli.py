@@ -209,7 +209,7 @@ def _registry(args: argparse.Namespace):
 
 
 def _cmd_runs_list(args: argparse.Namespace) -> int:
-    from harness.runs.registry import format_rows
+    from harness.report.text import format_rows
 
     rows = _registry(args).list(extractor=args.extractor, setup=args.setup, track=args.track)
     if not rows:
@@ -220,7 +220,8 @@ def _cmd_runs_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_runs_show(args: argparse.Namespace) -> int:
-    from harness.runs.registry import RegistryError, format_run
+    from harness.report.text import format_run
+    from harness.runs.registry import RegistryError
 
     try:
         row = _registry(args).get(args.run)
@@ -264,7 +265,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_gate(args: argparse.Namespace) -> int:
-    from harness.gate import format_report, run_gates
+    from harness.gate import run_gates
+    from harness.report.text import format_report
 
     report = run_gates(args.config, args.results)
     print(format_report(report))

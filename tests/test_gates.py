@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from harness.config import ConfigError
-from harness.gate import GateReport, evaluate_gates, format_check, load_gate_file
+from harness.gate import GateReport, evaluate_gates, load_gate_file
+from harness.report.text import format_check
 
 GATES = Path(__file__).resolve().parents[1] / "configs" / "gates.yaml"
 

@@ -1,12 +1,18 @@
-"""Plain-text reports for terminals and CI logs: ``harness compare``.
+"""Plain-text reports for terminals and CI logs: ``harness compare``, ``gate``, ``runs list``/``show``.
 
-The computing rooms (``harness.runs.compare``) return data; the sentences are
-written here, so the words a reader sees live in one room.
+The computing rooms (``harness.runs.compare``, ``harness.gate``,
+``harness.runs.registry``) return data; the sentences are written here, so the
+words a reader sees live in one room.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from harness.gate import Check, CheckResult, GateReport
 from harness.runs.compare import Comparison, DocumentDiff
+from harness.runs.record import read_record
+from harness.runs.registry import LISTED_SCORES, RunRow, Score
 from harness.stats import DEFAULT_ALPHA, significance_verdict
 
 #: Lines of diff shown per document before "... N more".
@@ -98,4 +104,126 @@ def format_comparison(comparison: Comparison, max_lines: int = DEFAULT_MAX_LINES
         lines += format_document_diff(diff, max_lines)
     if not changed:
         lines.append("  no differences")
+    return "\n".join(lines)
+
+
+# --- `harness runs list` and `harness runs show` ------------------------------------------
+
+
+def _with_interval(score: Score | None) -> str:
+    if score is None:
+        return "n/a"
+    value, low, high = score
+    return f"{value:.3f} [{low:.3f}, {high:.3f}]" if low is not None and high is not None else f"{value:.3f}"
+
+
+def format_rows(rows: list[RunRow]) -> str:
+    """A plain table of runs, newest first, for terminals and logs."""
+    header = ("run id", "setup", "track", "extractor", "gold", *(title for _, title in LISTED_SCORES), "in-sample", "fail", "ungr.", "commit")
+    body = [
+        (
+            row.run_id,
+            row.setup,
+            row.track,
+            f"{row.extractor} {row.extractor_version}",
+            row.gold_sha256[:12],
+            *(_with_interval(row.score(path)) for path, _ in LISTED_SCORES),
+            f"{row.in_sample_share:.0%}" if row.in_sample else "no",
+            str(row.failures),
+            str(row.ungrounded),
+            (row.git_commit or "")[:10] + ("+" if row.git_dirty else ""),
+        )
+        for row in rows
+    ]
+    widths = [max(len(r[i]) for r in (header, *body)) for i in range(len(header))]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(header), line(tuple("-" * w for w in widths)), *(line(r) for r in body)])
+
+
+def format_run(row: RunRow) -> str:
+    """What a run record says about itself, and its scores (``harness runs show``)."""
+    record = read_record(Path(row.path))
+    run = record.run
+    extractor = run.get("extractor", {})
+    corpus = run.get("corpus", {})
+    git = run.get("git") or {}
+    timings = run.get("timings") or {}
+    settings = record.config.get("settings", {})
+    lines = [
+        f"run id        {row.run_id}",
+        f"record        {row.path}",
+        f"started at    {row.started_at}",
+        f"setup         {row.setup} ({run.get('config_source', '')}; config hash {row.config_hash})",
+        f"track         {row.track}: {record.in_sample.describe()}",
+        f"extractor     {row.extractor} {row.extractor_version} (fingerprint {row.fingerprint_hash};"
+        f" labels {', '.join(extractor.get('entity_labels', []))}; claims {'yes' if extractor.get('emits_claims') else 'no'};"
+        f" convention {extractor.get('convention', 'project')})",
+        f"corpus        {corpus.get('name', '')} ({corpus.get('source', '')}; {corpus.get('documents', '?')} documents; gold {row.gold_sha256})",
+        f"git           {git.get('commit') or 'n/a'}{' (uncommitted changes)' if git.get('dirty') else ''}",
+        f"settings      seed {settings.get('seed')}, {settings.get('resamples')} resamples, level {settings.get('level')},"
+        f" min overlap {settings.get('min_overlap', 0.0)}",
+        f"timings       {timings.get('wall_seconds')} s wall, {timings.get('documents_computed')} computed,"
+        f" {timings.get('documents_cached')} from the cache, {timings.get('documents_per_second')} documents/s",
+        f"failures      {row.failures}",
+        f"ungrounded    {row.ungrounded}",
+        f"metrics       schema {row.metrics_schema}",
+        "",
+        "metric".ljust(40) + "  value  interval",
+    ]
+    shown = [path for path in row.scores if path.count(".") <= 2 and ".per_label." not in path]
+    for path in shown:
+        lines.append(path.ljust(40) + "  " + _with_interval(row.scores[path]))
+    if not any(path.startswith("claims.") for path in row.scores):
+        lines.append("claims".ljust(40) + "  not scored")
+    return "\n".join(lines)
+
+
+# --- `harness gate` ---------------------------------------------------------------------
+
+
+def _f(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:+.3f}" if signed else f"{value:.3f}"
+
+
+def _figure(check: Check, value: float | None) -> str:
+    """Rates with three decimals; counts (failures, ungrounded, ...) as whole numbers."""
+    if value is None:
+        return "n/a"
+    is_rate = check.metric.rsplit(".", 1)[-1] in ("f1", "precision", "recall")
+    return f"{value:.3f}" if is_rate or not float(value).is_integer() else f"{value:.0f}"
+
+
+def format_check(result: CheckResult) -> str:
+    """One line: verdict, setup, metric, policy and the figures behind the verdict."""
+    check = result.check
+    setup = check.setup if check.track is None else f"{check.setup} on {check.track}"
+    head = f"{result.verdict.upper():5} {setup}  {check.metric}  {check.policy}"
+    if result.verdict == "error":
+        return f"{head}: {result.detail}"
+    if check.policy == "floor":
+        relation = ">=" if result.passed else "<"
+        return f"{head}: value {_figure(check, result.value)} {relation} floor {_figure(check, check.threshold)}"
+    if check.policy == "ceiling":
+        relation = "<=" if result.passed else ">"
+        return f"{head}: value {_figure(check, result.value)} {relation} ceiling {_figure(check, check.threshold)}"
+    level = f"{result.level:.0%}" if result.level is not None else ""
+    relation = ">=" if result.passed else "<"
+    return (
+        f"{head} {check.threshold:.3f}: current {_f(result.value)} - baseline {_f(result.baseline_value)}"
+        f" = {_f(result.difference, True)}, {level} interval [{_f(result.low, True)}, {_f(result.high, True)}],"
+        f" p {_f(result.p_value)}; upper bound {_f(result.high, True)} {relation} {-check.threshold:+.3f}"
+    )
+
+
+def format_report(report: GateReport) -> str:
+    failed = [r for r in report.results if not r.passed]
+    lines = [f"gate {report.source}: corpus {report.corpus}", *report.notes, ""]
+    lines += [format_check(result) for result in report.results]
+    lines.append("")
+    total = len(report.results)
+    lines.append(
+        f"passed: all {total} checks" if not failed else f"FAILED: {len(failed)} of {total} checks ({', '.join(r.check.id for r in failed)})"
+    )
     return "\n".join(lines)
