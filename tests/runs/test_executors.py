@@ -268,3 +268,11 @@ def test_a_dead_ray_worker_is_a_clear_error_and_the_rerun_computes_only_the_rest
     resumed = run_extractor(Labeller(log), DOCS, cache, batch_size=2, executor=ray_session)
     assert set(computed_ids(log)) == {d.doc_id for d in DOCS} - before
     assert resumed.predictions == run_extractor(Labeller(), DOCS, None, batch_size=2).predictions
+
+
+def test_the_run_record_says_which_executor_ran_and_with_how_many_workers():
+    from harness.runs.executors import describe
+
+    assert describe(SerialExecutor()) == {"name": "serial"}
+    assert describe(ProcessesExecutor(workers=2, threads_per_worker=1)) == {"name": "processes", "workers": 2, "threads_per_worker": 1}
+    assert describe(ProcessesExecutor(workers=1))["threads_per_worker"] >= 1
