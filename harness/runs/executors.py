@@ -286,13 +286,16 @@ class ProcessesExecutor:
             initializer=_worker_init,
             initargs=(source, self.threads()),
         )
+        finished = False
         try:
             futures: dict[Future[BatchOutcome], int] = {pool.submit(_worker_batch, i, b): i for i, b in enumerate(batches)}
             yield from _drain(futures, batches)
+            finished = True
         finally:
-            # Batches not started are dropped; running ones finish (their results are
-            # no longer read) so that no worker is killed halfway through a write.
-            pool.shutdown(wait=True, cancel_futures=True)
+            # Once every batch is back, the workers exit in the background (a torch
+            # worker takes seconds to tear down). Otherwise batches not started are
+            # dropped and running ones finish (their results are no longer read).
+            pool.shutdown(wait=not finished, cancel_futures=True)
 
 
 def _drain(futures: dict[Future[BatchOutcome], int], batches: Sequence[Sequence[Document]]) -> Iterator[BatchOutcome]:
