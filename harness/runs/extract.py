@@ -1,21 +1,31 @@
-"""Runs one extractor over documents: cache first, batches, failures kept.
+"""Runs one extractor over documents: cache first, batches on an executor, failures kept.
 
-Every document ends with exactly one :class:`Prediction`. An exception in a
-batch is retried document by document so that one bad document does not sink
-its neighbours; a document that still fails is recorded with the reason. An
-answer of the wrong shape (missing or foreign document ids) is a failure too.
+Every document ends with exactly one :class:`Prediction`. The documents the
+cache does not hold are cut into batches of ``batch_size`` (in document
+order, so the batches are the same whichever executor runs them) and handed
+to an executor (:mod:`harness.runs.executors`; serial by default). Failures
+are kept per document (:mod:`harness.runs.batches`). This process alone
+writes the cache, each batch's documents as soon as the batch is back, so an
+interrupted run resumes from everything that had finished; failed documents
+are never cached.
 """
 
 from __future__ import annotations
 
 import time
-import traceback
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from harness.extractors.base import Extractor, fingerprint_hash
-from harness.model import Annotations, Document, Prediction
+from harness.model import Document, Prediction
 from harness.runs.cache import PredictionCache
+from harness.runs.executors import (
+    Executor,
+    ExecutorError,
+    ExtractorSpec,
+    SerialExecutor,
+)
 
 
 @dataclass(frozen=True)
@@ -26,46 +36,13 @@ class ExtractionResult:
     computed: int
     cached: int
     failed: int
-    #: Wall time spent inside ``extract`` (cache hits cost nothing here).
+    #: Seconds this process waited for the executor: with the serial executor, the
+    #: time spent inside ``extract``; with workers, the wall time from starting them
+    #: (model loading included) to the last batch, less this process's own cache
+    #: writes. Cache hits cost nothing here.
     extract_seconds: float
     #: Positions (in document order) whose prediction came from the cache.
     cached_positions: frozenset[int] = frozenset()
-
-
-def _failure(doc: Document, error: BaseException | str) -> Prediction:
-    if isinstance(error, BaseException):
-        reason = f"{type(error).__name__}: {error}"
-        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-    else:
-        reason = detail = error
-    return Prediction(doc.doc_id, Annotations(doc.doc_id), error=reason, meta={"error_detail": detail})
-
-
-def _checked(batch: Sequence[Document], output: object) -> list[Prediction]:
-    """Match an extractor's output to its batch; anything missing or foreign is a failure."""
-    if not isinstance(output, list) or not all(isinstance(p, Prediction) for p in output):
-        return [_failure(d, f"extract() returned {type(output).__name__}, not a list of Prediction") for d in batch]
-    by_id = {p.doc_id: p for p in output}
-    results = []
-    for doc in batch:
-        prediction = by_id.get(doc.doc_id)
-        results.append(prediction if prediction is not None else _failure(doc, "extract() returned no prediction for this document"))
-    return results
-
-
-def _extract_batch(extractor: Extractor, batch: Sequence[Document]) -> list[Prediction]:
-    try:
-        return _checked(batch, extractor.extract(list(batch)))
-    except Exception as error:  # noqa: BLE001 - an extractor's failure is data, not a crash
-        if len(batch) == 1:
-            return [_failure(batch[0], error)]
-    results = []
-    for doc in batch:
-        try:
-            results.extend(_checked([doc], extractor.extract([doc])))
-        except Exception as error:  # noqa: BLE001
-            results.append(_failure(doc, error))
-    return results
 
 
 def run_extractor(
@@ -74,8 +51,19 @@ def run_extractor(
     cache: PredictionCache | None,
     batch_size: int = 8,
     on_progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
+    spec: ExtractorSpec | None = None,
 ) -> ExtractionResult:
-    """Predictions for every document; cached ones are read, the rest computed and cached."""
+    """Predictions for every document; cached ones are read, the rest computed and cached.
+
+    ``executor`` runs the batches (default :class:`SerialExecutor`, which uses
+    ``extractor`` itself). Workers build their extractor from ``spec`` when it
+    is given (it must build one with ``extractor``'s fingerprint: every batch
+    is checked), else from a pickled copy of ``extractor``. ``on_progress`` is
+    called with the number of documents each time the cache answers or a
+    batch comes back.
+    """
+    executor = executor or SerialExecutor()
     key = fingerprint_hash(extractor.fingerprint())
     slots: list[Prediction | None] = [None] * len(documents)
     todo: list[int] = []
@@ -89,20 +77,34 @@ def run_extractor(
     if on_progress is not None and cached:
         on_progress(cached)
 
-    seconds = 0.0
-    for begin in range(0, len(todo), batch_size):
-        indices = todo[begin : begin + batch_size]
-        batch = [documents[i] for i in indices]
-        started = time.perf_counter()
-        predictions = _extract_batch(extractor, batch)
-        seconds += time.perf_counter() - started
-        for i, prediction in zip(indices, predictions):
-            slots[i] = prediction
-            if cache is not None:
-                cache.put(key, documents[i].sha256, prediction)
-        if on_progress is not None:
-            on_progress(len(batch))
+    positions = [todo[begin : begin + batch_size] for begin in range(0, len(todo), batch_size)]
+    batches = [[documents[i] for i in indices] for indices in positions]
 
+    seconds = 0.0
+    started = time.perf_counter()
+    with closing(executor.run_batches(extractor, spec, batches)) as outcomes:
+        for outcome in outcomes:
+            seconds += time.perf_counter() - started
+            if outcome.fingerprint_hash != key:
+                raise ExecutorError(
+                    f"a {executor.name} worker built extractor {extractor.name!r} with fingerprint hash "
+                    f"{outcome.fingerprint_hash}, not the run's {key}: its params, code or model files differ "
+                    "from this process's; nothing of that batch was cached"
+                )
+            indices = positions[outcome.index]
+            if len(outcome.predictions) != len(indices):  # pragma: no cover - extract_batch always matches
+                raise ExecutorError(f"batch {outcome.index} came back with {len(outcome.predictions)} predictions for {len(indices)} documents")
+            for i, prediction in zip(indices, outcome.predictions):
+                slots[i] = prediction
+                if cache is not None:
+                    cache.put(key, documents[i].sha256, prediction)
+            if on_progress is not None:
+                on_progress(len(indices))
+            started = time.perf_counter()
+
+    missing = [documents[i].doc_id for i, p in enumerate(slots) if p is None]
+    if missing:
+        raise ExecutorError(f"the {executor.name} executor returned no prediction for {len(missing)} document(s): {', '.join(missing[:8])}")
     predictions = tuple(p for p in slots if p is not None)
     return ExtractionResult(
         predictions=predictions,
