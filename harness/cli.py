@@ -171,13 +171,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     config = load_run_config(args.config)
     tracks = _chosen_tracks(args, config)
+    executor = None
+    if args.executor is not None or args.workers is not None:
+        from harness.runs.executors import make_executor
+
+        executor = make_executor(args.executor or config.executor.name, args.workers if args.workers is not None else config.executor.workers)
     with progress_bars() as progress:
-        outcomes, skipped = run_config(config, args.results, PROJECT_ROOT, progress, tracks=tracks)
+        outcomes, skipped = run_config(config, args.results, PROJECT_ROOT, progress, tracks=tracks, executor=executor)
     for outcome in outcomes:
         print_metrics_table(f"{outcome.setup} on {outcome.track}", outcome.metrics)
     print_summary(outcomes)
     for skip in skipped:
         print(f"track {skip.track} skipped: {skip.reason}")
+    for outcome in outcomes:
+        for rejected in outcome.cache_rejected:
+            print(f"warning: cache entry not served: {rejected}", file=sys.stderr)
     for outcome in outcomes:
         served = "all from the cache, nothing computed" if outcome.computed == 0 else f"{outcome.computed} computed, {outcome.cached} from the cache"
         print(f"{outcome.setup} on {outcome.track}: {served}; record {outcome.record_dir}")
@@ -436,6 +444,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_corpus_options(p, "score on this corpus only (a gold directory or a CoNLL/BIO file) instead of the bench's tracks")
     p.add_argument("--track-name", default=None, help="the track name recorded for --corpus (default: the corpus's name)")
     p.add_argument("--track", action="append", default=[], metavar="NAME", help="run only this track of the bench file (repeatable)")
+    p.add_argument(
+        "--executor", choices=("serial", "processes", "ray"), default=None,
+        help="how uncached documents are extracted: in this process (serial, default), in worker processes, or as Ray tasks",
+    )  # fmt: skip
+    p.add_argument("--workers", type=_positive_int, default=None, help="worker processes (processes) or CPUs (ray); default: one per core")
     p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and cache/ live (default: results/)")
     p.set_defaults(func=_cmd_run)
 
@@ -545,6 +558,9 @@ def main(argv: list[str] | None = None) -> int:
     from harness.drafting.errors import DraftError
     from harness.extractors.registry import UnknownExtractorError
 
+    from harness.gate import GateRefused
+    from harness.runs.executors import ExecutorError, ExecutorUnavailableError
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -555,6 +571,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: the gold does not keep its contract:\n{err}", file=sys.stderr)
         return 2
     except (UnreviewedDraftsError, DraftError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except (ExecutorError, ExecutorUnavailableError, GateRefused) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 

@@ -32,6 +32,7 @@ Two kinds of file live in ``configs/``:
       seed: 13
       bootstrap: {resamples: 1000, level: 0.95}
       scoring: {min_overlap: 0.0}
+      executor: {name: processes, workers: 2}   # optional: serial (default), processes, ray
 
 ``harness run`` accepts either; a setup alone runs with the default settings
 on the default track.
@@ -117,12 +118,21 @@ class Ranking:
 
 
 @dataclass(frozen=True)
+class ExecutorSettings:
+    """How extraction is spread: ``serial``, ``processes`` (N workers) or ``ray`` (N CPUs or a cluster)."""
+
+    name: str = "serial"
+    workers: int | None = None
+
+
+@dataclass(frozen=True)
 class RunConfig:
     setups: tuple[SetupConfig, ...]
     settings: RunSettings
     source: str
     tracks: tuple[Track, ...] = ()
     ranking: Ranking | None = None
+    executor: ExecutorSettings = ExecutorSettings()
 
 
 def config_hash(setup: SetupConfig, settings: RunSettings) -> str:
@@ -170,7 +180,8 @@ def _unknown_keys(data: dict, path: Path, known: set[str], prefix: str = "") -> 
 
 
 SETUP_KEYS = {"setup", "extractor", "params", "batch_size", "description"}
-BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "description"}
+BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "executor", "description"}
+EXECUTOR_NAMES = ("serial", "processes", "ray")
 TRACK_KEYS = {"name", "corpus", "description", "label_map", "scheme", "passage_tokens", "convention", "setups", "optional"}
 RANKING_KEYS = {"track", "metrics"}
 
@@ -301,4 +312,18 @@ def load_run_config(path: Path) -> RunConfig:
         seed=_take(data, path, "seed", int, DEFAULT_SEED), resamples=resamples, level=float(level), min_overlap=float(min_overlap)
     )
     tracks = _load_tracks(data, path, names)
-    return RunConfig(tuple(setups), settings, str(path), tracks, _load_ranking(data, path, tracks))
+    return RunConfig(tuple(setups), settings, str(path), tracks, _load_ranking(data, path, tracks), _load_executor(data, path))
+
+
+def _load_executor(data: dict, path: Path) -> ExecutorSettings:
+    raw = _take(data, path, "executor", dict, None)
+    if raw is None:
+        return ExecutorSettings()
+    _unknown_keys(raw, path, {"name", "workers"}, prefix="executor.")
+    name = _take(raw, path, "name", str, prefix="executor.")
+    if name not in EXECUTOR_NAMES:
+        raise ConfigError(path, "executor.name", f"expected one of {', '.join(EXECUTOR_NAMES)}, got {name!r}")
+    workers = _take(raw, path, "workers", int, None, prefix="executor.")
+    if workers is not None and workers < 1:
+        raise ConfigError(path, "executor.workers", f"must be at least 1, got {workers}")
+    return ExecutorSettings(name, workers)

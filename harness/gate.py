@@ -55,14 +55,13 @@ from harness.runs.compare import (
     RunSide,
     UnknownMetric,
     compare_sides,
-    side_from_predictions,
     side_from_record,
 )
-from harness.runs.record import read_record
+from harness.extractors.identity import code_identity_of_module
+from harness.extractors.registry import UnknownExtractorError, get_factory
+from harness.runs.record import RunRecord, read_record
 from harness.runs.registry import RegistryError, RunRegistry
-from harness.scoring.corpus import score_corpus
 from harness.scoring.metric_table import renamed, value_at
-from harness.scoring.settings import IntervalSettings, ScoringSettings
 
 POLICIES: tuple[str, ...] = ("floor", "ceiling", "max_drop")
 SOURCES: tuple[str, ...] = ("run", "current", "predictions")
@@ -296,8 +295,41 @@ class _Current:
     description: str
 
 
-def _current_from_record(record_dir: Path, description: str) -> _Current:
+class GateRefused(RuntimeError):
+    """A gate that must not pass: its predictions were made by code other than the code under test."""
+
+
+def check_code_under_test(record: RunRecord, where: str) -> None:
+    """Refuse stored predictions whose extractor code differs from the code in this checkout.
+
+    The record's ``extractor.code_sha256`` (:mod:`harness.extractors.identity`) is
+    compared with the identity of the same registered extractor now; a record
+    without one (written before it was recorded) cannot show it matches.
+    """
+    extractor = record.extractor
+    recorded = extractor.get("code_sha256")
+    name = extractor.get("name")
+    if not recorded:
+        raise GateRefused(
+            f"{where}: run {record.run_id} does not record its extractor's code identity (written before it was);"
+            " its predictions cannot be shown to come from the code under test: run the setup again"
+        )
+    try:
+        factory = get_factory(str(name))
+    except UnknownExtractorError as err:
+        raise GateRefused(f"{where}: run {record.run_id} was made by extractor {name!r}, which is not here: {err}") from None
+    current = code_identity_of_module(factory.__module__).sha256
+    if current != recorded:
+        raise GateRefused(
+            f"{where}: run {record.run_id} was made by other code of extractor {name!r} (code {recorded[:12]}, this checkout"
+            f" {current[:12]}): its predictions do not test this code; run the setup again"
+        )
+
+
+def _current_from_record(record_dir: Path, description: str, check_code: bool = False) -> _Current:
     record = read_record(record_dir, with_results=True)
+    if check_code:
+        check_code_under_test(record, description)
     return _Current(side_from_record(record), record.metrics, description)
 
 
@@ -335,24 +367,14 @@ def _resolve_current(
             row = registry.get(str(as_path) if as_path.is_dir() else entry.target)
         if row.setup != entry.setup:
             raise ConfigError(gates.path, where, f"run {row.run_id} is of setup {row.setup!r}, not {entry.setup!r}")
-        return _current_from_record(Path(row.path), f"registered run {row.run_id}")
+        return _current_from_record(Path(row.path), f"registered run {row.run_id}", check_code=True)
     path = _resolve(gates.root, entry.target)
     if path.is_dir():
-        return _current_from_record(path, f"stored record {entry.target}")
-    side = side_from_predictions(path, baseline, entry.setup)
-    scored = score_corpus(
-        corpus.documents,
-        side.predictions,
-        ScoringSettings.for_run(
-            declared_labels=side.entity_labels,
-            emits_claims=side.has_claims,
-            corpus_labels=corpus.labels,
-            corpus_has_claims=corpus.has_claims,
-            min_overlap=side.min_overlap,
-            intervals=IntervalSettings(gates.seed, gates.resamples, gates.level),
-        ),
+        return _current_from_record(path, f"stored record {entry.target}", check_code=True)
+    raise GateRefused(
+        f"{where}: {entry.target} is a bare predictions file; it carries no code identity, so it cannot show that"
+        " the code under test made it (give a run record directory instead)"
     )
-    return _Current(replace(side, results=scored.results), scored.metrics, f"stored predictions {entry.target}")
 
 
 def _error_results(entry: GateEntry, reason: str, current_run: str = "") -> list[CheckResult]:

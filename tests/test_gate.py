@@ -8,6 +8,8 @@ deliberate losses, so the verdicts are known by construction.
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -18,6 +20,7 @@ import yaml
 from harness.cli import main
 from harness.config import ConfigError
 from harness.corpus.load import Corpus, load_corpus
+from harness.extractors.identity import code_identity_of_module
 from harness.gate import evaluate_gates, load_gate_file
 from harness.model import Annotations, GoldDocument, Prediction
 from harness.runs.record import RunRecord, prediction_to_json, read_record, write_record
@@ -26,6 +29,8 @@ from harness.scoring.corpus import score_corpus
 from harness.scoring.settings import IntervalSettings, ScoringSettings
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The rules extractor's code identity in this checkout (records made here carry it).
+RULES_CODE = code_identity_of_module("harness.extractors.rules.extractor").sha256
 GATES = ROOT / "configs" / "gates.yaml"
 HELDOUT = ROOT / "tests" / "data" / "heldout"
 EXAMPLE = ROOT / "tests" / "data" / "example"
@@ -45,14 +50,18 @@ def make_record(
     started_at: str = "2026-01-01T00:00:00+00:00",
     claims: bool = True,
 ) -> Path:
-    """A run record whose predictions are ``edit(gold)``, scored for real."""
+    """A run record whose predictions are ``edit(gold)``, scored for real.
+
+    It names the registered ``rules`` extractor and the identity of its code in this
+    checkout, as a record the rules made here would: the gate checks that identity.
+    """
     predictions = [Prediction(g.document.doc_id, edit(g)) for g in corpus.documents]
     scored = score_corpus(corpus.documents, predictions, ScoringSettings(score_claims=claims, intervals=IntervalSettings(seed=3, resamples=200)))
     run = {
         "run_id": name,
         "setup": setup,
         "track": "heldout",
-        "extractor": {"name": "tool", "version": "1", "entity_labels": list(corpus.labels), "emits_claims": claims, "fingerprint_hash": "fp"},
+        "extractor": {"name": "rules", "version": "1", "entity_labels": list(corpus.labels), "emits_claims": claims, "fingerprint_hash": "fp", "code_sha256": RULES_CODE},
         "config_hash": "cfg",
         "corpus": {"name": corpus.name, "source": corpus.source, "documents": len(corpus.documents), "gold_sha256": corpus.gold_sha256},
         "gold_sha256": corpus.gold_sha256,
@@ -144,8 +153,8 @@ def test_a_max_drop_on_a_metric_without_a_paired_test_names_the_key(tmp_path, he
 
 
 def predictions_file(tmp_path: Path, corpus: Corpus, edit) -> Path:
-    record = make_record(tmp_path / "made", "made", corpus, edit)
-    return record / "predictions.jsonl"
+    """A stored run record (the gate reads stored predictions from a record, which carries the code identity)."""
+    return make_record(tmp_path / "made", "made", corpus, edit)
 
 
 def drop_gate(tmp_path: Path, baseline: Path, predictions: Path, max_drop: float) -> Path:
@@ -181,7 +190,7 @@ def test_max_drop_passes_when_the_drop_may_be_within_the_allowance(tmp_path, hel
 
 def test_stored_predictions_equal_to_the_baseline_pass_with_a_zero_difference(tmp_path, heldout):
     baseline = make_record(tmp_path / "base", "baseline", heldout)
-    report = evaluate_gates(load_gate_file(drop_gate(tmp_path, baseline, baseline / "predictions.jsonl", 0.0)), tmp_path / "r")
+    report = evaluate_gates(load_gate_file(drop_gate(tmp_path, baseline, baseline, 0.0)), tmp_path / "r")
     (result,) = report.results
     assert result.passed and result.difference == 0.0 and (result.low, result.high) == (0.0, 0.0)
     assert result.value == result.baseline_value
@@ -318,3 +327,91 @@ def test_a_max_drop_between_two_records_reads_their_stored_results(tmp_path, hel
     entities, claims = report.results
     assert entities.verdict == "fail" and entities.difference < 0 and entities.high < -0.02
     assert claims.passed and claims.difference == 0.0  # half the entities, every claim: claims unchanged
+
+
+# --- the code under test ---------------------------------------------------------------
+
+
+def test_a_bare_predictions_file_is_refused_with_exit_2_because_it_names_no_code(tmp_path, heldout, capsys):
+    record = make_record(tmp_path / "made", "made", heldout)
+    path = write_gates(tmp_path, {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "predictions": str(record / "predictions.jsonl"), "checks": [{"metric": "failures", "ceiling": 0}]}]})
+    status, out, err = gate(path, tmp_path / "results", capsys)
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert "bare predictions file; it carries no code identity" in err
+
+
+def test_a_record_made_by_other_code_of_the_extractor_is_refused_with_exit_2(tmp_path, heldout, capsys):
+    record = make_record(tmp_path / "made", "made", heldout)
+    run = json.loads((record / "run.json").read_text(encoding="utf-8"))
+    run["extractor"]["code_sha256"] = "0" * 64
+    (record / "run.json").write_text(json.dumps(run), encoding="utf-8")
+    path = write_gates(tmp_path, {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "predictions": str(record), "checks": [{"metric": "failures", "ceiling": 0}]}]})
+    status, out, err = gate(path, tmp_path / "results", capsys)
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert "was made by other code of extractor 'rules'" in err and "run the setup again" in err
+
+
+PLUGIN = """
+from harness.model import Annotations, Entity, Prediction
+
+
+class FirstWord:
+    name = "first-word"
+    version = "1"  # never bumped by hand: the cache must notice the code change anyway
+    entity_labels = ("LOC",)
+    claim_slots = ()
+    emits_claims = False
+
+    def fingerprint(self):
+        return {"name": self.name, "version": self.version}
+
+    def extract(self, documents):
+        out = []
+        for doc in documents:
+            entities = ()
+            if EMIT:
+                for gold_word in ("الموصل", "بغداد", "الأنبار", "كركوك", "سوريا", "العراق"):
+                    start = doc.text.find(gold_word)
+                    if start >= 0:
+                        entities += (Entity(f"e{len(entities)}", "LOC", start, start + len(gold_word), gold_word),)
+            out.append(Prediction(doc.doc_id, Annotations(doc.doc_id, entities)))
+        return out
+
+
+def build(params):
+    return FirstWord()
+"""
+
+
+def test_a_code_change_with_a_warm_cache_is_computed_again_and_fails_the_gate(tmp_path, capsys, monkeypatch):
+    """Issue case 1: an extractor edited to return nothing still passed its gate from a warm cache."""
+    import importlib
+    import sys
+
+    from harness.extractors import registry
+    from harness.extractors.identity import forget_identities
+
+    package = tmp_path / "plugin"
+    package.mkdir()
+    module_file = package / "gate_plugin_tool.py"
+    module_file.write_text("EMIT = True\n" + PLUGIN, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(package))
+    monkeypatch.setitem(registry.BUILTIN, "gate-plugin-tool", "gate_plugin_tool:build")
+    (tmp_path / "tool.yaml").write_text("setup: tool\nextractor: gate-plugin-tool\n", encoding="utf-8")
+    path = write_gates(
+        tmp_path,
+        {"corpus": str(HELDOUT), "gates": [{"setup": "tool", "run": "tool.yaml", "checks": [{"metric": "entities.strict.f1", "floor": 0.05}]}]},
+    )
+    results = tmp_path / "results"
+    status, out, _ = gate(path, results, capsys)
+    assert status == 0 and "(4 computed, 0 from the cache)" in out
+    status, out, _ = gate(path, results, capsys)
+    assert status == 0 and "(all from the cache)" in out
+
+    # The code now returns no entity; the version is not bumped.
+    module_file.write_text("EMIT = False\n" + PLUGIN, encoding="utf-8")
+    importlib.reload(sys.modules["gate_plugin_tool"])
+    forget_identities()
+    status, out, _ = gate(path, results, capsys)
+    assert "(4 computed, 0 from the cache)" in out
+    assert status == 1 and "FAIL  tool  entities.strict.f1  floor: value 0.000 < floor 0.050" in out

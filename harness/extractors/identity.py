@@ -157,3 +157,12 @@ def code_identity(extractor: object) -> CodeIdentity:
 def forget_identities() -> None:
     """Drop the per-process memo (tests that edit code on disk call it)."""
     _CACHE.clear()
+
+
+def cache_key(extractor: object, fingerprint: dict | None = None) -> str:
+    """The prediction cache's key of an extractor: its fingerprint (model, prompt, settings)
+    and its code identity together, so a cached answer is always one of the code under test."""
+    from harness.extractors.base import fingerprint_hash
+
+    fingerprint = fingerprint if fingerprint is not None else extractor.fingerprint()  # type: ignore[attr-defined]
+    return fingerprint_hash({"fingerprint": fingerprint, "code_sha256": code_identity(extractor).sha256})

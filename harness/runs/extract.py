@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from harness.extractors.base import Extractor, fingerprint_hash
+from harness.extractors.identity import cache_key
 from harness.model import Document, Prediction
 from harness.runs.cache import PredictionCache
 from harness.runs.executors import (
@@ -64,7 +65,9 @@ def run_extractor(
     batch comes back.
     """
     executor = executor or SerialExecutor()
-    key = fingerprint_hash(extractor.fingerprint())
+    fingerprint = extractor.fingerprint()
+    expected = fingerprint_hash(fingerprint)
+    key = cache_key(extractor, fingerprint)
     slots: list[Prediction | None] = [None] * len(documents)
     todo: list[int] = []
     for i, doc in enumerate(documents):
@@ -85,10 +88,10 @@ def run_extractor(
     with closing(executor.run_batches(extractor, spec, batches)) as outcomes:
         for outcome in outcomes:
             seconds += time.perf_counter() - started
-            if outcome.fingerprint_hash != key:
+            if outcome.fingerprint_hash != expected:
                 raise ExecutorError(
                     f"a {executor.name} worker built extractor {extractor.name!r} with fingerprint hash "
-                    f"{outcome.fingerprint_hash}, not the run's {key}: its params, code or model files differ "
+                    f"{outcome.fingerprint_hash}, not the run's {expected}: its params, code or model files differ "
                     "from this process's; nothing of that batch was cached"
                 )
             indices = positions[outcome.index]

@@ -20,10 +20,12 @@ from typing import Any, Callable, Sequence
 from harness.config import RunConfig, RunSettings, SetupConfig, Track, config_hash, default_track
 from harness.corpus.load import PROJECT_CONVENTION, Corpus
 from harness.extractors.base import REUSED_CACHED_WORK, Extractor, ShapingText, declared_convention, fingerprint_hash, shaping_texts
+from harness.extractors.identity import cache_key, code_identity
 from harness.extractors.registry import create_extractor
 from harness.paths import portable
 from harness.runs.cache import PredictionCache
 from harness.runs.environment import git_state, machine, package_versions
+from harness.runs.executors import Executor, ExtractorSpec, SerialExecutor, describe, make_executor
 from harness.runs.extract import ExtractionResult, run_extractor
 from harness.runs.record import InSample, RunRecord, new_run_id, prediction_to_json, write_record
 from harness.runs.registry import RunRegistry
@@ -47,6 +49,8 @@ class SetupOutcome:
     in_sample: InSample
     #: The extractor's annotation convention (scores under it are in metrics.json ``conventions``).
     convention: str
+    #: Cache entries that were not served, and why.
+    cache_rejected: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,9 @@ def _extractor_json(extractor: Extractor, fingerprint: dict[str, Any]) -> dict[s
         "shaped_by": [{"name": t.name, "how": t.how, "units": len(t.unit_sha256)} for t in shaping_texts(extractor)],
         "fingerprint": fingerprint,
         "fingerprint_hash": fingerprint_hash(fingerprint),
+        # The source and data files behind its output, and the cache key they give with the fingerprint.
+        "code_sha256": code_identity(extractor).sha256,
+        "cache_key": cache_key(extractor, fingerprint),
     }
 
 
@@ -123,16 +130,23 @@ def run_setup(
     progress: ProgressFactory | None = None,
     extractor: Extractor | None = None,
     registry: RunRegistry | None = None,
+    executor: Executor | None = None,
 ) -> SetupOutcome:
-    """Run one extractor setup over one track's corpus and write its run record."""
+    """Run one extractor setup over one track's corpus and write its run record.
+
+    ``executor`` runs the uncached documents (default: serially in this
+    process); workers build their own extractor from the setup's name and params.
+    """
     started_at = datetime.now(timezone.utc)
     wall_start = time.perf_counter()
-    extractor = extractor if extractor is not None else create_extractor(setup.extractor, setup.params)
+    spec = ExtractorSpec(setup.extractor, dict(setup.params))
+    extractor = extractor if extractor is not None else spec.build()
+    executor = executor or SerialExecutor()
     fingerprint = extractor.fingerprint()
     cache = PredictionCache(results_dir / "cache")
     documents = [g.document for g in corpus.documents]
     on_progress = progress(f"{setup.setup} on {track.name}", len(documents)) if progress is not None else None
-    extraction = run_extractor(extractor, documents, cache, setup.batch_size, on_progress)
+    extraction = run_extractor(extractor, documents, cache, setup.batch_size, on_progress, executor=executor, spec=spec)
 
     convention = declared_convention(extractor)
     scoring = ScoringSettings.for_run(
@@ -177,6 +191,9 @@ def run_setup(
             "documents_per_second": _documents_per_second(extraction),
         },
         "failures": extraction.failed,
+        # Cache entries met but not served (damaged, or edited by hand: their content hash did not match).
+        "cache_rejected": list(cache.rejected),
+        "executor": describe(executor),
         "versions": package_versions(),
         "git": git_state(project_root),
         "machine": machine(),
@@ -207,6 +224,7 @@ def run_setup(
         seconds=wall_seconds,
         in_sample=marking,
         convention=convention,
+        cache_rejected=tuple(cache.rejected),
     )
 
 
@@ -251,11 +269,15 @@ def run_config(
     project_root: Path,
     progress: ProgressFactory | None = None,
     tracks: Sequence[Track] | None = None,
+    executor: Executor | None = None,
 ) -> tuple[list[SetupOutcome], list[SkippedTrack]]:
-    """Run every setup of ``config`` on every track (``tracks`` overrides the bench file's)."""
+    """Run every setup of ``config`` on every track (``tracks`` overrides the bench file's);
+    ``executor`` spreads the documents over workers (default: the bench file's, else serial)."""
     chosen = tuple(tracks) if tracks is not None else (config.tracks or (default_track(project_root),))
     loaded, skipped = load_tracks(chosen)
     registry = _open_registry(results_dir)
+    if executor is None:
+        executor = make_executor(config.executor.name, config.executor.workers)
     outcomes = []
     for setup in config.setups:
         wanted = [(track, corpus) for track, corpus in loaded if track.runs(setup.setup)]
@@ -264,6 +286,6 @@ def run_config(
         extractor = create_extractor(setup.extractor, setup.params)
         for track, corpus in wanted:
             outcomes.append(
-                run_setup(setup, config.settings, track, corpus, results_dir, project_root, progress, extractor, registry)
+                run_setup(setup, config.settings, track, corpus, results_dir, project_root, progress, extractor, registry, executor)
             )
     return outcomes, skipped

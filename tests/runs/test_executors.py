@@ -36,7 +36,8 @@ from harness.runs.executors import (
     oversubscription,
 )
 from harness.runs.extract import run_extractor
-from harness.scoring.corpus import ScoringSettings, score_corpus
+from harness.scoring.corpus import score_corpus
+from harness.scoring.settings import IntervalSettings, ScoringSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DOCS = [Document(f"d{i}", f"عبارة{i} كتبت للاختبار في السطر {i}") for i in range(9)]
@@ -132,7 +133,7 @@ def test_a_killed_worker_is_a_clear_error_and_the_rerun_recomputes_nothing_that_
     finished = cached_ids(tmp_path / "cache")
     assert "d4" not in finished
     # Nothing partial: every file left behind is a whole cache entry, and no temporary file remains.
-    assert all(b'"fingerprint_hash"' in content and content.endswith(b"}\n") for content in before.values())
+    assert all(b'"content_sha256"' in content and content.endswith(b"}\n") for content in before.values())
     assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.suffix != ".json"]
     resumed = run_extractor(Labeller(second_log), DOCS, cache, batch_size=2, executor=ProcessesExecutor(workers=2))
     recomputed = computed_ids(second_log)
@@ -172,9 +173,9 @@ def test_workers_build_a_registry_extractor_from_its_spec_and_score_as_the_seria
 def metrics(corpus, extractor, predictions):
     settings = ScoringSettings.for_run(
         declared_labels=extractor.entity_labels, emits_claims=extractor.emits_claims, corpus_labels=corpus.labels,
-        corpus_has_claims=corpus.has_claims, seed=13, resamples=200, level=0.95,
+        corpus_has_claims=corpus.has_claims, intervals=IntervalSettings(seed=13, resamples=200, level=0.95),
     )
-    return score_corpus(corpus.documents, predictions, settings)
+    return score_corpus(corpus.documents, predictions, settings).metrics
 
 
 # ------------------------------------------------------ names and threads
