@@ -59,6 +59,7 @@ from harness.runs.compare import (
 )
 from harness.extractors.identity import code_identity_of_module
 from harness.extractors.registry import UnknownExtractorError, get_factory
+from harness.runs.environment import git_state
 from harness.runs.record import RunRecord, read_record
 from harness.runs.registry import RegistryError, RunRegistry
 from harness.scoring.metric_table import renamed, value_at
@@ -266,6 +267,8 @@ class GateReport:
     results: tuple[CheckResult, ...]
     #: One line per gate entry: which runs were gated.
     notes: tuple[str, ...] = ()
+    #: True when the checkout had uncommitted changes (the code under test is then not a commit).
+    dirty: bool | None = None
 
     @property
     def passed(self) -> bool:
@@ -497,5 +500,7 @@ def evaluate_gates(gates: GateFile, results_dir: Path, corpus: Corpus | None = N
 
 
 def run_gates(path: Path, results_dir: Path) -> GateReport:
-    """Load and evaluate a gate file (ConfigError when the file is broken)."""
-    return evaluate_gates(load_gate_file(path), results_dir)
+    """Load and evaluate a gate file (ConfigError when the file is broken), noting a dirty working tree."""
+    gates = load_gate_file(path)
+    report = evaluate_gates(gates, results_dir)
+    return replace(report, dirty=git_state(gates.root).get("dirty"))  # type: ignore[arg-type]

@@ -219,7 +219,10 @@ def format_check(result: CheckResult) -> str:
 
 def format_report(report: GateReport) -> str:
     failed = [r for r in report.results if not r.passed]
-    lines = [f"gate {report.source}: corpus {report.corpus}", *report.notes, ""]
+    lines = [f"gate {report.source}: corpus {report.corpus}", *report.notes]
+    if report.dirty:
+        lines.append("note: the working tree has uncommitted changes: the code under test is this tree, not a commit")
+    lines.append("")
     lines += [format_check(result) for result in report.results]
     lines.append("")
     total = len(report.results)
