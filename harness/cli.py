@@ -171,6 +171,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     config = load_run_config(args.config)
     tracks = _chosen_tracks(args, config)
+    if args.dry_run:
+        from harness.runs.plan import format_plan, plan_run
+
+        print(format_plan(*plan_run(config, tracks, args.results)))
+        return 0
     executor = None
     if args.executor is not None or args.workers is not None:
         from harness.runs.executors import make_executor
@@ -449,6 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="how uncached documents are extracted: in this process (serial, default), in worker processes, or as Ray tasks",
     )  # fmt: skip
     p.add_argument("--workers", type=_positive_int, default=None, help="worker processes (processes) or CPUs (ray); default: one per core")
+    p.add_argument("--dry-run", action="store_true", help="print the work the run would do (documents cached / to compute, estimated time) and stop")
     p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and cache/ live (default: results/)")
     p.set_defaults(func=_cmd_run)
 

@@ -102,3 +102,22 @@ def test_a_conll_corpus_read_in_passages_scores_the_same_gold_in_fewer_documents
 def test_passages_with_a_gold_directory_are_a_one_line_error(tmp_path, setup_file, capsys):
     status = main(["run", str(setup_file), "--corpus", str(EXAMPLE), "--passage-tokens", "50", "--results", str(tmp_path)])
     assert status == 2 and "passage tokens applies to CoNLL files only" in capsys.readouterr().err
+
+
+def test_a_dry_run_counts_cached_and_missing_documents_and_writes_nothing(tmp_path, capsys):
+    setup = tmp_path / "rules.yaml"
+    setup.write_text("setup: rules\nextractor: rules\n", encoding="utf-8")
+    results = tmp_path / "results"
+    assert main(["run", str(setup), "--corpus", str(EXAMPLE), "--results", str(tmp_path / "elsewhere"), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "rules on example: 1 documents, 0 from the cache, 1 to compute (1 documents); no measured speed" in out
+    assert not (tmp_path / "elsewhere").exists()
+
+    assert main(["run", str(setup), "--corpus", str(EXAMPLE), "--results", str(results)]) == 0
+    capsys.readouterr()
+    records = sorted((results / "runs").iterdir())
+    assert main(["run", str(setup), "--corpus", str(EXAMPLE), "--results", str(results), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "rules on example: 1 documents, 1 from the cache, 0 to compute (0 documents); nothing to compute" in out
+    assert "estimated time: about 0 s" in out
+    assert sorted((results / "runs").iterdir()) == records
