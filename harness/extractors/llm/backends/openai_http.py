@@ -275,12 +275,16 @@ class OpenAIBackend:
         except ValueError as err:
             raise _Failure("not JSON", f"answer is not JSON: {err}", False) from None
 
-    def generate(self, messages: Sequence[ChatMessage], settings: GenerationSettings) -> Generation:
-        data = json.dumps(self.request_body(messages, settings)).encode("utf-8")
+    def _post(self, data: bytes) -> tuple[dict[str, Any], str, list[str], list[float], float]:
+        """POST ``data`` until it is answered or the retries are spent.
+
+        Returns the answer's JSON, the server that gave it, every send's
+        outcome, the waits between them and the seconds from first send to
+        answer; raises ``BackendError`` (recorded in ``log``) when it gives up.
+        """
         outcomes: list[str] = []
         waits: list[float] = []
         started = time.perf_counter()
-        url = self.base_url
         for attempt in range(1, self.retry.max_attempts + 1):
             index = self._pick()
             url = self.base_urls[index]
@@ -288,25 +292,36 @@ class OpenAIBackend:
                 payload = self._send(url, data)
             except _Failure as failure:
                 outcomes.append(failure.outcome)
-                last = failure
+                wait = self._wait_after(failure, attempt)
+                if wait is None:
+                    message = self._give_up_message(url, failure, attempt, outcomes)
+                    self._record(RequestRecord(url, attempt, tuple(outcomes), tuple(waits), time.perf_counter() - started, error=message))
+                    raise BackendError(message) from None
             else:
                 outcomes.append("200")
-                break
+                return payload, url, outcomes, waits, time.perf_counter() - started
             finally:
                 self._release(index)
-            wait = self._backoff.wait_before(attempt, last.retry_after) if last.retry and attempt < self.retry.max_attempts else None
-            if wait is None:
-                if last.retry and attempt < self.retry.max_attempts:
-                    reason = f"{last.detail} (the server asks to wait {last.retry_after:g} s, more than max_backoff_seconds)"
-                else:
-                    reason = last.detail
-                tries = f" after {attempt} attempts ({', '.join(outcomes)})" if attempt > 1 else ""
-                message = f"{url}: {reason}{tries}"
-                self._record(RequestRecord(url, attempt, tuple(outcomes), tuple(waits), time.perf_counter() - started, error=message))
-                raise BackendError(message)
             waits.append(wait)
             time.sleep(wait)
-        seconds = time.perf_counter() - started
+        raise AssertionError("unreachable: the last attempt either answers or gives up")
+
+    def _wait_after(self, failure: _Failure, attempt: int) -> float | None:
+        """Seconds to wait before the next send, or None to give up."""
+        if not failure.retry or attempt >= self.retry.max_attempts:
+            return None
+        return self._backoff.wait_before(attempt, failure.retry_after)
+
+    def _give_up_message(self, url: str, failure: _Failure, attempt: int, outcomes: list[str]) -> str:
+        reason = failure.detail
+        if failure.retry and attempt < self.retry.max_attempts:  # retries left, but the server asked for too long a wait
+            reason += f" (the server asks to wait {failure.retry_after:g} s, more than max_backoff_seconds)"
+        tries = f" after {attempt} attempts ({', '.join(outcomes)})" if attempt > 1 else ""
+        return f"{url}: {reason}{tries}"
+
+    def generate(self, messages: Sequence[ChatMessage], settings: GenerationSettings) -> Generation:
+        data = json.dumps(self.request_body(messages, settings)).encode("utf-8")
+        payload, url, outcomes, waits, seconds = self._post(data)
         try:
             choice = payload["choices"][0]
             content = choice["message"]["content"] or ""
