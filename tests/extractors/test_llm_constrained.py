@@ -124,3 +124,11 @@ def test_constrained_setup_file_is_the_plain_setup_with_the_schema():
     assert constrained.setup != plain.setup
     assert {k: v for k, v in constrained.params.items() if k != "constraint"} == plain.params
     LLMExtractor({**constrained.params, "cache_dir": None}, backend=Backend())
+
+
+def test_endpoint_setup_file_builds_a_concurrent_constrained_extractor():
+    setup = load_setup(CONFIGS / "llm-endpoint.yaml")
+    extractor = LLMExtractor({**setup.params, "cache_dir": None})  # builds the HTTP backend; sends nothing
+    backend = extractor.backend
+    assert backend.kind == "openai" and backend.max_concurrency == 8 and backend.retry.max_attempts == 4
+    assert extractor.settings.schema() == output_json_schema() and setup.batch_size == 8
