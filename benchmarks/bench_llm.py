@@ -64,8 +64,10 @@ from harness.extractors.llm.paragraphs import headline_of, split_paragraphs  # n
 from harness.model import Document  # noqa: E402
 
 
-def _seeds() -> list[Document]:
-    return [Document(p.stem, p.read_text(encoding="utf-8")) for p in sorted((PROJECT_ROOT / "seeds").glob("*.txt"))]
+def _seeds(count: int | None = None) -> list[Document]:
+    """The seed documents in name order, the first ``count`` of them when given."""
+    documents = [Document(p.stem, p.read_text(encoding="utf-8")) for p in sorted((PROJECT_ROOT / "seeds").glob("*.txt"))]
+    return documents[:count]
 
 
 class RawLlama:
@@ -155,9 +157,9 @@ def overhead(params: dict, documents: list[Document]) -> bool:
     return min(prompt_ratio, gen_ratio) >= 0.9
 
 
-def seed_set(params: dict, cache_dir: Path) -> list[str]:
+def seed_set(params: dict, cache_dir: Path, count: int) -> list[str]:
     """Part 2; returns the raw answers of the cold run in paragraph order."""
-    documents = _seeds()
+    documents = _seeds(count)
     cold = LLMExtractor({**params, "cache_dir": str(cache_dir), "progress": True})
     started = time.perf_counter()
     predictions = cold.extract(documents)
@@ -168,7 +170,8 @@ def seed_set(params: dict, cache_dir: Path) -> list[str]:
     warm.extract(documents)
     warm_seconds = time.perf_counter() - started
     s = cold.stats
-    print(f"\nseed set: {len(documents)} documents, {paragraphs} paragraphs")
+    print(f"\nin process (serial, {cold.settings.threads} thread(s)): {len(documents)} documents, {paragraphs} paragraphs,"
+          f" {cold_seconds / max(1, paragraphs):.1f} s per paragraph cold")
     print(f"cold:   {cold_seconds:8.1f} s  ({s['generated']} generated, {s['cached']} cached;"
           f" {s['prompt_tokens_evaluated']} prompt tokens evaluated, {s['completion_tokens']} generated;"
           f" prompt {_rate(s['prompt_tokens_evaluated'], s['prompt_seconds']):.1f} tok/s,"
@@ -226,11 +229,11 @@ def _servers(model_path: Path, settings, count: int, threads: int):
                 process.wait(timeout=20)
 
 
-def served(params: dict, servers: int, threads: int, cache_dir: Path) -> list[str]:
+def served(params: dict, servers: int, threads: int, cache_dir: Path, count: int) -> list[str]:
     """Part 3; returns the raw answers in paragraph order."""
     in_process = LLMExtractor({**params, "cache_dir": None, "progress": False})
     settings, model_path = in_process.settings, in_process.backend.model_path
-    documents = _seeds()
+    documents = _seeds(count)
     with _servers(model_path, settings, servers, threads) as urls:
         backend = {"kind": "openai", "base_url": urls, "model": "bench", "max_concurrency": servers, "timeout": 900}
         extractor = LLMExtractor({**params, "backend": backend, "cache_dir": str(cache_dir), "progress": True})
@@ -279,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, default=None, help="generation cache for part 2 (default: a new temporary folder)")
     parser.add_argument("--servers", type=int, default=0, help="part 3: serve the model with N llama-cpp-python servers (0: skip)")
     parser.add_argument("--server-threads", type=int, default=1, help="part 3: threads of each server (default 1)")
+    parser.add_argument("--seed-documents", type=int, default=5, help="parts 2 and 3: only the first N seeds (default 5)")
     parser.add_argument("--summarise", type=Path, nargs="+", default=None, metavar="RUN_DIR", help="only summarise these run records")
     args = parser.parse_args(argv)
     if args.summarise:
@@ -298,14 +302,14 @@ def main(argv: list[str] | None = None) -> int:
         temporary = args.cache_dir is None
         cache_dir = Path(tempfile.mkdtemp(prefix="bench-llm-")) if temporary else args.cache_dir
         try:
-            in_process = seed_set(setup.params, cache_dir)
+            in_process = seed_set(setup.params, cache_dir, args.seed_documents)
         finally:
             if temporary:
                 shutil.rmtree(cache_dir, ignore_errors=True)
     if args.servers:
         cache_dir = Path(tempfile.mkdtemp(prefix="bench-llm-served-"))  # always cold
         try:
-            answers = served(setup.params, args.servers, args.server_threads, cache_dir)
+            answers = served(setup.params, args.servers, args.server_threads, cache_dir, args.seed_documents)
         finally:
             shutil.rmtree(cache_dir, ignore_errors=True)
         if in_process is not None:
