@@ -171,12 +171,12 @@ def test_a_dropped_connection_is_retried(serve):
 
 
 def test_a_silent_server_times_out_each_attempt_and_the_failure_says_so(serve):
-    url = serve([("silent", 1.5)])
+    url = serve([("silent", 3.0)])
     backend = OpenAIBackend(url, "m", timeout=0.3, retry=RetryPolicy(2, 0.02, 1.0))
     started = time.perf_counter()
     with pytest.raises(BackendError, match=r"no answer within 0.3 s.*after 2 attempts \(timeout, timeout\)"):
         backend.generate(_messages("فقرة"), SETTINGS)
-    assert time.perf_counter() - started < 1.5  # the client gave up; it did not wait for the server
+    assert time.perf_counter() - started < 3.0  # the client gave up; it did not wait for the server
 
 
 def test_a_refused_field_is_not_retried(serve):
@@ -199,13 +199,10 @@ def test_requests_in_flight_never_exceed_max_concurrency_and_outcomes_keep_their
     url = serve([("slow", 200, {}, 0.15)])
     backend = OpenAIBackend(url, "m", timeout=5, retry=FAST, max_concurrency=3)
     requests = [_messages(f"الفقرة رقم {i}") for i in range(8)]
-    started = time.perf_counter()
     outcomes = dict(backend.generate_many(requests, SETTINGS))
-    elapsed = time.perf_counter() - started
     assert sorted(outcomes) == list(range(8))
     assert [outcomes[i].text for i in range(8)] == [f"الفقرة رقم {i}" for i in range(8)]
-    assert serve.servers[0].most_in_flight == 3
-    assert elapsed < 8 * 0.15  # served three at a time, not one after another
+    assert serve.servers[0].most_in_flight == 3  # three at a time: never more, and not one after another
     assert [(r.prompt_tokens, r.completion_tokens) for r in backend.log] == [(30, 4)] * 8
 
 
