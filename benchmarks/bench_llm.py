@@ -27,8 +27,10 @@ stopped at the end. When part 2 ran too, the answers are compared: greedy
 decoding should give the same text in and out of process.
 
 ``--summarise RUN_DIR ...`` reads run records of the llm extractor (``harness
-run ... --results DIR``) and prints, per run: parse statuses, tokens generated
-and seconds per generated paragraph, and entity strict F1 / claim F1.
+run ... --results DIR``) and prints, per run: parse statuses (``fail``: no
+JSON could be read), tokens generated per paragraph (answers from the
+generation cache included), seconds per paragraph generated in that run, and
+entity strict F1 / claim F1.
 
     .venv/bin/python benchmarks/bench_llm.py [--config configs/llm.yaml] [--documents 2]
         [--paragraphs N] [--skip-overhead] [--skip-seeds] [--cache-dir DIR]
@@ -264,7 +266,8 @@ def summarise(run_dirs: list[Path]) -> None:
             statuses[q.get("parse_status", "error")] = statuses.get(q.get("parse_status", "error"), 0) + 1
         parse = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
         not_read = statuses.get("failed", 0) + statuses.get("empty", 0)
-        tokens = statistics.mean(q["completion_tokens"] for q in generated) if generated else float("nan")
+        answered = [q for q in paragraphs if "completion_tokens" in q]  # cached answers keep the counts they were generated with
+        tokens = statistics.mean(q["completion_tokens"] for q in answered) if answered else float("nan")
         seconds = statistics.mean(q["seconds"] for q in generated) if generated else float("nan")
         metrics = record.metrics
         claims = (metrics.get("claims") or {}).get("f1", float("nan"))
