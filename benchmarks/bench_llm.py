@@ -159,9 +159,8 @@ def overhead(params: dict, documents: list[Document]) -> bool:
     return min(prompt_ratio, gen_ratio) >= 0.9
 
 
-def seed_set(params: dict, cache_dir: Path, count: int) -> list[str]:
+def seed_set(params: dict, cache_dir: Path, documents: list[Document]) -> list[str]:
     """Part 2; returns the raw answers of the cold run in paragraph order."""
-    documents = _seeds(count)
     cold = LLMExtractor({**params, "cache_dir": str(cache_dir), "progress": True})
     started = time.perf_counter()
     predictions = cold.extract(documents)
@@ -173,7 +172,8 @@ def seed_set(params: dict, cache_dir: Path, count: int) -> list[str]:
     warm_seconds = time.perf_counter() - started
     s = cold.stats
     print(f"\nin process (serial, {cold.settings.threads} thread(s)): {len(documents)} documents, {paragraphs} paragraphs,"
-          f" {cold_seconds / max(1, paragraphs):.1f} s per paragraph cold")
+          f" {cold_seconds / max(1, paragraphs):.1f} s per paragraph cold (the wall time includes loading the model:"
+          f" {getattr(cold.backend, 'load_seconds', None) or 0:.1f} s)")
     print(f"cold:   {cold_seconds:8.1f} s  ({s['generated']} generated, {s['cached']} cached;"
           f" {s['prompt_tokens_evaluated']} prompt tokens evaluated, {s['completion_tokens']} generated;"
           f" prompt {_rate(s['prompt_tokens_evaluated'], s['prompt_seconds']):.1f} tok/s,"
@@ -231,11 +231,10 @@ def _servers(model_path: Path, settings, count: int, threads: int):
                 process.wait(timeout=20)
 
 
-def served(params: dict, servers: int, threads: int, cache_dir: Path, count: int) -> list[str]:
+def served(params: dict, servers: int, threads: int, cache_dir: Path, documents: list[Document]) -> list[str]:
     """Part 3; returns the raw answers in paragraph order."""
     in_process = LLMExtractor({**params, "cache_dir": None, "progress": False})
     settings, model_path = in_process.settings, in_process.backend.model_path
-    documents = _seeds(count)
     with _servers(model_path, settings, servers, threads) as urls:
         backend = {"kind": "openai", "base_url": urls, "model": "bench", "max_concurrency": servers, "timeout": 900}
         extractor = LLMExtractor({**params, "backend": backend, "cache_dir": str(cache_dir), "progress": True})
@@ -279,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "configs" / "llm.yaml")
     parser.add_argument("--documents", type=int, default=2, help="seed documents for part 1 (default 2)")
-    parser.add_argument("--paragraphs", type=int, default=None, help="part 1: only the first N paragraphs of each document")
+    parser.add_argument("--paragraphs", type=int, default=None, help="only the first N paragraphs of each document (every part)")
     parser.add_argument("--skip-overhead", action="store_true")
     parser.add_argument("--skip-seeds", action="store_true")
     parser.add_argument("--cache-dir", type=Path, default=None, help="generation cache for part 2 (default: a new temporary folder)")
@@ -301,18 +300,21 @@ def main(argv: list[str] | None = None) -> int:
             documents = [_first_paragraphs(d, args.paragraphs, setup.params) for d in documents]
         ok = overhead(setup.params, documents)
     in_process: list[str] | None = None
+    seeds = _seeds(args.seed_documents)
+    if args.paragraphs:
+        seeds = [_first_paragraphs(d, args.paragraphs, setup.params) for d in seeds]
     if not args.skip_seeds:
         temporary = args.cache_dir is None
         cache_dir = Path(tempfile.mkdtemp(prefix="bench-llm-")) if temporary else args.cache_dir
         try:
-            in_process = seed_set(setup.params, cache_dir, args.seed_documents)
+            in_process = seed_set(setup.params, cache_dir, seeds)
         finally:
             if temporary:
                 shutil.rmtree(cache_dir, ignore_errors=True)
     if args.servers:
         cache_dir = Path(tempfile.mkdtemp(prefix="bench-llm-served-"))  # always cold
         try:
-            answers = served(setup.params, args.servers, args.server_threads, cache_dir, args.seed_documents)
+            answers = served(setup.params, args.servers, args.server_threads, cache_dir, seeds)
         finally:
             shutil.rmtree(cache_dir, ignore_errors=True)
         if in_process is not None:
