@@ -203,6 +203,8 @@ def _servers(model_path: Path, settings, count: int, threads: int):
                 sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--model_alias", "bench",
                 "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(settings.context_size),
                 "--n_threads", str(threads), "--n_threads_batch", str(threads), "--n_batch", "512", "--seed", str(settings.seed),
+                # The server's default computes the logits of every prompt token; the in-process backend does not.
+                "--logits_all", "false",
             ]  # fmt: skip
             processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
             urls.append(f"http://127.0.0.1:{port}/v1")
