@@ -17,8 +17,25 @@ empty generation cache (cold: every paragraph generated), then again with a
 new extractor on the same cache (cached: nothing generated, the model never
 loaded).
 
+Part 3 (served, ``--servers N``). The same model file served by N
+llama-cpp-python server processes on 127.0.0.1 (``--server-threads`` each,
+default 1), and the extractor's ``openai`` backend with N requests in flight
+over them (replicas), all five seeds asked in one batch, cold. That server
+answers one request at a time (a lock around its one model), so replicas are
+how it uses more than one core for more than one paragraph; the servers are
+stopped at the end. When part 2 ran too, the answers are compared: greedy
+decoding should give the same text in and out of process.
+
+``--summarise RUN_DIR ...`` reads run records of the llm extractor (``harness
+run ... --results DIR``) and prints, per run: parse statuses (``fail``: no
+JSON could be read), tokens generated per paragraph (answers from the
+generation cache included), seconds per paragraph generated in that run, and
+entity strict F1 / claim F1.
+
     .venv/bin/python benchmarks/bench_llm.py [--config configs/llm.yaml] [--documents 2]
         [--paragraphs N] [--skip-overhead] [--skip-seeds] [--cache-dir DIR]
+        [--servers 2 [--server-threads 1]]
+    .venv/bin/python benchmarks/bench_llm.py --summarise results/runs/<run> ...
 
 Needs the model (``harness models install``) and llama-cpp-python. Say what
 else ran on the machine when you quote the figures: both cores are shared.
@@ -27,11 +44,17 @@ else ran on the machine when you quote the figures: both cores are shared.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import shutil
+import socket
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -43,8 +66,10 @@ from harness.extractors.llm.paragraphs import headline_of, split_paragraphs  # n
 from harness.model import Document  # noqa: E402
 
 
-def _seeds() -> list[Document]:
-    return [Document(p.stem, p.read_text(encoding="utf-8")) for p in sorted((PROJECT_ROOT / "seeds").glob("*.txt"))]
+def _seeds(count: int | None = None) -> list[Document]:
+    """The seed documents in name order, the first ``count`` of them when given."""
+    documents = [Document(p.stem, p.read_text(encoding="utf-8")) for p in sorted((PROJECT_ROOT / "seeds").glob("*.txt"))]
+    return documents[:count]
 
 
 class RawLlama:
@@ -134,8 +159,8 @@ def overhead(params: dict, documents: list[Document]) -> bool:
     return min(prompt_ratio, gen_ratio) >= 0.9
 
 
-def seed_set(params: dict, cache_dir: Path) -> None:
-    documents = _seeds()
+def seed_set(params: dict, cache_dir: Path, documents: list[Document]) -> list[str]:
+    """Part 2; returns the raw answers of the cold run in paragraph order."""
     cold = LLMExtractor({**params, "cache_dir": str(cache_dir), "progress": True})
     started = time.perf_counter()
     predictions = cold.extract(documents)
@@ -146,23 +171,127 @@ def seed_set(params: dict, cache_dir: Path) -> None:
     warm.extract(documents)
     warm_seconds = time.perf_counter() - started
     s = cold.stats
-    print(f"\nseed set: {len(documents)} documents, {paragraphs} paragraphs")
+    print(f"\nin process (serial, {cold.settings.threads} thread(s)): {len(documents)} documents, {paragraphs} paragraphs,"
+          f" {cold_seconds / max(1, paragraphs):.1f} s per paragraph cold (the wall time includes loading the model:"
+          f" {getattr(cold.backend, 'load_seconds', None) or 0:.1f} s)")
     print(f"cold:   {cold_seconds:8.1f} s  ({s['generated']} generated, {s['cached']} cached;"
           f" {s['prompt_tokens_evaluated']} prompt tokens evaluated, {s['completion_tokens']} generated;"
           f" prompt {_rate(s['prompt_tokens_evaluated'], s['prompt_seconds']):.1f} tok/s,"
           f" generation {_rate(s['completion_tokens'], s['generation_seconds']):.1f} tok/s)")  # fmt: skip
     print(f"cached: {warm_seconds:8.1f} s  ({warm.stats['generated']} generated, {warm.stats['cached']} cached)")
+    return [q.get("raw_output", "") for p in predictions for q in p.meta["paragraphs"]]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _servers(model_path: Path, settings, count: int, threads: int):
+    """``count`` llama-cpp-python servers of one file on loopback; stopped on exit (each by its own process)."""
+    env = dict(os.environ)
+    if "OMP_WAIT_POLICY" not in env:
+        env.setdefault("GOMP_SPINCOUNT", "3000")  # as the in-process backend does (see its _load)
+    processes: list[subprocess.Popen] = []
+    urls: list[str] = []
+    try:
+        for _ in range(count):
+            port = _free_port()
+            command = [
+                sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--model_alias", "bench",
+                "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(settings.context_size),
+                "--n_threads", str(threads), "--n_threads_batch", str(threads), "--n_batch", "512", "--seed", str(settings.seed),
+                # The server's default computes the logits of every prompt token; the in-process backend does not.
+                "--logits_all", "false",
+            ]  # fmt: skip
+            processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
+            urls.append(f"http://127.0.0.1:{port}/v1")
+        deadline = time.monotonic() + 300
+        for process, url in zip(processes, urls):
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"server {url} exited with {process.returncode} (is llama-cpp-python[server] installed?)")
+                try:
+                    with urllib.request.urlopen(f"{url}/models", timeout=2) as response:
+                        json.loads(response.read())
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"server {url} did not answer within 300 s") from None
+                    time.sleep(0.5)
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=20)
+
+
+def served(params: dict, servers: int, threads: int, cache_dir: Path, documents: list[Document]) -> list[str]:
+    """Part 3; returns the raw answers in paragraph order."""
+    in_process = LLMExtractor({**params, "cache_dir": None, "progress": False})
+    settings, model_path = in_process.settings, in_process.backend.model_path
+    with _servers(model_path, settings, servers, threads) as urls:
+        backend = {"kind": "openai", "base_url": urls, "model": "bench", "max_concurrency": servers, "timeout": 900}
+        extractor = LLMExtractor({**params, "backend": backend, "cache_dir": str(cache_dir), "progress": True})
+        started = time.perf_counter()
+        predictions = extractor.extract(documents)  # every paragraph of every seed in one batch
+        wall = time.perf_counter() - started
+    paragraphs = [q for p in predictions for q in p.meta["paragraphs"]]
+    s = extractor.stats
+    failed = sum(1 for q in paragraphs if "error" in q)
+    print(f"\nserved: {servers} llama-cpp-python server(s) x {threads} thread(s), {servers} request(s) in flight, cold")
+    print(f"  {len(documents)} documents, {len(paragraphs)} paragraphs ({failed} failed): {wall:.1f} s wall,"
+          f" {wall / max(1, len(paragraphs)):.1f} s per paragraph; {s['completion_tokens']} tokens generated,"
+          f" {s['completion_tokens'] / wall:.1f} tok/s over the wall time; summed request latency {s['total_seconds']:.1f} s")  # fmt: skip
+    return [q.get("raw_output", "") for q in paragraphs]
+
+
+def summarise(run_dirs: list[Path]) -> None:
+    """Parse statuses, tokens and seconds per generated paragraph, and F1, of llm run records."""
+    from harness.runs.record import read_record
+
+    print(f"{'run':34} {'setup':34} {'par':>4} {'gen':>4} {'parse':30} {'fail':>4} {'tok/par':>8} {'s/par':>6} {'ent F1':>7} {'claim F1':>8}")
+    for run_dir in run_dirs:
+        record = read_record(run_dir)
+        paragraphs = [q for p in record.predictions() for q in p.meta.get("paragraphs", [])]
+        generated = [q for q in paragraphs if q.get("cached") is False]
+        statuses: dict[str, int] = {}
+        for q in paragraphs:
+            statuses[q.get("parse_status", "error")] = statuses.get(q.get("parse_status", "error"), 0) + 1
+        parse = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+        not_read = statuses.get("failed", 0) + statuses.get("empty", 0)
+        answered = [q for q in paragraphs if "completion_tokens" in q]  # cached answers keep the counts they were generated with
+        tokens = statistics.mean(q["completion_tokens"] for q in answered) if answered else float("nan")
+        seconds = statistics.mean(q["seconds"] for q in generated) if generated else float("nan")
+        metrics = record.metrics
+        claims = (metrics.get("claims") or {}).get("f1", float("nan"))
+        print(f"{record.run_id[:34]:34} {record.run.get('setup', '?')[:34]:34} {len(paragraphs):4d} {len(generated):4d} {parse[:30]:30}"
+              f" {not_read:4d} {tokens:8.1f} {seconds:6.1f} {metrics['entities']['strict']['f1']:7.3f} {claims:8.3f}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "configs" / "llm.yaml")
     parser.add_argument("--documents", type=int, default=2, help="seed documents for part 1 (default 2)")
-    parser.add_argument("--paragraphs", type=int, default=None, help="part 1: only the first N paragraphs of each document")
+    parser.add_argument("--paragraphs", type=int, default=None, help="only the first N paragraphs of each document (every part)")
     parser.add_argument("--skip-overhead", action="store_true")
     parser.add_argument("--skip-seeds", action="store_true")
     parser.add_argument("--cache-dir", type=Path, default=None, help="generation cache for part 2 (default: a new temporary folder)")
+    parser.add_argument("--servers", type=int, default=0, help="part 3: serve the model with N llama-cpp-python servers (0: skip)")
+    parser.add_argument("--server-threads", type=int, default=1, help="part 3: threads of each server (default 1)")
+    parser.add_argument("--seed-documents", type=int, default=5, help="parts 2 and 3: only the first N seeds (default 5)")
+    parser.add_argument("--summarise", type=Path, nargs="+", default=None, metavar="RUN_DIR", help="only summarise these run records")
     args = parser.parse_args(argv)
+    if args.summarise:
+        summarise(args.summarise)
+        return 0
     setup = load_setup(args.config)
     print(f"setup {setup.setup} from {args.config}; cpu count {os.cpu_count()}; load average {os.getloadavg()[0]:.2f}")
     ok = True
@@ -172,14 +301,27 @@ def main(argv: list[str] | None = None) -> int:
         if args.paragraphs:
             documents = [_first_paragraphs(d, args.paragraphs, setup.params) for d in documents]
         ok = overhead(setup.params, documents)
+    in_process: list[str] | None = None
+    seeds = _seeds(args.seed_documents)
+    if args.paragraphs:
+        seeds = [_first_paragraphs(d, args.paragraphs, setup.params) for d in seeds]
     if not args.skip_seeds:
         temporary = args.cache_dir is None
         cache_dir = Path(tempfile.mkdtemp(prefix="bench-llm-")) if temporary else args.cache_dir
         try:
-            seed_set(setup.params, cache_dir)
+            in_process = seed_set(setup.params, cache_dir, seeds)
         finally:
             if temporary:
                 shutil.rmtree(cache_dir, ignore_errors=True)
+    if args.servers:
+        cache_dir = Path(tempfile.mkdtemp(prefix="bench-llm-served-"))  # always cold
+        try:
+            answers = served(setup.params, args.servers, args.server_threads, cache_dir, seeds)
+        finally:
+            shutil.rmtree(cache_dir, ignore_errors=True)
+        if in_process is not None:
+            same = sum(a == b for a, b in zip(in_process, answers))
+            print(f"identical answers in process and served: {same} of {len(answers)}")
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
     return 0 if ok else 1
 

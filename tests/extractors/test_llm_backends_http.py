@@ -11,6 +11,7 @@ import pytest
 
 from harness.extractors.llm.backends.base import BackendError, ChatMessage
 from harness.extractors.llm.backends.openai_http import OpenAIBackend
+from harness.extractors.llm.backends.retry import RetryPolicy
 from harness.extractors.llm.settings import GenerationSettings
 
 MESSAGES = [ChatMessage("system", "JSON."), ChatMessage("user", "<document>\nنص\n</document>")]
@@ -97,8 +98,9 @@ def test_unreachable_server_is_a_backend_error():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with pytest.raises(BackendError, match="no answer"):
-        OpenAIBackend(f"http://127.0.0.1:{port}/v1", "m", timeout=2).generate(MESSAGES, GenerationSettings())
+    fast = RetryPolicy(max_attempts=2, backoff_seconds=0.01)
+    with pytest.raises(BackendError, match="no answer.*after 2 attempts"):
+        OpenAIBackend(f"http://127.0.0.1:{port}/v1", "m", timeout=2, retry=fast).generate(MESSAGES, GenerationSettings())
 
 
 def test_url_that_is_not_http_is_refused():

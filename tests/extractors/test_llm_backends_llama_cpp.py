@@ -9,6 +9,7 @@ requests with timeouts, and stops the server.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -28,7 +29,8 @@ from harness.extractors.llm.backends.base import BackendError, ChatMessage  # no
 from harness.extractors.llm.backends.llama_cpp import LlamaCppBackend  # noqa: E402
 from harness.extractors.llm.backends.openai_http import OpenAIBackend  # noqa: E402
 from harness.extractors.llm.extractor import LLMExtractor  # noqa: E402
-from harness.extractors.llm.settings import GenerationSettings  # noqa: E402
+from harness.extractors.llm.parsing import parse_output  # noqa: E402
+from harness.extractors.llm.settings import GenerationSettings, canonical_schema  # noqa: E402
 from harness.model import Document  # noqa: E402
 from harness.models import read_gguf_info, sha256_file  # noqa: E402
 
@@ -162,14 +164,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def llama_server(tiny_gguf):
-    """llama-cpp-python's OpenAI-compatible server on loopback, stopped after the tests."""
-    pytest.importorskip("uvicorn", reason="llama-cpp-python[server] is not installed")
-    pytest.importorskip("fastapi", reason="llama-cpp-python[server] is not installed")
+@contextlib.contextmanager
+def _serve(model: Path, alias: str = "tiny"):
+    """llama-cpp-python's OpenAI-compatible server on a free loopback port, stopped on exit."""
     port = _free_port()
     command = [
-        sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_gguf), "--model_alias", "tiny",
+        sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", alias,
         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "512", "--n_threads", "1",
     ]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -197,6 +197,27 @@ def llama_server(tiny_gguf):
             process.wait(timeout=10)
 
 
+def _server_extra():
+    pytest.importorskip("uvicorn", reason="llama-cpp-python[server] is not installed")
+    pytest.importorskip("fastapi", reason="llama-cpp-python[server] is not installed")
+
+
+@pytest.fixture(scope="module")
+def llama_server(tiny_gguf):
+    """One server, stopped after the tests."""
+    _server_extra()
+    with _serve(tiny_gguf) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def llama_replicas(tiny_gguf, llama_server):
+    """Two single-slot servers of the same file (llama-cpp-python's server answers one
+    request at a time, behind a lock; replicas are how it serves two at once)."""
+    with _serve(tiny_gguf) as second:
+        yield [llama_server, second]
+
+
 def test_openai_compatible_server_answers_through_the_http_backend(llama_server):
     backend = OpenAIBackend(llama_server, "tiny", timeout=30)
     generation = backend.generate(MESSAGES, SETTINGS)
@@ -210,3 +231,70 @@ def test_registry_builds_the_llm_extractor_on_a_gguf_file(tiny_gguf):
 
     extractor = create_extractor("llm", {"backend": {"kind": "llama_cpp", "model_path": str(tiny_gguf)}, "cache_dir": None})
     assert extractor.name == "llm" and extractor.fingerprint()["backend"]["model_sha256"] == sha256_file(tiny_gguf)
+
+
+#: A schema small enough that a random model must finish it: one key, two values.
+KIND_SCHEMA = {"type": "object", "properties": {"kind": {"type": "string", "enum": ["fact", "opinion"]}}, "required": ["kind"]}
+CONSTRAINED = GenerationSettings(max_new_tokens=24, threads=1, context_size=512, json_schema=canonical_schema(KIND_SCHEMA))
+
+
+def test_llama_cpp_decodes_under_the_schema_it_is_given(tiny_gguf):
+    backend = LlamaCppBackend(tiny_gguf, sha256_file(tiny_gguf))
+    free = backend.generate(MESSAGES, GenerationSettings(max_new_tokens=24, threads=1, context_size=512))
+    constrained = backend.generate(MESSAGES, CONSTRAINED)
+    backend.close()
+    with pytest.raises(ValueError):  # the random model left alone writes noise
+        json.loads(free.text)
+    assert constrained.finish_reason == "stop"
+    assert json.loads(constrained.text) in ({"kind": "fact"}, {"kind": "opinion"})
+
+
+def test_output_schema_becomes_a_grammar_llama_cpp_starts_on(tiny_gguf):
+    """The full answer schema: a random model does not finish it, but what it writes is its start."""
+    from harness.extractors.llm.schema import output_json_schema
+
+    backend = LlamaCppBackend(tiny_gguf, sha256_file(tiny_gguf))
+    settings = GenerationSettings(max_new_tokens=12, threads=1, context_size=512, json_schema=canonical_schema(output_json_schema()))
+    generation = backend.generate(MESSAGES, settings)
+    backend.close()
+    assert generation.text.replace(" ", "").startswith('{"claims":['[: len(generation.text.replace(" ", ""))])
+    assert len(generation.text) > 3
+
+
+@pytest.mark.parametrize("via", ["json_object_schema", "grammar"])
+def test_llama_cpp_server_decodes_under_the_schema_sent_as(llama_server, via):
+    backend = OpenAIBackend(llama_server, "tiny", timeout=30, constraint_via=via)
+    generation = backend.generate(MESSAGES, CONSTRAINED)
+    assert json.loads(generation.text) in ({"kind": "fact"}, {"kind": "opinion"})
+    assert parse_output(generation.text).status == "ok"
+
+
+def test_replicas_answer_concurrently_what_they_answer_one_by_one(llama_replicas):
+    requests = [[ChatMessage("system", "JSON."), ChatMessage("user", f"<document>\nفقرة رقم {i} من خبر قصير\n</document>")] for i in range(6)]
+    serial = OpenAIBackend(llama_replicas[0], "tiny", timeout=30)
+    one_by_one = [serial.generate(m, SETTINGS).text for m in requests]
+    together = OpenAIBackend(llama_replicas, "tiny", timeout=30, max_concurrency=2)
+    outcomes = dict(together.generate_many(requests, SETTINGS))
+    assert [outcomes[i].text for i in range(6)] == one_by_one
+    assert {r.url for r in together.log} == set(llama_replicas)
+    assert all(r.prompt_tokens > 0 and r.completion_tokens > 0 and r.seconds > 0 for r in together.log)
+
+
+def test_extractor_through_replicas_equals_the_extractor_through_one_server(llama_replicas, tmp_path):
+    template = tmp_path / "tiny.yaml"
+    template.write_text(TINY_TEMPLATE, encoding="utf-8")
+    documents = [
+        Document("a", "عنوان أول للخبر هنا\n\nفقرة أولى من الخبر فيها ما يكفي من الكلمات.\n\nفقرة ثانية تتبعها بكلمات أخرى كافية."),
+        Document("b", "عنوان ثان للخبر هنا\n\nفقرة ثالثة من خبر آخر فيها ما يكفي من الكلمات."),
+    ]
+
+    def run(backend: dict) -> list:
+        params = {"backend": {"kind": "openai", "model": "tiny", "timeout": 30, **backend}, "prompt": str(template),
+                  "generation": {"max_new_tokens": 8, "context_size": 512}, "cache_dir": None, "progress": False}  # fmt: skip
+        return LLMExtractor(params).extract(documents)
+
+    one = run({"base_url": llama_replicas[0]})
+    both = run({"base_url": llama_replicas, "max_concurrency": 2})
+    assert [[q["raw_output"] for q in p.meta["paragraphs"]] for p in one] == [[q["raw_output"] for q in p.meta["paragraphs"]] for p in both]
+    assert [p.annotations for p in one] == [p.annotations for p in both]
+    assert sum(p.meta["usage"]["requests"] for p in both) == sum(len(p.meta["paragraphs"]) for p in both) >= 2

@@ -63,3 +63,22 @@ def test_quantities_kept_are_the_ones_the_text_states(extractor):
     for entity in prediction.annotations.entities:
         assert document.text[entity.start : entity.end] == entity.text
     assert any(e.label == "QUANTITY" and "6.5" in e.text for e in prediction.annotations.entities) or values, meta
+
+
+@pytest.fixture(scope="module")
+def constrained(extractor, tmp_path_factory):
+    """The same model and settings, decoding held to the answer schema."""
+    cache = tmp_path_factory.mktemp("llm-cache-constrained")
+    return LLMExtractor(
+        {"cache_dir": str(cache), "progress": False, "constraint": "json_schema", "generation": {"max_new_tokens": 384, "threads": 1}}
+    )
+
+
+def test_constrained_answers_parse_as_written_even_when_the_document_gives_orders(constrained):
+    prediction = constrained.extract([INJECTION])[0]
+    assert not prediction.failed
+    for paragraph in prediction.meta["paragraphs"]:
+        cut = paragraph["finish_reason"] == "length"
+        assert paragraph["parse_status"] == ("truncated" if cut else "ok"), paragraph["raw_output"]
+        assert "schema_error" not in paragraph and not paragraph.get("rejected"), paragraph["raw_output"]
+    assert prediction.meta["constraint"] == "json_schema"

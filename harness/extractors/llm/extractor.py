@@ -2,7 +2,7 @@
 
 For each document: split it into paragraphs (``paragraphs``), render the
 prompt for each with the headline as context (``prompts``), generate or read
-the cached answer (``backends``, ``cache``), parse and repair the JSON
+the cached answers (``backends``, ``cache``), parse and repair the JSON
 (``parsing``), validate each item (``schema``), check for leaked example
 values (``leakage``), and locate every string in the document (``grounding``).
 Only grounded items become entities and claims; quantities and dates are
@@ -27,7 +27,17 @@ Parameters (the ``params`` of a setup config), all optional:
   ``results/cache/llm``; ``null`` for no cache);
 - ``date_anchor``: ``latest`` (the latest full date the article states),
   ``none``, or ``YYYY-MM-DD``;
+- ``constraint``: ``none`` (default: free text, parsed with repairs) or
+  ``json_schema`` (decoding held to the answer schema, so every answer that
+  ends by itself parses; llama.cpp and OpenAI-compatible backends);
 - ``progress``: show a progress bar per paragraph (default true).
+
+The paragraphs of all the documents of one ``extract`` call are asked for
+together: a backend that keeps several requests in flight (``openai`` with
+``max_concurrency``) answers them concurrently, others one after another.
+Answers are read back in paragraph order, so the output does not depend on
+the order they arrive in. Each prediction's ``meta.usage`` says what the
+document cost (requests, tokens, seconds, cached requests).
 """
 
 from __future__ import annotations
@@ -35,32 +45,35 @@ from __future__ import annotations
 import re
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
 from harness.extractors.base import REUSED_CACHED_WORK
 from harness.extractors.llm import grounding as g
 from harness.extractors.llm.backends import Backend, BackendError, create_backend
-from harness.extractors.llm.backends.base import ChatMessage, Generation
+from harness.extractors.llm.backends.base import ChatMessage, Generation, answer_all
 from harness.extractors.llm.cache import GenerationCache
 from harness.extractors.llm.leakage import example_values, find_leaks
 from harness.extractors.llm.paragraphs import Paragraph, headline_of, split_paragraphs
 from harness.extractors.llm.parsing import parse_output
 from harness.extractors.llm.prompts import PromptTemplate, load_template
-from harness.extractors.llm.schema import RawClaim, RawEntity, Validated, validate_output
-from harness.extractors.llm.settings import GenerationSettings, settings_from_params
+from harness.extractors.llm.schema import RawClaim, RawEntity, Validated, output_json_schema, validate_output
+from harness.extractors.llm.settings import GenerationSettings, canonical_schema, settings_from_params
 from harness.model import CLAIM_SLOTS, Annotations, Claim, Document, Entity, Location, Prediction, Quantity, Span, Speaker, TimeRef
 from harness.text import find_dates, find_quantities, parse_date, parse_number
 
 #: Bump when parsing, validation or grounding changes what comes out of the
 #: same raw answers (the generation cache is keyed without it, so a bump
 #: re-reads cached answers rather than generating again).
-VERSION = "1.3.1"
+VERSION = "1.4.0"
 DEFAULT_PROMPT = "claims_few_shot_v1"
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "results" / "cache" / "llm"
-_KNOWN_PARAMS = frozenset({"backend", "prompt", "generation", "paragraphs", "cache_dir", "date_anchor", "progress"})
+_KNOWN_PARAMS = frozenset({"backend", "prompt", "generation", "paragraphs", "cache_dir", "date_anchor", "progress", "constraint"})
+#: ``none``: the model writes free text (parsed with repairs); ``json_schema``:
+#: decoding is held to the answer schema (``schema.output_json_schema``).
+CONSTRAINTS = ("none", "json_schema")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Grounding status of a quantity or date the model wrote in a form the text
 #: does not have, taken from the one quantity (date) its grounded evidence states.
@@ -78,6 +91,26 @@ class _ClaimDraft:
     time: TimeRef | None = None
     place: g.Located | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One document split into the paragraphs one request each reads."""
+
+    document: Document
+    paragraphs: tuple[Paragraph, ...]
+    headline: str
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One paragraph's answer, or why there is none."""
+
+    generation: Generation | None
+    error: str | None
+    cached: bool
+    #: The request's latency (generated), or the cache read (cached).
+    seconds: float
 
 
 @dataclass
@@ -117,9 +150,18 @@ class LLMExtractor:
         if not isinstance(progress, bool):
             raise ValueError(f"llm extractor: progress must be true or false, got {progress!r}")
         self.progress = progress
+        constraint = params.get("constraint", "none")
+        if constraint not in CONSTRAINTS:
+            raise ValueError(f"llm extractor: constraint must be one of {', '.join(CONSTRAINTS)}, got {constraint!r}")
+        self.constraint = constraint
+        if constraint == "json_schema":
+            # In the settings, hence in the fingerprint and the cache key: it changes the answers.
+            self.settings = replace(self.settings, json_schema=canonical_schema(output_json_schema(self.entity_labels)))
         self.backend: Backend = backend if backend is not None else create_backend(
             params.get("backend", {}) or {}, "llm extractor: backend"
         )
+        if constraint != "none" and not getattr(self.backend, "constrains_output", False):
+            raise ValueError(f"llm extractor: constraint {constraint}: the {self.backend.kind} backend cannot constrain decoding")
         cache_dir = params.get("cache_dir", str(DEFAULT_CACHE_DIR))
         self.cache = GenerationCache(Path(cache_dir), self.generation_fingerprint()) if cache_dir else None
         self.example_values = example_values(self.template.examples)
@@ -145,13 +187,7 @@ class LLMExtractor:
         }
 
     # -- generation -------------------------------------------------------
-    def _generate(self, messages: list[ChatMessage]) -> tuple[Generation, bool]:
-        if self.cache is not None:
-            hit = self.cache.get(messages)
-            if hit is not None:
-                self.stats["cached"] += 1
-                return hit, True
-        generation = self.backend.generate(messages, self.settings)
+    def _count(self, generation: Generation) -> None:
         self.stats["generated"] += 1
         self.stats["prompt_tokens"] += generation.prompt_tokens
         self.stats["prompt_tokens_evaluated"] += generation.prompt_tokens_evaluated or 0
@@ -159,59 +195,130 @@ class LLMExtractor:
         self.stats["prompt_seconds"] += generation.prompt_seconds or 0.0
         self.stats["generation_seconds"] += generation.generation_seconds or 0.0
         self.stats["total_seconds"] += generation.total_seconds
-        if self.cache is not None:
-            self.cache.put(messages, generation)
-        return generation, False
+
+    def _answers(self, requests: list[list[ChatMessage]], label: str) -> list["_Answer"]:
+        """The answer to every request, in the order asked: from the cache, else from the backend.
+
+        The requests the cache cannot answer go to the backend together
+        (``answer_all``: concurrently when the backend can), each answer is
+        stored in the cache as soon as it arrives (from this thread, once),
+        and the answers are put back in request order, so what follows does
+        not depend on the order they came in. With a cache, a request that
+        repeats one already sent (the same paragraph and headline twice) is
+        sent once and the repeat counts as cached, as it would be when asked
+        one after another.
+        """
+        answers: list[_Answer | None] = [None] * len(requests)
+        positions: list[list[int]] = []  # for each request sent, the requests it answers
+        sent_for: dict[tuple[ChatMessage, ...], int] = {}
+        for i, messages in enumerate(requests):
+            if self.cache is not None:
+                started = time.perf_counter()
+                hit = self.cache.get(messages)
+                if hit is not None:
+                    self.stats["cached"] += 1
+                    answers[i] = _Answer(hit, None, True, time.perf_counter() - started)
+                    continue
+                key = tuple(messages)
+                if key in sent_for:
+                    positions[sent_for[key]].append(i)
+                    continue
+                sent_for[key] = len(positions)
+            positions.append([i])
+        asked = [requests[group[0]] for group in positions]
+        bar = _progress(len(asked), label, self.progress)
+        try:
+            for j, outcome in answer_all(self.backend, asked, self.settings):
+                first, *repeats = positions[j]
+                if isinstance(outcome, BackendError):
+                    for i in positions[j]:
+                        answers[i] = _Answer(None, str(outcome), False, 0.0)
+                else:
+                    self._count(outcome)
+                    if self.cache is not None:
+                        self.cache.put(asked[j], outcome)
+                    answers[first] = _Answer(outcome, None, False, outcome.total_seconds)
+                    for i in repeats:
+                        self.stats["cached"] += 1
+                        answers[i] = _Answer(outcome, None, True, 0.0)
+                if bar is not None:
+                    bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
+        missing = [i for i, a in enumerate(answers) if a is None]
+        if missing:  # a backend's generate_many that skipped a request: a bug of the backend, said as such
+            raise BackendError(f"backend {self.backend.kind!r} gave no outcome for request(s) {missing}")
+        return [a for a in answers if a is not None]
 
     def extract(self, documents: Sequence[Document]) -> list[Prediction]:
-        return [self.extract_one(document) for document in documents]
+        """Predictions of ``documents``, whose paragraphs are all asked for together."""
+        plans = [self._plan(document) for document in documents]
+        requests = [self.template.messages(plan.headline, paragraph.text) for plan in plans for paragraph in plan.paragraphs]
+        label = documents[0].doc_id if len(documents) == 1 else f"{len(documents)} documents"
+        answers = self._answers(requests, label)
+        predictions: list[Prediction] = []
+        begin = 0
+        for plan in plans:
+            end = begin + len(plan.paragraphs)
+            predictions.append(self._assemble(plan, answers[begin:end]))
+            begin = end
+        return predictions
+
+    def extract_one(self, document: Document) -> Prediction:
+        return self.extract([document])[0]
 
     def _anchor(self, text: str) -> str | None:
         if self.anchor_mode == "latest":
             return g.article_anchor(text)
         return None if self.anchor_mode == "none" else self.anchor_mode
 
-    def extract_one(self, document: Document) -> Prediction:
+    def _plan(self, document: Document) -> "_Plan":
+        paragraphs = split_paragraphs(document.text, max_chars=self.max_chars, merge_below=self.merge_below)
+        return _Plan(document, tuple(paragraphs), headline_of(document.text))
+
+    def _assemble(self, plan: "_Plan", answers: list["_Answer"]) -> Prediction:
+        """One document's prediction from its paragraphs' answers, read in paragraph order."""
+        document = plan.document
         text = document.text
-        paragraphs = split_paragraphs(text, max_chars=self.max_chars, merge_below=self.merge_below)
-        headline = headline_of(text)
         anchor = self._anchor(text)
         context = _DocumentContext(text, find_quantities(text), find_dates(text, anchor), anchor)
         paragraph_meta: list[dict[str, Any]] = []
         errors: list[str] = []
-        for paragraph in _progress(paragraphs, document.doc_id, self.progress):
-            messages = self.template.messages(headline, paragraph.text)
+        for paragraph, answer in zip(plan.paragraphs, answers):
             entry: dict[str, Any] = {"paragraph": paragraph.index, "start": paragraph.start, "end": paragraph.end}
-            started = time.perf_counter()
-            try:
-                generation, cached = self._generate(messages)
-            except BackendError as err:
-                errors.append(f"paragraph {paragraph.index}: {err}")
-                entry["error"] = str(err)
+            if answer.generation is None:
+                errors.append(f"paragraph {paragraph.index}: {answer.error}")
+                entry["error"] = answer.error
                 paragraph_meta.append(entry)
                 continue
+            generation = answer.generation
             entry.update(
-                cached=cached,
-                seconds=round(time.perf_counter() - started, 3),
+                cached=answer.cached,
+                seconds=round(answer.seconds, 3),
                 finish_reason=generation.finish_reason,
                 prompt_tokens=generation.prompt_tokens,
                 completion_tokens=generation.completion_tokens,
                 raw_output=generation.text,
             )
+            if not answer.cached and generation.attempts > 1:
+                entry["attempts"] = generation.attempts
             self._read_answer(generation, paragraph, context, entry)
             paragraph_meta.append(entry)
         entities, claims, linked = context.finish()
         meta = {
             "date_anchor": anchor,
             "prompt": self.template.name,
+            "constraint": self.constraint,
             "summary": _summary(paragraph_meta, len(entities), len(claims), linked),
+            "usage": _usage(paragraph_meta),
             "paragraphs": paragraph_meta,
         }
         # Read from the generation cache rather than generated: the run must not
         # report the time this took as the model's speed (see harness/runs/run.py).
         meta[REUSED_CACHED_WORK] = bool(paragraph_meta) and all(p.get("cached") is True for p in paragraph_meta)
         if errors:
-            reason = f"{len(errors)} of {len(paragraphs)} paragraph(s) not generated; first: {errors[0]}"
+            reason = f"{len(errors)} of {len(plan.paragraphs)} paragraph(s) not generated; first: {errors[0]}"
             return Prediction(document.doc_id, Annotations(document.doc_id), error=reason, meta=meta)
         return Prediction(document.doc_id, Annotations(document.doc_id, entities, claims), meta=meta)
 
@@ -430,12 +537,36 @@ def _summary(paragraphs: list[dict[str, Any]], n_entities: int, n_claims: int, l
     return summary
 
 
-def _progress(paragraphs: list[Paragraph], doc_id: str, enabled: bool):
-    if not enabled or not paragraphs:
-        return paragraphs
+def _usage(paragraphs: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the document cost the model: requests, tokens, seconds (for run records).
+
+    ``requests`` counts the paragraphs sent to the model (answered or
+    failed), ``cached_requests`` those read from the generation cache; tokens
+    are the engine's counts of the answered requests. ``generation_seconds``
+    adds up the requests' latencies: model time, which is more than the wall
+    time when requests ran concurrently. ``attempts`` counts sends, retries
+    included.
+    """
+    generated = [p for p in paragraphs if p.get("cached") is False]
+    failed = [p for p in paragraphs if "error" in p]
+    return {
+        "requests": len(generated) + len(failed),
+        "failed_requests": len(failed),
+        "cached_requests": sum(1 for p in paragraphs if p.get("cached") is True),
+        "prompt_tokens": sum(p.get("prompt_tokens", 0) for p in generated),
+        "completion_tokens": sum(p.get("completion_tokens", 0) for p in generated),
+        "generation_seconds": round(sum(p.get("seconds", 0.0) for p in generated), 3),
+        "attempts": sum(p.get("attempts", 1) for p in generated),
+    }
+
+
+def _progress(total: int, label: str, enabled: bool):
+    """A progress bar over the requests sent to the model (None when off or nothing is sent)."""
+    if not enabled or total == 0:
+        return None
     from tqdm import tqdm
 
-    return tqdm(paragraphs, desc=f"llm {doc_id}", unit="paragraph", leave=False, file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, desc=f"llm {label}", unit="paragraph", leave=False, file=sys.stderr, dynamic_ncols=True)
 
 
 def build(params: dict[str, Any]) -> LLMExtractor:

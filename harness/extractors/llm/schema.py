@@ -161,3 +161,38 @@ def validate_output(data: Any, labels: tuple[str, ...] = ENTITY_LABELS) -> Valid
     duplicates = claim_duplicates + entity_duplicates
     notes = tuple(f"ignored key {k!r}" for k in sorted(map(str, data)) if k not in ("claims", "entities"))
     return Validated(tuple(claims), tuple(entities), tuple(rejected), duplicates, None, notes)
+
+
+def output_json_schema(labels: tuple[str, ...] = ENTITY_LABELS) -> dict[str, Any]:
+    """The answer's shape as a JSON Schema, for decoding under a grammar.
+
+    The same contract the validator reads (``claims`` and ``entities`` lists,
+    fields in the order the prompt and its examples write them), made strict
+    where a grammar can hold the model to it: no other keys, ``kind`` one of
+    two words, ``label`` one of the prompt's labels, slots optional. The
+    validator still runs on constrained answers, so the two cannot drift
+    apart unnoticed: an answer this schema allows is one the validator takes.
+    """
+    text = {"type": "string", "minLength": 1}
+    claim = {
+        "type": "object",
+        "properties": {
+            "text": text,
+            "kind": {"type": "string", "enum": ["fact", "opinion"]},
+            **{slot: {"type": "string"} for slot in SLOT_FIELDS},
+        },
+        "required": ["text", "kind"],
+        "additionalProperties": False,
+    }
+    entity = {
+        "type": "object",
+        "properties": {"text": text, "label": {"type": "string", "enum": list(labels)}},
+        "required": ["text", "label"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {"claims": {"type": "array", "items": claim}, "entities": {"type": "array", "items": entity}},
+        "required": ["claims", "entities"],
+        "additionalProperties": False,
+    }

@@ -8,6 +8,7 @@ runs, and sampling would make two runs of one setup differ.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -27,11 +28,32 @@ class GenerationSettings:
     threads: int = 1
     #: Context window (prompt + output) in tokens for llama.cpp.
     context_size: int = 4096
+    #: The JSON Schema the answer must keep, as canonical JSON text, when
+    #: decoding is constrained (the extractor's ``constraint: json_schema``,
+    #: never written in a config by hand); None for free text.
+    json_schema: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The settings for the fingerprint. ``json_schema`` appears only when set,
+        so caches of unconstrained answers made before the field existed stay valid."""
         data = asdict(self)
         data["stop"] = list(self.stop)
+        if self.json_schema is None:
+            del data["json_schema"]
         return data
+
+    def schema(self) -> dict[str, Any] | None:
+        """``json_schema`` as a mapping (None when decoding is free)."""
+        return None if self.json_schema is None else json.loads(self.json_schema)
+
+
+def canonical_schema(schema: dict[str, Any]) -> str:
+    """The form ``json_schema`` holds: compact JSON with the keys in their given order.
+
+    Not sorted: a grammar built from the schema makes the model write the
+    properties in the order they are listed, so the order is part of it.
+    """
+    return json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
 
 
 _FIELDS = {

@@ -2,7 +2,8 @@
 
 - ``llama_cpp``: GGUF files through llama-cpp-python (the fast path on a CPU);
 - ``transformers``: encoder-decoder (mT5, flan-T5, AraT5) and chat models;
-- ``openai_http``: any OpenAI-compatible server (vLLM, llama.cpp server, Ollama).
+- ``openai_http``: any OpenAI-compatible server (vLLM, llama.cpp server, Ollama),
+  several requests in flight, retried with backoff (``retry``).
 
 ``create_backend`` builds one from the ``backend`` mapping of a setup config;
 the engine modules are imported only when used, so a run of the rule

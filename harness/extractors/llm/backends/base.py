@@ -5,12 +5,17 @@ produced the text; it needs the text, token counts for the speed report,
 why generation stopped (a cut list is repaired differently), and an identity
 for the fingerprint (model file hash or model id and revision, engine and
 version).
+
+A backend that can keep several requests in flight (a server) also offers
+``generate_many`` (``ConcurrentBackend``); ``answer_all`` uses it when it is
+there and asks one request after another when it is not, so every backend
+serves the extractor's batched path.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence, runtime_checkable
+from typing import Any, Iterator, Protocol, Sequence, runtime_checkable
 
 from harness.extractors.llm.settings import GenerationSettings
 
@@ -37,6 +42,8 @@ class Generation:
     #: Prompt tokens the engine actually evaluated (llama.cpp reuses a shared
     #: prefix from the previous call); None when the engine does not say.
     prompt_tokens_evaluated: int | None = None
+    #: How many times the request was sent (1 unless a server asked for a retry).
+    attempts: int = 1
 
 
 class BackendError(RuntimeError):
@@ -56,6 +63,34 @@ class Backend(Protocol):
 
     def close(self) -> None:
         ...
+
+
+#: One answered request: its position in the list asked for, and its answer or why there is none.
+Outcome = tuple[int, "Generation | BackendError"]
+
+
+@runtime_checkable
+class ConcurrentBackend(Backend, Protocol):
+    """A backend that answers several requests at once (up to a bound of its own)."""
+
+    def generate_many(self, requests: Sequence[Sequence[ChatMessage]], settings: GenerationSettings) -> Iterator[Outcome]:
+        """Every request's outcome, each yielded as soon as it is known (so in any order).
+
+        A request that fails yields its ``BackendError``; the others go on.
+        """
+        ...
+
+
+def answer_all(backend: Backend, requests: Sequence[Sequence[ChatMessage]], settings: GenerationSettings) -> Iterator[Outcome]:
+    """The outcomes of ``requests``: concurrently when the backend can, else one after another, in order."""
+    if isinstance(backend, ConcurrentBackend):
+        yield from backend.generate_many(requests, settings)
+        return
+    for index, messages in enumerate(requests):
+        try:
+            yield index, backend.generate(messages, settings)
+        except BackendError as err:
+            yield index, err
 
 
 def cut_at_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:

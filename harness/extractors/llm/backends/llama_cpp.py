@@ -13,6 +13,16 @@ the GGUF file (llama-cpp-python reads it from the metadata).
 llama.cpp keeps the evaluated prompt between calls and re-evaluates only
 what differs, so the long shared prefix of a few-shot prompt (system text
 and examples) costs its tokens once per process, not once per paragraph.
+
+When the settings carry a JSON Schema (the extractor's ``constraint:
+json_schema``), decoding runs under the GBNF grammar built from it
+(``grammar``): every token chosen keeps the answer a prefix of a text the
+schema allows, so an answer that ends by itself always parses.
+
+One model in one process answers one request at a time: this backend has no
+``generate_many``, and the extractor asks it paragraph after paragraph. To
+use more cores for more paragraphs at once, serve the file with several
+server processes and the ``openai`` backend (see ``benchmarks/bench_llm.py``).
 """
 
 from __future__ import annotations
@@ -44,6 +54,8 @@ def _engine_version() -> str | None:
 
 class LlamaCppBackend:
     kind = "llama_cpp"
+    #: Decodes under a JSON Schema when the settings carry one.
+    constrains_output = True
 
     def __init__(self, model_path: Path, model_sha256: str, *, model_name: str | None = None, batch_size: int = 512):
         self.model_path = Path(model_path)
@@ -127,8 +139,18 @@ class LlamaCppBackend:
         self._loaded_with = wanted
         return self._llm
 
+    def _grammar(self, settings: GenerationSettings) -> Any:
+        if settings.json_schema is None:
+            return None
+        from llama_cpp import LlamaGrammar
+
+        from harness.extractors.llm.grammar import gbnf_from_json_schema
+
+        return LlamaGrammar.from_string(gbnf_from_json_schema(settings.json_schema), verbose=False)
+
     def generate(self, messages: Sequence[ChatMessage], settings: GenerationSettings) -> Generation:
         llm = self._load(settings)
+        grammar = self._grammar(settings)
         perf = _Perf(llm)
         started = time.perf_counter()
         try:
@@ -140,6 +162,7 @@ class LlamaCppBackend:
                 max_tokens=settings.max_new_tokens,
                 repeat_penalty=settings.repetition_penalty,
                 stop=list(settings.stop) or None,
+                grammar=grammar,
             )
         except ValueError as err:  # e.g. the prompt does not fit the context window
             raise BackendError(f"llama.cpp: {err}") from None

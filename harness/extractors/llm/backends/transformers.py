@@ -114,6 +114,8 @@ class TransformersBackend:
     def generate(self, messages: Sequence[ChatMessage], settings: GenerationSettings) -> Generation:
         import torch
 
+        if settings.json_schema is not None:
+            raise BackendError("the transformers backend cannot constrain decoding to a schema; use constraint: none")
         self._load()
         torch.set_num_threads(settings.threads)
         torch.manual_seed(settings.seed)
