@@ -56,6 +56,8 @@ class TrackRun:
     #: The extractor's annotation convention ("project" or e.g. "anercorp").
     convention: str
     speed: Speed
+    #: Prompt and generated tokens per document (generative extractors), from ``run.json`` ``costs``.
+    tokens_per_document: float | None = None
 
     def score(self, path: str) -> Score:
         return Score.at(self.row, path)

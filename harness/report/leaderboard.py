@@ -216,6 +216,7 @@ def build_leaderboard(
             labels=tuple((record.metrics.get("entities") or {}).get("labels", ())),
             convention=str(extractor.get("convention", "project")),
             speed=measured_speed(row, index),
+            tokens_per_document=(record.run.get("costs") or {}).get("tokens_per_document"),
         )
         by_setup.setdefault(names[row.run_id], {})[row.track] = run
 

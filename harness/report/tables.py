@@ -195,11 +195,12 @@ def run_table(board: Leaderboard) -> Table:
             Cell(str(run.row.failures), numeric=True),
             Cell(str(run.row.ungrounded), numeric=True),
             speed_cell(run.speed),
+            Cell(f"{run.tokens_per_document:,.0f}", numeric=True) if run.tokens_per_document is not None else Cell(NOT_SCORED),
             Cell(run.run_id),
         )
         for row, run in _pairs(board)
     )
-    columns = ("setup", "track", "sample", "convention", "failures", "ungrounded", "docs/s", "run id")
+    columns = ("setup", "track", "sample", "convention", "failures", "ungrounded", "docs/s", "tokens/doc", "run id")
     return Table("runs", "Runs", columns, rows)
 
 

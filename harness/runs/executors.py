@@ -42,6 +42,7 @@ import multiprocessing
 import os
 import pickle
 import sys
+import time
 import warnings
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -95,6 +96,15 @@ class BatchOutcome:
     index: int
     predictions: tuple[Prediction, ...]
     fingerprint_hash: str
+    #: Seconds the worker spent in ``extract`` for this batch (the cost of its documents).
+    seconds: float = 0.0
+
+
+def timed_batch(index: int, extractor: Extractor, batch: Sequence[Document], key: str) -> BatchOutcome:
+    """Extract one batch and measure the time it took, where it ran."""
+    started = time.perf_counter()
+    predictions = tuple(extract_batch(extractor, batch))
+    return BatchOutcome(index, predictions, key, time.perf_counter() - started)
 
 
 @runtime_checkable
@@ -183,7 +193,7 @@ class SerialExecutor:
     ) -> Iterator[BatchOutcome]:
         key = fingerprint_hash(extractor.fingerprint()) if batches else ""
         for index, batch in enumerate(batches):
-            yield BatchOutcome(index, tuple(extract_batch(extractor, batch)), key)
+            yield timed_batch(index, extractor, batch, key)
 
 
 # ------------------------------------------------------- the worker's side
@@ -229,7 +239,7 @@ def _worker_extractor() -> tuple[Extractor, str]:
 
 def _worker_batch(index: int, batch: Sequence[Document]) -> BatchOutcome:
     extractor, key = _worker_extractor()
-    return BatchOutcome(index, tuple(extract_batch(extractor, batch)), key)
+    return timed_batch(index, extractor, batch, key)
 
 
 def check_picklable(extractor: Extractor, executor: str) -> None:

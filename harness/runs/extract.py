@@ -44,6 +44,8 @@ class ExtractionResult:
     extract_seconds: float
     #: Positions (in document order) whose prediction came from the cache.
     cached_positions: frozenset[int] = frozenset()
+    #: Seconds of extraction per computed document (its batch's time shared evenly), by position.
+    document_seconds: tuple[tuple[int, float], ...] = ()
 
 
 def run_extractor(
@@ -84,6 +86,7 @@ def run_extractor(
     batches = [[documents[i] for i in indices] for indices in positions]
 
     seconds = 0.0
+    per_document: list[tuple[int, float]] = []
     started = time.perf_counter()
     with closing(executor.run_batches(extractor, spec, batches)) as outcomes:
         for outcome in outcomes:
@@ -99,6 +102,7 @@ def run_extractor(
                 raise ExecutorError(f"batch {outcome.index} came back with {len(outcome.predictions)} predictions for {len(indices)} documents")
             for i, prediction in zip(indices, outcome.predictions):
                 slots[i] = prediction
+                per_document.append((i, outcome.seconds / len(indices)))
                 if cache is not None:
                     cache.put(key, documents[i].sha256, prediction)
             if on_progress is not None:
@@ -116,4 +120,5 @@ def run_extractor(
         failed=sum(p.failed for p in predictions),
         extract_seconds=seconds,
         cached_positions=frozenset(set(range(len(documents))) - set(todo)),
+        document_seconds=tuple(sorted(per_document)),
     )

@@ -73,6 +73,38 @@ def _documents_per_second(extraction: ExtractionResult) -> float | None:
     return round(len(computed) / extraction.extract_seconds, 3)
 
 
+#: Usage counters an extractor may report per document in ``Prediction.meta["usage"]`` (generative extractors).
+USAGE_KEYS = ("requests", "prompt_tokens", "completion_tokens", "cached_requests", "failed_requests")
+
+
+def costs(extraction: ExtractionResult, documents: Sequence[Any]) -> dict[str, Any]:
+    """Per-document wall time and token usage of a run, and their totals (``run.json`` ``costs``)."""
+    seconds = dict(extraction.document_seconds)
+    rows = []
+    totals: dict[str, float] = {key: 0 for key in USAGE_KEYS}
+    for i, (document, prediction) in enumerate(zip(documents, extraction.predictions)):
+        usage = prediction.meta.get("usage") if isinstance(prediction.meta, dict) else None
+        row: dict[str, Any] = {"doc_id": document.doc_id, "cached": i in extraction.cached_positions}
+        if i in seconds:
+            row["seconds"] = round(seconds[i], 4)
+        if isinstance(usage, dict):
+            for key in USAGE_KEYS:
+                if isinstance(usage.get(key), (int, float)):
+                    row[key] = usage[key]
+                    totals[key] += usage[key]
+        rows.append(row)
+    computed = [r for r in rows if "seconds" in r]
+    summary: dict[str, Any] = {
+        "documents": rows,
+        "computed_seconds": round(sum(r["seconds"] for r in computed), 4),
+        "seconds_per_computed_document": round(sum(r["seconds"] for r in computed) / len(computed), 4) if computed else None,
+    }
+    if any(totals.values()):
+        summary["totals"] = totals
+        summary["tokens_per_document"] = round((totals["prompt_tokens"] + totals["completion_tokens"]) / max(1, len(rows)), 1)
+    return summary
+
+
 def in_sample(corpus: Corpus, texts: Sequence[ShapingText]) -> InSample:
     """Which of the corpus's documents share a text unit with the texts that shaped the extractor."""
     if not texts or not corpus.document_units:
@@ -190,6 +222,7 @@ def run_setup(
             "documents_cached": extraction.cached,
             "documents_per_second": _documents_per_second(extraction),
         },
+        "costs": costs(extraction, documents),
         "failures": extraction.failed,
         # Cache entries met but not served (damaged, or edited by hand: their content hash did not match).
         "cache_rejected": list(cache.rejected),

@@ -121,3 +121,36 @@ def test_a_dry_run_counts_cached_and_missing_documents_and_writes_nothing(tmp_pa
     assert "rules on example: 1 documents, 1 from the cache, 0 to compute (0 documents); nothing to compute" in out
     assert "estimated time: about 0 s" in out
     assert sorted((results / "runs").iterdir()) == records
+
+
+def test_a_run_record_holds_the_time_of_each_computed_document_and_the_executor(tmp_path):
+    setup = tmp_path / "rules.yaml"
+    setup.write_text("setup: rules\nextractor: rules\nbatch_size: 2\n", encoding="utf-8")
+    results = tmp_path / "results"
+    assert main(["run", str(setup), "--corpus", str(ROOT / "tests" / "data" / "heldout"), "--results", str(results)]) == 0
+    (record_dir,) = (results / "runs").iterdir()
+    run = json.loads((record_dir / "run.json").read_text(encoding="utf-8"))
+    rows = run["costs"]["documents"]
+    assert [r["doc_id"] for r in rows] == sorted(p.stem for p in (ROOT / "tests" / "data" / "heldout" / "seeds").glob("*.txt"))
+    assert all(r["cached"] is False and r["seconds"] > 0 for r in rows)
+    assert abs(run["costs"]["computed_seconds"] - sum(r["seconds"] for r in rows)) < 1e-3
+    assert run["executor"] == {"name": "serial"} and "totals" not in run["costs"]
+
+
+def test_token_usage_reported_by_a_generative_extractor_is_summed_per_run():
+    from harness.model import Annotations, Document, Prediction
+    from harness.runs.extract import ExtractionResult
+    from harness.runs.run import costs
+
+    documents = [Document("a", "نص"), Document("b", "نص آخر")]
+    predictions = (
+        Prediction("a", Annotations("a"), meta={"usage": {"requests": 3, "prompt_tokens": 900, "completion_tokens": 150}}),
+        Prediction("b", Annotations("b"), meta={"usage": {"requests": 2, "prompt_tokens": 600, "completion_tokens": 50, "cached_requests": 2}}),
+    )
+    extraction = ExtractionResult(predictions, computed=1, cached=1, failed=0, extract_seconds=4.0,
+                                  cached_positions=frozenset({1}), document_seconds=((0, 4.0),))
+    summary = costs(extraction, documents)
+    assert summary["documents"][0] == {"doc_id": "a", "cached": False, "seconds": 4.0, "requests": 3, "prompt_tokens": 900, "completion_tokens": 150}
+    assert summary["documents"][1]["cached"] is True and "seconds" not in summary["documents"][1]
+    assert summary["totals"] == {"requests": 5, "prompt_tokens": 1500, "completion_tokens": 200, "cached_requests": 2, "failed_requests": 0}
+    assert summary["tokens_per_document"] == 850.0 and summary["seconds_per_computed_document"] == 4.0
