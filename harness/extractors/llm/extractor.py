@@ -251,6 +251,13 @@ class LLMExtractor:
             raise BackendError(f"backend {self.backend.kind!r} gave no outcome for request(s) {missing}")
         return [a for a in answers if a is not None]
 
+    #: What ``harness run --dry-run`` counts: one prompt per paragraph.
+    work_unit_name = "paragraphs"
+
+    def work_units(self, document: Document) -> int:
+        """The prompts a document costs: its paragraphs as the extractor splits them."""
+        return len(split_paragraphs(document.text, max_chars=self.max_chars, merge_below=self.merge_below))
+
     def extract(self, documents: Sequence[Document]) -> list[Prediction]:
         """Predictions of ``documents``, whose paragraphs are all asked for together."""
         plans = [self._plan(document) for document in documents]
