@@ -36,3 +36,18 @@ def from_portable(text: str, root: Path = PROJECT_ROOT) -> Path:
     """A stored path back: relative ones are relative to the project root."""
     path = Path(text)
     return path if path.is_absolute() else root / path
+
+
+def allowed_roots(config_dir: Path | None = None) -> tuple[Path, ...]:
+    """Folders a config file may name files in without saying so: the project, the shared data,
+    and the config file's own folder (see :func:`harness.config.check_inside`)."""
+    roots = [PROJECT_ROOT, shared_data_dir()]
+    if config_dir is not None:
+        roots.append(Path(config_dir))
+    return tuple(root.resolve() for root in roots)
+
+
+def is_inside(path: Path, roots: tuple[Path, ...]) -> bool:
+    """Is ``path`` (resolved: links followed, ``..`` removed) one of ``roots`` or below one?"""
+    resolved = Path(path).resolve()
+    return any(resolved == root or resolved.is_relative_to(root) for root in roots)
