@@ -14,6 +14,7 @@ processes.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from harness.runs.atomic import NotWritableError
 from harness.runs.record import RunRecord, read_record
 
 #: Seconds a writer waits for another process's transaction before giving up.
@@ -93,6 +95,10 @@ LISTED_SCORES: tuple[tuple[str, str], ...] = (
 
 class RegistryError(LookupError):
     """A run that cannot be found, or a name that matches several runs."""
+
+
+class RegistryNotWritableError(NotWritableError):
+    """The index could not be written (a read-only results folder); the listing still works from the records."""
 
 
 Score = tuple[float, float | None, float | None]
@@ -232,11 +238,40 @@ class RunRegistry:
     rebuilt on open, and :meth:`sync` (run by every listing) indexes records
     that are on disk but not indexed (a run killed between writing its record
     and indexing it) and drops rows whose directory is gone.
+
+    Two faults of the index file itself heal the same way, and :attr:`notices`
+    says what happened:
+
+    * a ``runs.sqlite`` that is not a SQLite database (damaged, or another
+      file under that name) is kept beside it as ``runs.sqlite.corrupt-<time>``
+      and a new index is built from the records;
+    * an index that cannot be written (a read-only results folder) is
+      replaced, for this process only, by one in memory built from the
+      records, so listings work; writing to it (:meth:`add_record`,
+      :meth:`reindex`) raises :class:`RegistryNotWritableError`.
     """
 
     def __init__(self, db_path: Path, runs_dir: Path):
         self.db_path = Path(db_path)
         self.runs_dir = Path(runs_dir)
+        self._problems: list[str] = []
+        #: What happened to the index file on open (moved aside, read-only), one line each.
+        self.notices: list[str] = []
+        #: Set when the index lives in memory because its file cannot be written.
+        self._memory: sqlite3.Connection | None = None
+        try:
+            try:
+                self._open_file()
+            except sqlite3.DatabaseError as err:
+                if not (_not_a_database(err) and self._move_aside(err)):
+                    raise
+                self._open_file()
+        except sqlite3.DatabaseError as err:
+            self._open_in_memory(str(err))
+        except OSError as err:
+            self._open_in_memory(err.strerror or str(err))
+
+    def _open_file(self) -> None:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as connection:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -244,23 +279,59 @@ class RunRegistry:
             if exists and version != SCHEMA_VERSION:
                 connection.execute("DROP TABLE runs")
             connection.executescript(_SCHEMA)
-        self._problems: list[str] = []
         if exists and version != SCHEMA_VERSION:
             self.reindex()
 
+    def _move_aside(self, err: sqlite3.DatabaseError) -> bool:
+        """Keep a file that is not a database beside the index under a new name; False when it cannot be moved."""
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        kept = self.db_path.with_name(f"{self.db_path.name}.corrupt-{stamp}")
+        try:
+            if _is_database(self.db_path):  # another process healed it meanwhile
+                return True
+            os.replace(self.db_path, kept)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            return False
+        self.notices.append(f"{self.db_path} was not a SQLite database ({err}); kept as {kept.name} and rebuilt from the run records in {self.runs_dir}")
+        return True
+
+    def _open_in_memory(self, reason: str) -> None:
+        """Index the records in memory: listings work, nothing is written."""
+        self._memory = sqlite3.connect(":memory:", isolation_level=None)
+        self._memory.executescript(_SCHEMA)
+        self.notices.append(
+            f"{self.db_path} cannot be used ({reason}): runs are listed from the run records in {self.runs_dir}, and the index is not updated"
+        )
+        self._fill(list(self._scan(self._record_dirs())), clear=True)
+
+    @property
+    def read_only(self) -> bool:
+        """True when the index file cannot be written (listings come from an index in memory)."""
+        return self._memory is not None
+
+    def _refuse_write(self, what: str) -> None:
+        if self._memory is not None:
+            raise RegistryNotWritableError(self.db_path, f"{what} not written: the index cannot be written here ({self.notices[-1]})")
+
     # --- connection -----------------------------------------------------------
 
-    def _connect(self) -> "_Connection":
+    def _connect(self) -> "_Connection | _Shared":
+        if self._memory is not None:
+            return _Shared(self._memory)
         return _Connection(self.db_path)
 
     # --- writing --------------------------------------------------------------
 
     def add_record(self, record: RunRecord) -> RunRow:
         """Index a record just written (in memory; nothing is read back from disk)."""
+        self._refuse_write(f"run {record.run_id}")
         return self._upsert(row_of(record))
 
     def add(self, record_dir: Path) -> RunRow:
         """Index (or re-index) one run record directory; adding twice changes nothing."""
+        self._refuse_write(f"run record {record_dir}")
         return self._upsert(row_from_record(Path(record_dir)))
 
     def _upsert(self, row: RunRow) -> RunRow:
@@ -277,6 +348,7 @@ class RunRegistry:
         directory, a hand-edited file) are skipped, so one bad record does
         not hide the others; :meth:`problems` lists them.
         """
+        self._refuse_write("the rebuilt index")
         with self._connect() as connection:
             # Scan while holding the write lock: a run that registers itself
             # meanwhile waits, then lands after the rebuild instead of being lost in it.
@@ -285,6 +357,17 @@ class RunRegistry:
             rows = [row for row, _ in scanned if row is not None]
             self._problems = [problem for _, problem in scanned if problem is not None]
             connection.execute("DELETE FROM runs")
+            connection.executemany(_UPSERT, [_to_db(row) for row in rows])
+            connection.execute("COMMIT")
+        return len(rows)
+
+    def _fill(self, scanned: list[tuple[RunRow | None, str | None]], clear: bool = False) -> int:
+        rows = [row for row, _ in scanned if row is not None]
+        self._problems = [problem for _, problem in scanned if problem is not None]
+        with self._connect() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            if clear:
+                connection.execute("DELETE FROM runs")
             connection.executemany(_UPSERT, [_to_db(row) for row in rows])
             connection.execute("COMMIT")
         return len(rows)
@@ -328,7 +411,8 @@ class RunRegistry:
             try:
                 yield row_from_record(path), None
             except (OSError, ValueError, KeyError, TypeError) as err:
-                yield None, str(err)
+                text = str(err)
+                yield None, text if str(path) in text else f"{path}: {text}"
 
     # --- reading --------------------------------------------------------------
 
@@ -397,6 +481,35 @@ class RunRegistry:
         )
         rows = self._query(f"WHERE run_id IN ({newest})", tuple(params))
         return sorted(rows, key=lambda row: (row.setup, row.track))
+
+
+def _not_a_database(err: sqlite3.DatabaseError) -> bool:
+    """Is this SQLite's answer to a file that is not a database (rather than a lock or a permission)?"""
+    return not isinstance(err, sqlite3.OperationalError) or "not a database" in str(err)
+
+
+def _is_database(path: Path) -> bool:
+    """Does ``path`` open as a SQLite database (read-only check of its header and schema)?"""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            connection.execute("SELECT name FROM sqlite_master").fetchall()
+        return True
+    except sqlite3.Error:
+        return False
+
+
+class _Shared:
+    """The in-memory index's one connection, used like :class:`_Connection` but never closed."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self._connection = connection
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self._connection
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is not None and self._connection.in_transaction:
+            self._connection.rollback()
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:
