@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from harness.capped import capped
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "gold"
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
@@ -26,10 +28,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"no gold files found in {', '.join(args.paths) or args.gold}", file=sys.stderr)
         return 1
     problems = [p for path, seeds in targets for p in validate_gold_file(path, seeds)]
-    for problem in problems:
+    for problem in capped(problems):
         print(problem, file=sys.stderr)
     drafts = draft_warnings(paths)
-    for line in drafts:
+    for line in capped(drafts, what="files"):
         print(f"warning: {line}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) in {len(paths)} file(s)", file=sys.stderr)
@@ -184,12 +186,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for skip in skipped:
         print(f"track {skip.track} skipped: {skip.reason}")
     for outcome in outcomes:
-        for rejected in outcome.cache_rejected:
+        for rejected in capped(outcome.cache_rejected, what="entries"):
             print(f"warning: cache entry not served: {rejected}", file=sys.stderr)
+        for unwritten in capped(outcome.cache_unwritten, what="entries"):
+            print(f"warning: cache entry not written (the run cannot resume from it): {unwritten}", file=sys.stderr)
     for outcome in outcomes:
         served = "all from the cache, nothing computed" if outcome.computed == 0 else f"{outcome.computed} computed, {outcome.cached} from the cache"
         print(f"{outcome.setup} on {outcome.track}: {served}; record {outcome.record_dir}")
-    return 0
+    failed = [outcome for outcome in outcomes if outcome.run_failed]
+    for outcome in failed:
+        print(f"error: run {outcome.run_id} ({outcome.setup} on {outcome.track}) failed: {outcome.run_failed}; its record says so and the leaderboard does not rank it", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -211,15 +218,27 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _registry(args: argparse.Namespace):
+    """The run registry of ``--results``; what happened to its index file is printed as warnings."""
     from harness.runs.registry import RunRegistry
 
-    return RunRegistry(args.results / "runs.sqlite", args.results / "runs")
+    registry = RunRegistry(args.results / "runs.sqlite", args.results / "runs")
+    for notice in registry.notices:
+        print(f"warning: {notice}", file=sys.stderr)
+    return registry
+
+
+def _print_skipped(registry) -> None:
+    """Record directories the registry met and could not read, one line each (capped)."""
+    for problem in capped(registry.problems(), what="directories"):
+        print(f"warning: skipped: {problem}", file=sys.stderr)
 
 
 def _cmd_runs_list(args: argparse.Namespace) -> int:
     from harness.report.text import format_rows
 
-    rows = _registry(args).list(extractor=args.extractor, setup=args.setup, track=args.track)
+    registry = _registry(args)
+    rows = registry.list(extractor=args.extractor, setup=args.setup, track=args.track)
+    _print_skipped(registry)
     if not rows:
         print(f"no runs registered in {args.results / 'runs.sqlite'} (`harness runs reindex` rebuilds it from {args.results / 'runs'})")
         return 0
@@ -231,11 +250,15 @@ def _cmd_runs_show(args: argparse.Namespace) -> int:
     from harness.report.text import format_run
     from harness.runs.registry import RegistryError
 
+    from harness.runs.record import read_record
+
     try:
         row = _registry(args).get(args.run)
     except RegistryError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    # The index row may be older than damage done to the record since: show only a record that still reads.
+    read_record(Path(row.path), with_results=True)
     print(format_run(row))
     return 0
 
@@ -243,7 +266,7 @@ def _cmd_runs_show(args: argparse.Namespace) -> int:
 def _cmd_runs_reindex(args: argparse.Namespace) -> int:
     registry = _registry(args)
     count = registry.reindex()
-    for problem in registry.problems():
+    for problem in capped(registry.problems(), what="directories"):
         print(f"skipped: {problem}", file=sys.stderr)
     print(f"indexed {count} run record(s) from {registry.runs_dir} into {registry.db_path}")
     return 0
@@ -293,11 +316,13 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
         bench = load_run_config(args.bench)
         tracks, ranking = bench.tracks, bench.ranking
     try:
-        board = build_leaderboard(select_runs(registry, args.run), registry, tracks, ranking)
+        rows = select_runs(registry, args.run)
+        skipped = [f"skipped {problem}" for problem in registry.problems()]
+        board = build_leaderboard(rows, registry, tracks, ranking, warnings=[*registry.notices, *skipped])
     except (LeaderboardError, RegistryError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    for warning in board.warnings:
+    for warning in capped(board.warnings, what="warnings"):
         print(f"warning: {warning}", file=sys.stderr)
     for note in board.notes:
         print(note.text)
@@ -552,11 +577,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run a subcommand; expected errors print one line, never a traceback."""
     from harness.config import ConfigError
+    from harness.conventions import ConventionError
     from harness.corpus.conll import ConllFormatError
     from harness.corpus.gold import GoldError, UnreviewedDraftsError
     from harness.corpus.load import CorpusOptionError
     from harness.drafting.errors import DraftError
-    from harness.extractors.registry import UnknownExtractorError
+    from harness.extractors.registry import ExtractorParamsError, UnknownExtractorError
+    from harness.models.catalog import UnknownModelError
+    from harness.runs.atomic import NotWritableError
+    from harness.runs.record import RecordError
 
     from harness.gate import GateRefused
     from harness.runs.executors import ExecutorError, ExecutorUnavailableError
@@ -565,6 +594,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ConfigError, ConllFormatError, CorpusOptionError, UnknownExtractorError, FileNotFoundError, FileExistsError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except (ExtractorParamsError, UnknownModelError, ConventionError, RecordError, NotWritableError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except GoldError as err:
