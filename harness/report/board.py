@@ -56,6 +56,8 @@ class TrackRun:
     #: The extractor's annotation convention ("project" or e.g. "anercorp").
     convention: str
     speed: Speed
+    #: Why the run as a whole failed (too many documents failed: ``run.json`` ``status``), or None.
+    failed: str | None = None
 
     def score(self, path: str) -> Score:
         return Score.at(self.row, path)
