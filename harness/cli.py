@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from harness.capped import capped
@@ -217,12 +218,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _registry(args: argparse.Namespace):
-    """The run registry of ``--results``; what happened to its index file is printed as warnings."""
+def _registry(args: argparse.Namespace, announce: bool = True):
+    """The run registry of ``--results``; what happened to its index file is printed as warnings (``announce``)."""
     from harness.runs.registry import RunRegistry
 
     registry = RunRegistry(args.results / "runs.sqlite", args.results / "runs")
-    for notice in registry.notices:
+    for notice in registry.notices if announce else ():
         print(f"warning: {notice}", file=sys.stderr)
     return registry
 
@@ -309,7 +310,7 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.report.leaderboard import LeaderboardError, build_leaderboard, select_runs, write_leaderboard
     from harness.runs.registry import RegistryError
 
-    registry = _registry(args)
+    registry = _registry(args, announce=False)  # its notices are among the board's warnings
     tracks, ranking = (), None
     # The default bench file may be absent (a results directory used elsewhere); one named with --bench must be read.
     if args.bench is not None and (args.bench.exists() or args.bench != DEFAULT_BENCH):
@@ -576,6 +577,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run a subcommand; expected errors print one line, never a traceback."""
+    args = build_parser().parse_args(argv)
+    previous, warnings.formatwarning = warnings.formatwarning, _format_warning
+    try:
+        return _run(args)
+    finally:
+        warnings.formatwarning = previous
+
+
+def _format_warning(message, category, filename, lineno, line=None) -> str:  # noqa: ANN001 - warnings' signature
+    """The harness's own warnings as one ``warning:`` line; other packages' in Python's usual form."""
+    if str(filename).startswith(str(PROJECT_ROOT / "harness")):
+        return f"warning: {message}\n"
+    return _DEFAULT_FORMAT(message, category, filename, lineno, line)
+
+
+_DEFAULT_FORMAT = warnings.formatwarning
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Call the subcommand; the error types the harness raises for bad input print as one line."""
     from harness.config import ConfigError
     from harness.conventions import ConventionError
     from harness.corpus.conll import ConllFormatError
@@ -583,14 +604,12 @@ def main(argv: list[str] | None = None) -> int:
     from harness.corpus.load import CorpusOptionError
     from harness.drafting.errors import DraftError
     from harness.extractors.registry import ExtractorParamsError, UnknownExtractorError
+    from harness.gate import GateRefused
     from harness.models.catalog import UnknownModelError
     from harness.runs.atomic import NotWritableError
+    from harness.runs.executors import ExecutorError, ExecutorUnavailableError
     from harness.runs.record import RecordError
 
-    from harness.gate import GateRefused
-    from harness.runs.executors import ExecutorError, ExecutorUnavailableError
-
-    args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except (ConfigError, ConllFormatError, CorpusOptionError, UnknownExtractorError, FileNotFoundError, FileExistsError) as err:

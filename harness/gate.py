@@ -162,7 +162,7 @@ def _load_check(data: Any, path: Path, setup: str, prefix: str, has_baseline: bo
         if threshold != threshold or threshold in (float("inf"), float("-inf")):
             raise ConfigError(path, prefix + policy, f"must be a finite number, got {threshold}")
         if is_rate(metric) and not 0 <= threshold <= 1:
-            raise ConfigError(path, prefix + policy, f"{metric} is a fraction between 0 and 1, so a {policy} of {threshold} can never be decided by it")
+            raise ConfigError(path, prefix + policy, f"{metric} is a fraction between 0 and 1; a {policy} of {threshold} lies outside that range")
         if policy == "max_drop":
             if threshold < 0:
                 raise ConfigError(path, prefix + policy, f"must be 0 or more, got {threshold}")

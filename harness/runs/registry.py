@@ -259,6 +259,8 @@ class RunRegistry:
         self.notices: list[str] = []
         #: Set when the index lives in memory because its file cannot be written.
         self._memory: sqlite3.Connection | None = None
+        #: Why the index file could not be used (when in memory).
+        self._unusable = ""
         try:
             try:
                 self._open_file()
@@ -301,6 +303,7 @@ class RunRegistry:
         """Index the records in memory: listings work, nothing is written."""
         self._memory = sqlite3.connect(":memory:", isolation_level=None)
         self._memory.executescript(_SCHEMA)
+        self._unusable = reason
         self.notices.append(
             f"{self.db_path} cannot be used ({reason}): runs are listed from the run records in {self.runs_dir}, and the index is not updated"
         )
@@ -313,7 +316,7 @@ class RunRegistry:
 
     def _refuse_write(self, what: str) -> None:
         if self._memory is not None:
-            raise RegistryNotWritableError(self.db_path, f"{what} not written: the index cannot be written here ({self.notices[-1]})")
+            raise RegistryNotWritableError(self.db_path, f"{self._unusable}: {what}")
 
     # --- connection -----------------------------------------------------------
 
@@ -326,12 +329,12 @@ class RunRegistry:
 
     def add_record(self, record: RunRecord) -> RunRow:
         """Index a record just written (in memory; nothing is read back from disk)."""
-        self._refuse_write(f"run {record.run_id}")
+        self._refuse_write(f"run {record.run_id} was not indexed")
         return self._upsert(row_of(record))
 
     def add(self, record_dir: Path) -> RunRow:
         """Index (or re-index) one run record directory; adding twice changes nothing."""
-        self._refuse_write(f"run record {record_dir}")
+        self._refuse_write(f"run record {record_dir} was not indexed")
         return self._upsert(row_from_record(Path(record_dir)))
 
     def _upsert(self, row: RunRow) -> RunRow:
@@ -348,7 +351,7 @@ class RunRegistry:
         directory, a hand-edited file) are skipped, so one bad record does
         not hide the others; :meth:`problems` lists them.
         """
-        self._refuse_write("the rebuilt index")
+        self._refuse_write("the index was not rebuilt")
         with self._connect() as connection:
             # Scan while holding the write lock: a run that registers itself
             # meanwhile waits, then lands after the rebuild instead of being lost in it.
