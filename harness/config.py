@@ -49,6 +49,7 @@ from typing import Any
 import yaml
 
 from harness.corpus.load import CorpusOptionError, CorpusSpec, harness_label_map
+from harness.corpus.tagging import get_scheme
 from harness.paths import PROJECT_ROOT, allowed_roots, is_inside
 from harness.safe_yaml import describe_yaml_error, load_yaml
 from harness.scoring.metric_paths import metric_path_problem
@@ -321,6 +322,11 @@ def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str], outs
             harness_label_map(label_map)
         except CorpusOptionError as err:
             raise ConfigError(path, prefix + "label_map", str(err)) from None
+    scheme = _take(data, path, "scheme", str, "IOB2", prefix=prefix)
+    try:
+        get_scheme(scheme)
+    except ValueError as err:
+        raise ConfigError(path, prefix + "scheme", str(err)) from None
     convention = _take(data, path, "convention", str, None, prefix=prefix)
     if convention is not None:
         for candidate in _path_candidates(convention, path) if convention.endswith((".yaml", ".yml")) else ():
@@ -338,7 +344,7 @@ def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str], outs
         corpus=CorpusSpec(
             corpus,
             label_map=label_map,
-            scheme=_take(data, path, "scheme", str, "IOB2", prefix=prefix),
+            scheme=scheme,
             passage_tokens=passage_tokens,
             convention=convention,
         ),

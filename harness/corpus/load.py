@@ -15,7 +15,7 @@ from pathlib import Path
 from harness.corpus.conll import read_conll
 from harness.corpus.gold import gold_corpus_sha256, load_gold_corpus
 from harness.corpus.passages import join_gold_documents, pack_consecutive
-from harness.corpus.tagging import LabelMap, parse_label_map
+from harness.corpus.tagging import LabelMap, get_scheme, parse_label_map
 from harness.model import ENTITY_LABELS, GoldDocument, sha256_text
 from harness.paths import portable
 
@@ -106,6 +106,10 @@ def load_conll_file(
     its neighbours. The gold hash covers the grouping: runs read one way
     never compare against runs read the other.
     """
+    try:
+        get_scheme(scheme)
+    except ValueError as err:
+        raise CorpusOptionError(f"{path}: {err}") from None
     conll = read_conll(path, scheme=scheme, label_map=harness_label_map(label_map) if label_map is not None else None)
     documents = conll.gold_documents()
     units: list[tuple[str, ...]] = [(sha256_text(d.document.text),) for d in documents]
