@@ -259,7 +259,7 @@ def _cmd_runs_show(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     # The index row may be older than damage done to the record since: show only a record that still reads.
-    read_record(Path(row.path), with_results=True)
+    read_record(Path(row.path), with_results=True).prediction_json()
     print(format_run(row))
     return 0
 
@@ -318,7 +318,7 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
         tracks, ranking = bench.tracks, bench.ranking
     try:
         rows = select_runs(registry, args.run)
-        skipped = [f"skipped {problem}" for problem in registry.problems()]
+        skipped = [f"a run record was left out (it cannot be read): {problem}" for problem in registry.problems()]
         board = build_leaderboard(rows, registry, tracks, ranking, warnings=[*registry.notices, *skipped])
     except (LeaderboardError, RegistryError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -187,7 +187,10 @@ class RunRecord:
             return self.prediction_lines
         if self.path is None:
             return ()
-        return tuple(read_jsonl(self.path / "predictions.jsonl", ("doc_id", "annotations"), check=check_prediction_line))
+        file = self.path / "predictions.jsonl"
+        lines = tuple(read_jsonl(file, ("doc_id", "annotations"), check=check_prediction_line))
+        _check_count(file, len(lines), self.run)
+        return lines
 
 
 def read_jsonl(path: Path, required: tuple[str, ...] = (), check: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
@@ -221,6 +224,13 @@ def read_jsonl(path: Path, required: tuple[str, ...] = (), check: Callable[[dict
                 raise RecordError(f"{path}: line {number}: {_short(err)}") from None
         lines.append(data)
     return lines
+
+
+def _check_count(file: Path, lines: int, run: dict[str, Any]) -> None:
+    """A per-document file holds one line per document of the run (``run.json`` ``corpus.documents``)."""
+    expected = (run.get("corpus") or {}).get("documents") if isinstance(run.get("corpus"), dict) else None
+    if isinstance(expected, int) and not isinstance(expected, bool) and lines != expected:
+        raise RecordError(f"{file}: {lines} line(s) for the run's {expected} documents (truncated or edited?)")
 
 
 def _short(err: BaseException, limit: int = 300) -> str:
@@ -332,4 +342,6 @@ def read_record(path: Path, with_results: bool = False) -> RunRecord:
             raise FileNotFoundError(f"{path}: not a run record (missing {name})")
     run, config, metrics = (_read_json(path / name) for name in ("run.json", "config.json", "metrics.json"))
     results = read_results(path) if with_results else None
+    if results is not None:
+        _check_count(path / RESULTS_FILE, len(results), run)
     return RunRecord(str(run.get("run_id", path.name)), run, config, metrics, path, results)
