@@ -331,6 +331,12 @@ def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str], outs
     if convention is not None:
         for candidate in _path_candidates(convention, path) if convention.endswith((".yaml", ".yml")) else ():
             check_inside(path, prefix + "convention", candidate, outside)
+        from harness.conventions import ConventionError, load_convention
+
+        try:
+            load_convention(convention)
+        except ConventionError as err:
+            raise ConfigError(path, prefix + "convention", str(err)) from None
     passage_tokens = _take(data, path, "passage_tokens", int, None, prefix=prefix)
     if passage_tokens is not None and passage_tokens < 1:
         raise ConfigError(path, prefix + "passage_tokens", f"must be at least 1, got {passage_tokens}")

@@ -187,5 +187,10 @@ def load_corpus(
                 raise CorpusOptionError(f"{path}: {name} applies to CoNLL files only; gold directories carry their own labels and convention")
         return load_gold_dir(path, allow_drafts)
     if path.is_file():
+        if convention is not None:
+            # A misspelt convention would only be recorded, never applied: refuse it by name.
+            from harness.conventions import load_convention
+
+            load_convention(convention)
         return load_conll_file(path, label_map, scheme, passage_tokens, convention or "conll")
     raise FileNotFoundError(f"{path}: no such corpus (a gold directory or a CoNLL file)")
