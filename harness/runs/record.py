@@ -341,6 +341,10 @@ def read_record(path: Path, with_results: bool = False) -> RunRecord:
         if not (path / name).is_file():
             raise FileNotFoundError(f"{path}: not a run record (missing {name})")
     run, config, metrics = (_read_json(path / name) for name in ("run.json", "config.json", "metrics.json"))
+    try:
+        InSample.from_json(run.get("in_sample"))
+    except (TypeError, ValueError, OverflowError) as err:
+        raise RecordError(f"{path / 'run.json'}: in_sample: {_short(err)}") from None
     results = read_results(path) if with_results else None
     if results is not None:
         _check_count(path / RESULTS_FILE, len(results), run)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from harness.runs.atomic import NotWritableError
-from harness.runs.record import RunRecord, read_record
+from harness.runs.record import UNNAMED_TRACK, RunRecord, read_record
 
 #: Seconds a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -166,35 +166,66 @@ def _field(data: Mapping[str, Any], dotted: str, where: Path, default: Any = ...
     return value
 
 
+#: Largest count a row holds (SQLite integers are 64-bit; a hand-edited record may say anything).
+MAX_COUNT = 2**53
+
+
+def _text(data: Mapping[str, Any], dotted: str, where: Path, default: Any = ...) -> str:
+    value = _field(data, dotted, where, default)
+    if not isinstance(value, str):
+        raise ValueError(f"{where}: {dotted} must be a string, got {type(value).__name__}")
+    return value
+
+
+def _count(data: Mapping[str, Any], dotted: str, where: Path, default: Any = ...) -> int:
+    value = _field(data, dotted, where, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise ValueError(f"{where}: {dotted} must be a whole number from 0 to {MAX_COUNT}, got {str(value)[:40]}")
+    return value
+
+
+def _mapping(data: Mapping[str, Any], key: str, where: Path) -> Mapping[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{where}: {key} must be an object, got {type(value).__name__}")
+    return value
+
+
 def row_of(record: RunRecord) -> RunRow:
-    """The index row of a run record (errors name the file and field)."""
+    """The index row of a run record; a field of the wrong kind raises ValueError naming the file and field."""
     assert record.path is not None, "a record is indexed once it is written"
     run, metrics = record.run, record.metrics
     run_json = record.path / "run.json"
     metrics_json = record.path / "metrics.json"
-    git = run.get("git") or {}
-    corpus = run.get("corpus") or {}
-    in_sample = record.in_sample
+    git = _mapping(run, "git", run_json)
+    commit, dirty = git.get("commit"), git.get("dirty")
+    if not (commit is None or isinstance(commit, str)) or not (dirty is None or isinstance(dirty, bool)):
+        raise ValueError(f"{run_json}: git.commit must be a string and git.dirty true or false")
+    corpus = _mapping(run, "corpus", run_json)
+    in_sample = _mapping(run, "in_sample", run_json)
+    share = in_sample.get("share", 0.0)
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise ValueError(f"{run_json}: in_sample.share must be a number from 0 to 1")
     return RunRow(
-        run_id=str(_field(run, "run_id", run_json)),
+        run_id=_text(run, "run_id", run_json),
         path=str(record.path.resolve()),
-        started_at=str(_field(run, "started_at", run_json)),
-        setup=str(_field(run, "setup", run_json)),
-        track=record.track,
-        extractor=str(_field(run, "extractor.name", run_json)),
-        extractor_version=str(_field(run, "extractor.version", run_json)),
-        fingerprint_hash=str(_field(run, "extractor.fingerprint_hash", run_json)),
-        config_hash=str(_field(run, "config_hash", run_json)),
-        gold_sha256=str(_field(run, "gold_sha256", run_json)),
-        corpus=str(corpus.get("name", "")),
-        git_commit=git.get("commit"),
-        git_dirty=git.get("dirty"),
-        documents=int(_field(metrics, "documents", metrics_json)),
-        metrics_schema=record.schema_version,
-        in_sample_documents=in_sample.documents,
-        in_sample_share=in_sample.share,
-        failures=int(_field(metrics, "failures", metrics_json, 0)),
-        ungrounded=int(_field(metrics, "ungrounded", metrics_json, 0)),
+        started_at=_text(run, "started_at", run_json),
+        setup=_text(run, "setup", run_json),
+        track=_text(run, "track", run_json, UNNAMED_TRACK) if run.get("track") is not None else UNNAMED_TRACK,
+        extractor=_text(run, "extractor.name", run_json),
+        extractor_version=_text(run, "extractor.version", run_json),
+        fingerprint_hash=_text(run, "extractor.fingerprint_hash", run_json),
+        config_hash=_text(run, "config_hash", run_json),
+        gold_sha256=_text(run, "gold_sha256", run_json),
+        corpus=_text(corpus, "name", run_json, ""),
+        git_commit=commit,
+        git_dirty=dirty,
+        documents=_count(metrics, "documents", metrics_json),
+        metrics_schema=_count(metrics, "schema_version", metrics_json, 1),
+        in_sample_documents=_count(in_sample, "documents", run_json, 0),
+        in_sample_share=float(share),
+        failures=_count(metrics, "failures", metrics_json, 0),
+        ungrounded=_count(metrics, "ungrounded", metrics_json, 0),
         documents_per_second=_optional_float(_field(run, "timings.documents_per_second", run_json, None)),
         scores=flatten_scores(metrics),
     )
@@ -206,7 +237,11 @@ def row_from_record(record_dir: Path) -> RunRow:
 
 
 def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected a number or null, got {type(value).__name__}")
+    return float(value)
 
 
 def _to_db(row: RunRow) -> tuple[Any, ...]:
@@ -413,8 +448,8 @@ class RunRegistry:
         for path in paths:
             try:
                 yield row_from_record(path), None
-            except (OSError, ValueError, KeyError, TypeError) as err:
-                text = str(err)
+            except (OSError, ValueError, KeyError, TypeError, RecursionError, OverflowError) as err:
+                text = str(err) if not isinstance(err, RecursionError) else "nested too deeply"
                 yield None, text if str(path) in text else f"{path}: {text}"
 
     # --- reading --------------------------------------------------------------
