@@ -33,9 +33,18 @@ Two kinds of file live in ``configs/``:
       bootstrap: {resamples: 1000, level: 0.95}
       scoring: {min_overlap: 0.0}
       executor: {name: processes, workers: 2}   # optional: serial (default), processes, ray
+      max_failures: 0.5         # optional: a run with a larger share of failed documents fails
+                                # (exit 1, run.json status); default: only when every document failed
 
 ``harness run`` accepts either; a setup alone runs with the default settings
 on the default track.
+
+Paths a config names (setup files, track corpora, prompts, model folders and
+other path params, a convention file) must lie inside the project: the
+checkout, the shared data folder, or the config file's own folder. A config
+that needs another place says ``allow_outside_project: true``; otherwise the
+error names the key and the resolved path (:func:`check_inside`). Files are
+read with the bounded YAML loader (:mod:`harness.safe_yaml`).
 """
 
 from __future__ import annotations

@@ -28,7 +28,11 @@ slide that many small tolerated drops would add up to.
 
 Checks that cannot be evaluated (the baseline was scored on other gold, no
 registered run of the setup) fail, with the reason. A gate file that cannot
-be read fails with :class:`~harness.config.ConfigError` naming file and key.
+be read fails with :class:`~harness.config.ConfigError` naming file and key,
+and so does a check that could never be decided: a metric that is not a
+``metrics.json`` path (:mod:`harness.scoring.metric_paths`), or a threshold on
+a rate outside [0, 1]. Paths stay inside the project unless the file says
+``allow_outside_project: true`` (:func:`harness.config.check_inside`).
 """
 
 from __future__ import annotations

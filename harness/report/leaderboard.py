@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from harness.capped import capped
 from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, Ranking, Track
 from harness.corpus.load import Corpus
 from harness.report.board import Leaderboard, SetupRow, Speed, TrackColumn, TrackRun
@@ -298,7 +299,8 @@ def build_leaderboard(
         views=tuple(views),
         level=level,
         resamples=resamples,
-        warnings=tuple(warnings),
+        # Thousands of damaged records would bury the pages: the first 50 warnings, then their count.
+        warnings=tuple(capped(warnings, what="warnings")),
     )
 
 

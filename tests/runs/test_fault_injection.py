@@ -117,6 +117,11 @@ def test_a_run_killed_while_writing_leaves_disk_and_index_agreeing_and_the_next_
     if point == "before-rename":
         assert len(staging) == 1  # the unrenamed staging directory stays, and is never listed as a run
         assert {f.name for f in staging[0].iterdir()} >= {"run.json", "metrics.json", "predictions.jsonl"}
+    if renamed:  # the leaderboard shows the record the kill left, indexed or not
+        (left,) = record_dirs(results)
+        assert main(["leaderboard", "--results", str(results)]) == 0
+        assert left in (results / "leaderboard.md").read_text(encoding="utf-8")
+        capsys.readouterr()
 
     # The next run resumes from the cache and leaves one more whole, indexed record.
     assert main(["run", str(setup), "--corpus", str(HELDOUT), "--results", str(results)]) == 0
