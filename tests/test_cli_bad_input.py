@@ -176,3 +176,11 @@ def test_an_alias_bomb_in_params_is_refused_at_once_with_its_line(tmp_path, caps
     assert run(setup, "--corpus", EXAMPLE, results=tmp_path / "r") == 2
     assert time.perf_counter() - started < 10
     one_error(capsys.readouterr().err, f"{setup}: line ", "once its aliases are expanded")
+
+
+def test_a_refused_value_is_quoted_short(tmp_path, capsys):
+    setup = tmp_path / "long.yaml"
+    setup.write_text("setup: long\nextractor: rules\nbatch_size: [" + ", ".join(["حلب"] * 5000) + "]\n", encoding="utf-8")
+    assert run(setup, "--corpus", EXAMPLE, results=tmp_path / "r") == 2
+    line = one_error(capsys.readouterr().err, f"{setup}: batch_size: expected int, got ['حلب'")
+    assert len(line) < 80 + len(str(setup)) + 60 and line.endswith("...")

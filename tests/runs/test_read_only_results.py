@@ -8,6 +8,7 @@ machine where neither can be done.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -29,14 +30,15 @@ def results(tmp_path_factory) -> Path:
     return results
 
 
-def read_only(results: Path, *args: str | Path) -> subprocess.CompletedProcess:
-    """``harness ARGS`` with ``results`` read-only (skips when this machine cannot make it so)."""
-    command = read_only_command(results, list(args))
+def read_only(results: Path, *args: str | Path, folder: Path | None = None) -> subprocess.CompletedProcess:
+    """``harness ARGS`` with ``folder`` (default: ``results``) read-only (skips when this machine cannot make it so)."""
+    folder = folder or results
+    command = read_only_command(folder, list(args))
     if command is None:
         pytest.skip("cannot make a folder read-only here: running as root without the right to mount (unshare -m)")
     changed = []
     if os.geteuid() != 0:
-        for path in [results, *results.rglob("*")]:
+        for path in [folder, *folder.rglob("*")]:
             mode = path.stat().st_mode
             changed.append((path, mode))
             path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
@@ -86,3 +88,16 @@ def test_reindex_and_leaderboard_on_a_read_only_folder_say_what_they_could_not_w
     assert done.returncode == 2
     (line,) = errors(done.stderr)
     assert str(results / "leaderboard.md") in line and "cannot write" in line
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning_and_the_record_lists_what_was_not_cached(results, tmp_path):
+    setup = tmp_path / "rules-ro-other.yaml"
+    setup.write_text("setup: rules-ro-other\nextractor: rules\nparams: {claims: false}\n", encoding="utf-8")  # not cached yet
+    before = {p.name for p in (results / "runs").iterdir()}
+    done = read_only(results, "run", setup, "--corpus", EXAMPLE, "--results", results, folder=results / "cache")
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if line.startswith("warning: cache entry not written")]
+    assert len(warned) == 1 and str(results / "cache") in warned[0]
+    (new,) = {p.name for p in (results / "runs").iterdir()} - before
+    run = json.loads((results / "runs" / new / "run.json").read_text(encoding="utf-8"))
+    assert len(run["cache_unwritten"]) == 1 and run["timings"]["documents_computed"] == 1
