@@ -41,7 +41,9 @@ def from_portable(text: str, root: Path = PROJECT_ROOT) -> Path:
 def allowed_roots(config_dir: Path | None = None) -> tuple[Path, ...]:
     """Folders a config file may name files in without saying so: the project, the shared data,
     and the config file's own folder (see :func:`harness.config.check_inside`)."""
-    roots = [PROJECT_ROOT, shared_data_dir()]
+    # Both the shared data folder in use and its default place beside the project: a bench file
+    # names the default place (../../shared/data), and HARNESS_SHARED_DATA may point elsewhere.
+    roots = [PROJECT_ROOT, shared_data_dir(), PROJECT_ROOT.parent / "shared" / "data"]
     if config_dir is not None:
         roots.append(Path(config_dir))
     return tuple(root.resolve() for root in roots)
