@@ -226,7 +226,7 @@ def row_of(record: RunRecord) -> RunRow:
         in_sample_share=float(share),
         failures=_count(metrics, "failures", metrics_json, 0),
         ungrounded=_count(metrics, "ungrounded", metrics_json, 0),
-        documents_per_second=_optional_float(_field(run, "timings.documents_per_second", run_json, None)),
+        documents_per_second=_optional_float(_field(run, "timings.documents_per_second", run_json, None), f"{run_json}: timings.documents_per_second"),
         scores=flatten_scores(metrics),
     )
 
@@ -236,11 +236,11 @@ def row_from_record(record_dir: Path) -> RunRow:
     return row_of(read_record(record_dir))
 
 
-def _optional_float(value: Any) -> float | None:
+def _optional_float(value: Any, where: str = "") -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"expected a number or null, got {type(value).__name__}")
+        raise ValueError(f"{where}: expected a number or null, got {type(value).__name__}")
     return float(value)
 
 
