@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
+
+from harness.capped import capped
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "gold"
@@ -26,10 +29,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"no gold files found in {', '.join(args.paths) or args.gold}", file=sys.stderr)
         return 1
     problems = [p for path, seeds in targets for p in validate_gold_file(path, seeds)]
-    for problem in problems:
+    for problem in capped(problems):
         print(problem, file=sys.stderr)
     drafts = draft_warnings(paths)
-    for line in drafts:
+    for line in capped(drafts, what="files"):
         print(f"warning: {line}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) in {len(paths)} file(s)", file=sys.stderr)
@@ -189,12 +192,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for skip in skipped:
         print(f"track {skip.track} skipped: {skip.reason}")
     for outcome in outcomes:
-        for rejected in outcome.cache_rejected:
+        for rejected in capped(outcome.cache_rejected, what="entries"):
             print(f"warning: cache entry not served: {rejected}", file=sys.stderr)
+        for unwritten in capped(outcome.cache_unwritten, what="entries"):
+            print(f"warning: cache entry not written (the run cannot resume from it): {unwritten}", file=sys.stderr)
     for outcome in outcomes:
         served = "all from the cache, nothing computed" if outcome.computed == 0 else f"{outcome.computed} computed, {outcome.cached} from the cache"
         print(f"{outcome.setup} on {outcome.track}: {served}; record {outcome.record_dir}")
-    return 0
+    failed = [outcome for outcome in outcomes if outcome.run_failed]
+    for outcome in failed:
+        print(f"error: run {outcome.run_id} ({outcome.setup} on {outcome.track}) failed: {outcome.run_failed}; its record says so and the leaderboard does not rank it", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -215,16 +223,28 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _registry(args: argparse.Namespace):
+def _registry(args: argparse.Namespace, announce: bool = True):
+    """The run registry of ``--results``; what happened to its index file is printed as warnings (``announce``)."""
     from harness.runs.registry import RunRegistry
 
-    return RunRegistry(args.results / "runs.sqlite", args.results / "runs")
+    registry = RunRegistry(args.results / "runs.sqlite", args.results / "runs")
+    for notice in registry.notices if announce else ():
+        print(f"warning: {notice}", file=sys.stderr)
+    return registry
+
+
+def _print_skipped(registry) -> None:
+    """Record directories the registry met and could not read, one line each (capped)."""
+    for problem in capped(registry.problems(), what="directories"):
+        print(f"warning: skipped: {problem}", file=sys.stderr)
 
 
 def _cmd_runs_list(args: argparse.Namespace) -> int:
     from harness.report.text import format_rows
 
-    rows = _registry(args).list(extractor=args.extractor, setup=args.setup, track=args.track)
+    registry = _registry(args)
+    rows = registry.list(extractor=args.extractor, setup=args.setup, track=args.track)
+    _print_skipped(registry)
     if not rows:
         print(f"no runs registered in {args.results / 'runs.sqlite'} (`harness runs reindex` rebuilds it from {args.results / 'runs'})")
         return 0
@@ -236,11 +256,15 @@ def _cmd_runs_show(args: argparse.Namespace) -> int:
     from harness.report.text import format_run
     from harness.runs.registry import RegistryError
 
+    from harness.runs.record import read_record
+
     try:
         row = _registry(args).get(args.run)
     except RegistryError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    # The index row may be older than damage done to the record since: show only a record that still reads.
+    read_record(Path(row.path), with_results=True).prediction_json()
     print(format_run(row))
     return 0
 
@@ -248,7 +272,7 @@ def _cmd_runs_show(args: argparse.Namespace) -> int:
 def _cmd_runs_reindex(args: argparse.Namespace) -> int:
     registry = _registry(args)
     count = registry.reindex()
-    for problem in registry.problems():
+    for problem in capped(registry.problems(), what="directories"):
         print(f"skipped: {problem}", file=sys.stderr)
     print(f"indexed {count} run record(s) from {registry.runs_dir} into {registry.db_path}")
     return 0
@@ -291,18 +315,20 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.report.leaderboard import LeaderboardError, build_leaderboard, select_runs, write_leaderboard
     from harness.runs.registry import RegistryError
 
-    registry = _registry(args)
+    registry = _registry(args, announce=False)  # its notices are among the board's warnings
     tracks, ranking = (), None
     # The default bench file may be absent (a results directory used elsewhere); one named with --bench must be read.
     if args.bench is not None and (args.bench.exists() or args.bench != DEFAULT_BENCH):
         bench = load_run_config(args.bench)
         tracks, ranking = bench.tracks, bench.ranking
     try:
-        board = build_leaderboard(select_runs(registry, args.run), registry, tracks, ranking)
+        rows = select_runs(registry, args.run)
+        skipped = [f"a run record was left out (it cannot be read): {problem}" for problem in registry.problems()]
+        board = build_leaderboard(rows, registry, tracks, ranking, warnings=[*registry.notices, *skipped])
     except (LeaderboardError, RegistryError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    for warning in board.warnings:
+    for warning in capped(board.warnings, what="warnings"):
         print(f"warning: {warning}", file=sys.stderr)
     for note in board.notes:
         print(note.text)
@@ -557,20 +583,45 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run a subcommand; expected errors print one line, never a traceback."""
+    args = build_parser().parse_args(argv)
+    previous, warnings.formatwarning = warnings.formatwarning, _format_warning
+    try:
+        return _run(args)
+    finally:
+        warnings.formatwarning = previous
+
+
+def _format_warning(message, category, filename, lineno, line=None) -> str:  # noqa: ANN001 - warnings' signature
+    """The harness's own warnings as one ``warning:`` line; other packages' in Python's usual form."""
+    if str(filename).startswith(str(PROJECT_ROOT / "harness")):
+        return f"warning: {message}\n"
+    return _DEFAULT_FORMAT(message, category, filename, lineno, line)
+
+
+_DEFAULT_FORMAT = warnings.formatwarning
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Call the subcommand; the error types the harness raises for bad input print as one line."""
     from harness.config import ConfigError
+    from harness.conventions import ConventionError
     from harness.corpus.conll import ConllFormatError
     from harness.corpus.gold import GoldError, UnreviewedDraftsError
     from harness.corpus.load import CorpusOptionError
     from harness.drafting.errors import DraftError
-    from harness.extractors.registry import UnknownExtractorError
-
+    from harness.extractors.registry import ExtractorParamsError, UnknownExtractorError
     from harness.gate import GateRefused
+    from harness.models.catalog import UnknownModelError
+    from harness.runs.atomic import NotWritableError
     from harness.runs.executors import ExecutorError, ExecutorUnavailableError
+    from harness.runs.record import RecordError
 
-    args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except (ConfigError, ConllFormatError, CorpusOptionError, UnknownExtractorError, FileNotFoundError, FileExistsError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except (ExtractorParamsError, UnknownModelError, ConventionError, RecordError, NotWritableError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except GoldError as err:

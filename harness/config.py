@@ -33,9 +33,18 @@ Two kinds of file live in ``configs/``:
       bootstrap: {resamples: 1000, level: 0.95}
       scoring: {min_overlap: 0.0}
       executor: {name: processes, workers: 2}   # optional: serial (default), processes, ray
+      max_failures: 0.5         # optional: a run with a larger share of failed documents fails
+                                # (exit 1, run.json status); default: only when every document failed
 
 ``harness run`` accepts either; a setup alone runs with the default settings
 on the default track.
+
+Paths a config names (setup files, track corpora, prompts, model folders and
+other path params, a convention file) must lie inside the project: the
+checkout, the shared data folder, or the config file's own folder. A config
+that needs another place says ``allow_outside_project: true``; otherwise the
+error names the key and the resolved path (:func:`check_inside`). Files are
+read with the bounded YAML loader (:mod:`harness.safe_yaml`).
 """
 
 from __future__ import annotations
@@ -48,7 +57,11 @@ from typing import Any
 
 import yaml
 
-from harness.corpus.load import CorpusSpec
+from harness.corpus.load import CorpusOptionError, CorpusSpec, harness_label_map
+from harness.corpus.tagging import get_scheme
+from harness.paths import PROJECT_ROOT, allowed_roots, is_inside
+from harness.safe_yaml import describe_yaml_error, load_yaml
+from harness.scoring.metric_paths import metric_path_problem
 from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_MIN_OVERLAP, DEFAULT_RESAMPLES, DEFAULT_SEED
 
 #: Name of the track of the project's own gold (the seed articles).
@@ -65,6 +78,90 @@ class ConfigError(ValueError):
         self.file = str(file)
         self.key = key
         super().__init__(f"{file}: {key}: {message}")
+
+
+#: Longest quotation of a value in an error message.
+SHOWN_CHARS = 80
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` cut to :data:`SHOWN_CHARS`: an error message quotes what it refuses, never all of it."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        text = f"a deeply nested {type(value).__name__}"
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+
+
+#: The key a config file sets to ``true`` to name files outside the project (see :func:`check_inside`).
+OUTSIDE_KEY = "allow_outside_project"
+#: Setup params whose string values may name local files or folders (checked by :func:`check_inside`).
+PATH_PARAM_KEYS = frozenset({"prompt", "model", "convention", "path", "file", "dir", "cue_dir", "gazetteer_dir", "model_dir", "tokenizer"})
+
+
+def check_inside(file: Path, key: str, target: Path, allowed: bool) -> Path:
+    """``target`` resolved, refused (:class:`ConfigError` naming ``key`` and the path) when it lies
+    outside the project unless the config file says ``allow_outside_project: true``.
+
+    Inside means under the project checkout, the shared data folder
+    (:func:`harness.paths.shared_data_dir`) or the config file's own folder:
+    a config may name the project's files, third-party data, and files kept
+    beside it, and nothing else on the disk without saying so.
+    """
+    if "\x00" in str(target):
+        raise ConfigError(file, key, "contains a NUL character")
+    resolved = target.resolve()
+    if allowed or is_inside(resolved, allowed_roots(file.resolve().parent)):
+        return resolved
+    raise ConfigError(
+        file, key, f"{resolved} is outside the project ({PROJECT_ROOT}), the shared data and this file's folder; set {OUTSIDE_KEY}: true to allow it"
+    )
+
+
+def _outside_flag(data: dict, path: Path) -> bool:
+    return bool(_take(data, path, OUTSIDE_KEY, bool, False))
+
+
+def _check_param_paths(value: Any, file: Path, key: str, allowed: bool) -> None:
+    """Every param under :data:`PATH_PARAM_KEYS` that names a local file or folder must be inside the project.
+
+    A value is taken for a path when it is absolute, climbs with ``..``,
+    starts with ``~``, or names something that exists relative to the
+    working directory, this file's folder or the project (extractors look
+    in those places); other strings are names (a Hub id, a catalog model, a
+    prompt in ``configs/prompts``).
+    """
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            where = f"{key}.{name}"
+            if isinstance(inner, str) and str(name) in PATH_PARAM_KEYS:
+                for candidate in _path_candidates(inner, file):
+                    check_inside(file, where, candidate, allowed)
+            else:
+                _check_param_paths(inner, file, where, allowed)
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            _check_param_paths(inner, file, f"{key}[{i}]", allowed)
+
+
+def _path_candidates(text: str, file: Path) -> list[Path]:
+    if not text or "\x00" in text:
+        return []
+    raw = Path(text).expanduser() if text.startswith("~") else Path(text)
+    if raw.is_absolute():
+        return [raw]
+    places = [Path.cwd(), file.resolve().parent, PROJECT_ROOT]
+    candidates = [place / raw for place in places]
+    if ".." in raw.parts:
+        return candidates
+    found = []
+    for candidate in candidates:
+        try:
+            if candidate.exists():
+                found.append(candidate)
+        except OSError:
+            continue
+    return found
 
 
 @dataclass(frozen=True)
@@ -133,6 +230,9 @@ class RunConfig:
     tracks: tuple[Track, ...] = ()
     ranking: Ranking | None = None
     executor: ExecutorSettings = ExecutorSettings()
+    #: Largest share of failed documents a run may have and still count (None: it fails only when
+    #: every document failed). Not a scoring setting: it does not enter the config hash.
+    max_failures: float | None = None
 
 
 def config_hash(setup: SetupConfig, settings: RunSettings) -> str:
@@ -143,16 +243,18 @@ def config_hash(setup: SetupConfig, settings: RunSettings) -> str:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML mapping, read with the bounded loader (:mod:`harness.safe_yaml`); errors name file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
     except OSError as err:
         raise ConfigError(path, "(file)", f"cannot read: {err.strerror}") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(path, "(file)", f"not UTF-8 text ({err.reason} at byte {err.start})") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "(file)"
-        raise ConfigError(path, where, f"not valid YAML: {getattr(err, 'problem', err)}") from None
+        where, problem = describe_yaml_error(err)
+        raise ConfigError(path, where, f"not valid YAML: {problem}") from None
     if not isinstance(data, dict):
         raise ConfigError(path, "(top level)", "expected a mapping of keys to values")
     return data
@@ -166,10 +268,12 @@ def _take(data: dict, path: Path, key: str, kind: type | tuple[type, ...], defau
         return default
     value = data[key]
     if isinstance(value, bool) and kind in (int, float, (int, float)):
-        raise ConfigError(path, prefix + key, f"expected a number, got {value!r}")
+        raise ConfigError(path, prefix + key, f"expected a number, got {shown(value)}")
     if not isinstance(value, kind):
         names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
-        raise ConfigError(path, prefix + key, f"expected {names}, got {value!r}")
+        raise ConfigError(path, prefix + key, f"expected {names}, got {shown(value)}")
+    if isinstance(value, str) and "\x00" in value:
+        raise ConfigError(path, prefix + key, "contains a NUL character")
     return value
 
 
@@ -179,8 +283,8 @@ def _unknown_keys(data: dict, path: Path, known: set[str], prefix: str = "") -> 
             raise ConfigError(path, f"{prefix}{key}", f"unknown key (known: {', '.join(sorted(known))})")
 
 
-SETUP_KEYS = {"setup", "extractor", "params", "batch_size", "description"}
-BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "executor", "description"}
+SETUP_KEYS = {"setup", "extractor", "params", "batch_size", "description", OUTSIDE_KEY}
+BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "executor", "description", "max_failures", OUTSIDE_KEY}
 EXECUTOR_NAMES = ("serial", "processes", "ray")
 TRACK_KEYS = {"name", "corpus", "description", "label_map", "scheme", "passage_tokens", "convention", "setups", "optional"}
 RANKING_KEYS = {"track", "metrics"}
@@ -197,6 +301,7 @@ def _setup_from(data: dict, path: Path) -> SetupConfig:
     if batch_size < 1:
         raise ConfigError(path, "batch_size", f"must be at least 1, got {batch_size}")
     params = _take(data, path, "params", dict, {}) or {}
+    _check_param_paths(params, path, "params", _outside_flag(data, path))
     return SetupConfig(
         setup=_take(data, path, "setup", str),
         extractor=_take(data, path, "extractor", str),
@@ -212,14 +317,35 @@ def default_track(project_root: Path) -> Track:
     return Track(DEFAULT_TRACK, CorpusSpec(project_root), "the project's gold set (the five seed articles)")
 
 
-def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str]) -> Track:
+def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str], outside: bool = False) -> Track:
     if not isinstance(data, dict):
-        raise ConfigError(path, prefix.rstrip("."), f"expected a mapping with name and corpus, got {data!r}")
+        raise ConfigError(path, prefix.rstrip("."), f"expected a mapping with name and corpus, got {shown(data)}")
     _unknown_keys(data, path, TRACK_KEYS, prefix)
     name = _take(data, path, "name", str, prefix=prefix)
     if not name.strip() or any(c in name for c in "/\\"):
-        raise ConfigError(path, prefix + "name", f"expected a short name without slashes, got {name!r}")
-    corpus = (path.parent / _take(data, path, "corpus", str, prefix=prefix)).resolve()
+        raise ConfigError(path, prefix + "name", f"expected a short name without slashes, got {shown(name)}")
+    corpus = check_inside(path, prefix + "corpus", path.parent / _take(data, path, "corpus", str, prefix=prefix), outside)
+    label_map = _take(data, path, "label_map", str, None, prefix=prefix)
+    if label_map is not None:
+        try:
+            harness_label_map(label_map)
+        except CorpusOptionError as err:
+            raise ConfigError(path, prefix + "label_map", str(err)) from None
+    scheme = _take(data, path, "scheme", str, "IOB2", prefix=prefix)
+    try:
+        get_scheme(scheme)
+    except ValueError as err:
+        raise ConfigError(path, prefix + "scheme", str(err)) from None
+    convention = _take(data, path, "convention", str, None, prefix=prefix)
+    if convention is not None:
+        for candidate in _path_candidates(convention, path) if convention.endswith((".yaml", ".yml")) else ():
+            check_inside(path, prefix + "convention", candidate, outside)
+        from harness.conventions import ConventionError, load_convention
+
+        try:
+            load_convention(convention)
+        except ConventionError as err:
+            raise ConfigError(path, prefix + "convention", str(err)) from None
     passage_tokens = _take(data, path, "passage_tokens", int, None, prefix=prefix)
     if passage_tokens is not None and passage_tokens < 1:
         raise ConfigError(path, prefix + "passage_tokens", f"must be at least 1, got {passage_tokens}")
@@ -227,15 +353,15 @@ def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str]) -> T
     if setups is not None:
         for i, setup in enumerate(setups):
             if setup not in setup_names:
-                raise ConfigError(path, f"{prefix}setups[{i}]", f"no setup named {setup!r} in this bench (setups: {', '.join(setup_names)})")
+                raise ConfigError(path, f"{prefix}setups[{i}]", f"no setup named {shown(setup)} in this bench (setups: {', '.join(setup_names)})")
     return Track(
         name=name,
         corpus=CorpusSpec(
             corpus,
-            label_map=_take(data, path, "label_map", str, None, prefix=prefix),
-            scheme=_take(data, path, "scheme", str, "IOB2", prefix=prefix),
+            label_map=label_map,
+            scheme=scheme,
             passage_tokens=passage_tokens,
-            convention=_take(data, path, "convention", str, None, prefix=prefix),
+            convention=convention,
         ),
         description=_take(data, path, "description", str, "", prefix=prefix),
         setups=tuple(setups) if setups is not None else None,
@@ -243,17 +369,17 @@ def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str]) -> T
     )
 
 
-def _load_tracks(data: dict, path: Path, setup_names: list[str]) -> tuple[Track, ...]:
+def _load_tracks(data: dict, path: Path, setup_names: list[str], outside: bool = False) -> tuple[Track, ...]:
     entries = _take(data, path, "tracks", list, None)
     if entries is None:
         return ()
     if not entries:
         raise ConfigError(path, "tracks", "lists no track (leave the key out to score on the project's gold)")
-    tracks = tuple(_load_track(entry, path, f"tracks[{i}].", setup_names) for i, entry in enumerate(entries))
+    tracks = tuple(_load_track(entry, path, f"tracks[{i}].", setup_names, outside) for i, entry in enumerate(entries))
     names = [t.name for t in tracks]
     for name in names:
         if names.count(name) > 1:
-            raise ConfigError(path, "tracks", f"two tracks are named {name!r}; track names must be unique")
+            raise ConfigError(path, "tracks", f"two tracks are named {shown(name)}; track names must be unique")
     return tracks
 
 
@@ -265,10 +391,14 @@ def _load_ranking(data: dict, path: Path, tracks: tuple[Track, ...]) -> Ranking 
     track = _take(ranking, path, "track", str, prefix="ranking.")
     names = [t.name for t in tracks] or [DEFAULT_TRACK]
     if track not in names:
-        raise ConfigError(path, "ranking.track", f"no track named {track!r} (tracks: {', '.join(names)})")
+        raise ConfigError(path, "ranking.track", f"no track named {shown(track)} (tracks: {', '.join(names)})")
     metrics = _take(ranking, path, "metrics", list, list(DEFAULT_RANKING_METRICS), prefix="ranking.")
     if not metrics or not all(isinstance(m, str) and m.strip() for m in metrics):
-        raise ConfigError(path, "ranking.metrics", f"expected a list of metrics.json paths, got {metrics!r}")
+        raise ConfigError(path, "ranking.metrics", f"expected a list of metrics.json paths, got {shown(metrics)}")
+    for i, metric in enumerate(metrics):
+        problem = metric_path_problem(metric)
+        if problem is not None:
+            raise ConfigError(path, f"ranking.metrics[{i}]", problem)
     return Ranking(track, tuple(metrics))
 
 
@@ -280,21 +410,22 @@ def load_run_config(path: Path) -> RunConfig:
             return RunConfig((_setup_from(data, path),), RunSettings(), str(path))
         raise ConfigError(path, "setups", "missing key (a bench file lists setups; a setup file names an extractor)")
     _unknown_keys(data, path, BENCH_KEYS)
+    outside = _outside_flag(data, path)
     entries = _take(data, path, "setups", list)
     if not entries:
         raise ConfigError(path, "setups", "lists no setup")
     setups = []
     for i, entry in enumerate(entries):
         if not isinstance(entry, str):
-            raise ConfigError(path, f"setups[{i}]", f"expected a path to a setup file, got {entry!r}")
-        setup_path = (path.parent / entry).resolve()
+            raise ConfigError(path, f"setups[{i}]", f"expected a path to a setup file, got {shown(entry)}")
+        setup_path = check_inside(path, f"setups[{i}]", path.parent / entry, outside)
         if not setup_path.is_file():
             raise ConfigError(path, f"setups[{i}]", f"no such file: {setup_path}")
         setups.append(load_setup(setup_path))
     names = [s.setup for s in setups]
     for name in names:
         if names.count(name) > 1:
-            raise ConfigError(path, "setups", f"two setups are named {name!r}; setup names must be unique")
+            raise ConfigError(path, "setups", f"two setups are named {shown(name)}; setup names must be unique")
     bootstrap = _take(data, path, "bootstrap", dict, {}) or {}
     _unknown_keys(bootstrap, path, {"resamples", "level"}, prefix="bootstrap.")
     resamples = _take(bootstrap, path, "resamples", int, DEFAULT_RESAMPLES, prefix="bootstrap.")
@@ -311,8 +442,19 @@ def load_run_config(path: Path) -> RunConfig:
     settings = RunSettings(
         seed=_take(data, path, "seed", int, DEFAULT_SEED), resamples=resamples, level=float(level), min_overlap=float(min_overlap)
     )
-    tracks = _load_tracks(data, path, names)
-    return RunConfig(tuple(setups), settings, str(path), tracks, _load_ranking(data, path, tracks), _load_executor(data, path))
+    tracks = _load_tracks(data, path, names, outside)
+    return RunConfig(
+        tuple(setups), settings, str(path), tracks, _load_ranking(data, path, tracks), _load_executor(data, path), _load_max_failures(data, path)
+    )
+
+
+def _load_max_failures(data: dict, path: Path) -> float | None:
+    value = _take(data, path, "max_failures", (int, float), None)
+    if value is None:
+        return None
+    if not 0 <= value <= 1:
+        raise ConfigError(path, "max_failures", f"a share of the documents, between 0 and 1, got {value}")
+    return float(value)
 
 
 def _load_executor(data: dict, path: Path) -> ExecutorSettings:
@@ -322,7 +464,7 @@ def _load_executor(data: dict, path: Path) -> ExecutorSettings:
     _unknown_keys(raw, path, {"name", "workers"}, prefix="executor.")
     name = _take(raw, path, "name", str, prefix="executor.")
     if name not in EXECUTOR_NAMES:
-        raise ConfigError(path, "executor.name", f"expected one of {', '.join(EXECUTOR_NAMES)}, got {name!r}")
+        raise ConfigError(path, "executor.name", f"expected one of {', '.join(EXECUTOR_NAMES)}, got {shown(name)}")
     workers = _take(raw, path, "workers", int, None, prefix="executor.")
     if workers is not None and workers < 1:
         raise ConfigError(path, "executor.workers", f"must be at least 1, got {workers}")

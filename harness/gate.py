@@ -28,7 +28,11 @@ slide that many small tolerated drops would add up to.
 
 Checks that cannot be evaluated (the baseline was scored on other gold, no
 registered run of the setup) fail, with the reason. A gate file that cannot
-be read fails with :class:`~harness.config.ConfigError` naming file and key.
+be read fails with :class:`~harness.config.ConfigError` naming file and key,
+and so does a check that could never be decided: a metric that is not a
+``metrics.json`` path (:mod:`harness.scoring.metric_paths`), or a threshold on
+a rate outside [0, 1]. Paths stay inside the project unless the file says
+``allow_outside_project: true`` (:func:`harness.config.check_inside`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.config import (
+    OUTSIDE_KEY,
     DEFAULT_LEVEL,
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
@@ -47,7 +52,9 @@ from harness.config import (
     _read_yaml,
     _take,
     _unknown_keys,
+    check_inside,
     load_run_config,
+    shown,
 )
 from harness.corpus.load import Corpus, CorpusSpec, load_corpus
 from harness.runs.compare import (
@@ -62,11 +69,12 @@ from harness.extractors.registry import UnknownExtractorError, get_factory
 from harness.runs.environment import git_state
 from harness.runs.record import RunRecord, read_record
 from harness.runs.registry import RegistryError, RunRegistry
+from harness.scoring.metric_paths import is_rate, metric_path_problem
 from harness.scoring.metric_table import renamed, value_at
 
 POLICIES: tuple[str, ...] = ("floor", "ceiling", "max_drop")
 SOURCES: tuple[str, ...] = ("run", "current", "predictions")
-FILE_KEYS = {"root", "corpus", "track", "seed", "bootstrap", "gates", "description"}
+FILE_KEYS = {"root", "corpus", "track", "seed", "bootstrap", "gates", "description", OUTSIDE_KEY}
 ENTRY_KEYS = {"setup", *SOURCES, "baseline", "checks", "description", "corpus", "track"}
 CHECK_KEYS = {"metric", *POLICIES}
 
@@ -138,7 +146,7 @@ def _number(data: dict, path: Path, key: str, prefix: str) -> float:
 
 def _load_check(data: Any, path: Path, setup: str, prefix: str, has_baseline: bool) -> list[Check]:
     if not isinstance(data, dict):
-        raise ConfigError(path, prefix.rstrip("."), f"expected a mapping with metric and a policy, got {data!r}")
+        raise ConfigError(path, prefix.rstrip("."), f"expected a mapping with metric and a policy, got {shown(data)}")
     _unknown_keys(data, path, CHECK_KEYS, prefix)
     metric = _take(data, path, "metric", str, prefix=prefix)
     if not metric.strip() or any(not part for part in metric.split(".")):
@@ -146,12 +154,19 @@ def _load_check(data: Any, path: Path, setup: str, prefix: str, has_baseline: bo
     moved = renamed(metric)
     if moved is not None:
         raise ConfigError(path, prefix + "metric", f"{metric} is a metrics.json schema 1 path; {moved.why}: write {moved.new} (same meaning) or {moved.headline} (the new headline)")
+    problem = metric_path_problem(metric)
+    if problem is not None:
+        raise ConfigError(path, prefix + "metric", problem)
     policies = [p for p in POLICIES if p in data]
     if not policies:
         raise ConfigError(path, prefix.rstrip("."), f"names no policy (one or more of: {', '.join(POLICIES)})")
     checks = []
     for policy in policies:
         threshold = _number(data, path, policy, prefix)
+        if threshold != threshold or threshold in (float("inf"), float("-inf")):
+            raise ConfigError(path, prefix + policy, f"must be a finite number, got {threshold}")
+        if is_rate(metric) and not 0 <= threshold <= 1:
+            raise ConfigError(path, prefix + policy, f"{metric} is a fraction between 0 and 1; a {policy} of {threshold} lies outside that range")
         if policy == "max_drop":
             if threshold < 0:
                 raise ConfigError(path, prefix + policy, f"must be 0 or more, got {threshold}")
@@ -161,9 +176,9 @@ def _load_check(data: Any, path: Path, setup: str, prefix: str, has_baseline: bo
     return checks
 
 
-def _load_entry(data: Any, path: Path, root: Path, prefix: str) -> GateEntry:
+def _load_entry(data: Any, path: Path, root: Path, prefix: str, outside: bool = False) -> GateEntry:
     if not isinstance(data, dict):
-        raise ConfigError(path, prefix.rstrip("."), f"expected a mapping (setup, run/current/predictions, checks), got {data!r}")
+        raise ConfigError(path, prefix.rstrip("."), f"expected a mapping (setup, run/current/predictions, checks), got {shown(data)}")
     _unknown_keys(data, path, ENTRY_KEYS, prefix)
     setup = _take(data, path, "setup", str, prefix=prefix)
     sources = [s for s in SOURCES if s in data]
@@ -173,11 +188,15 @@ def _load_entry(data: Any, path: Path, root: Path, prefix: str) -> GateEntry:
         )
     source = sources[0]
     target = _take(data, path, source, str, prefix=prefix)
-    if source in ("run", "predictions") and not _resolve(root, target).exists():
-        raise ConfigError(path, prefix + source, f"no such file or directory: {_resolve(root, target)}")
+    if source in ("run", "predictions"):
+        check_inside(path, prefix + source, _resolve(root, target), outside)
+        if not _resolve(root, target).exists():
+            raise ConfigError(path, prefix + source, f"no such file or directory: {_resolve(root, target)}")
+    elif target != "latest" and _resolve(root, target).is_dir():
+        check_inside(path, prefix + source, _resolve(root, target), outside)
     baseline = None
     if "baseline" in data:
-        baseline = _resolve(root, _take(data, path, "baseline", str, prefix=prefix))
+        baseline = check_inside(path, prefix + "baseline", _resolve(root, _take(data, path, "baseline", str, prefix=prefix)), outside)
         try:
             read_record(baseline)
         except (FileNotFoundError, ValueError) as err:
@@ -187,7 +206,7 @@ def _load_entry(data: Any, path: Path, root: Path, prefix: str) -> GateEntry:
         raise ConfigError(path, prefix + "checks", "lists no check")
     corpus = None
     if "corpus" in data:
-        corpus = _resolve(root, _take(data, path, "corpus", str, prefix=prefix))
+        corpus = check_inside(path, prefix + "corpus", _resolve(root, _take(data, path, "corpus", str, prefix=prefix)), outside)
         if not corpus.exists():
             raise ConfigError(path, prefix + "corpus", f"no such corpus: {corpus}")
     track = _take(data, path, "track", str, None, prefix=prefix)
@@ -208,10 +227,11 @@ def load_gate_file(path: Path) -> GateFile:
     path = Path(path)
     data = _read_yaml(path)
     _unknown_keys(data, path, FILE_KEYS)
+    outside = bool(_take(data, path, OUTSIDE_KEY, bool, False))
     root = (path.parent / _take(data, path, "root", str, ".")).resolve()
     if not root.is_dir():
         raise ConfigError(path, "root", f"no such directory: {root}")
-    corpus = _resolve(root, _take(data, path, "corpus", str, "."))
+    corpus = check_inside(path, "corpus", _resolve(root, _take(data, path, "corpus", str, ".")), outside)
     if not corpus.exists():
         raise ConfigError(path, "corpus", f"no such corpus: {corpus}")
     bootstrap = _take(data, path, "bootstrap", dict, {}) or {}
@@ -225,7 +245,7 @@ def load_gate_file(path: Path) -> GateFile:
     gates = _take(data, path, "gates", list)
     if not gates:
         raise ConfigError(path, "gates", "lists no gate")
-    entries = tuple(_load_entry(item, path, root, f"gates[{i}].") for i, item in enumerate(gates))
+    entries = tuple(_load_entry(item, path, root, f"gates[{i}].", outside) for i, item in enumerate(gates))
     track = _take(data, path, "track", str, DEFAULT_TRACK)
     return GateFile(path, root, corpus, _take(data, path, "seed", int, DEFAULT_SEED), resamples, level, entries, track)
 

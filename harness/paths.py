@@ -36,3 +36,20 @@ def from_portable(text: str, root: Path = PROJECT_ROOT) -> Path:
     """A stored path back: relative ones are relative to the project root."""
     path = Path(text)
     return path if path.is_absolute() else root / path
+
+
+def allowed_roots(config_dir: Path | None = None) -> tuple[Path, ...]:
+    """Folders a config file may name files in without saying so: the project, the shared data,
+    and the config file's own folder (see :func:`harness.config.check_inside`)."""
+    # Both the shared data folder in use and its default place beside the project: a bench file
+    # names the default place (../../shared/data), and HARNESS_SHARED_DATA may point elsewhere.
+    roots = [PROJECT_ROOT, shared_data_dir(), PROJECT_ROOT.parent / "shared" / "data"]
+    if config_dir is not None:
+        roots.append(Path(config_dir))
+    return tuple(root.resolve() for root in roots)
+
+
+def is_inside(path: Path, roots: tuple[Path, ...]) -> bool:
+    """Is ``path`` (resolved: links followed, ``..`` removed) one of ``roots`` or below one?"""
+    resolved = Path(path).resolve()
+    return any(resolved == root or resolved.is_relative_to(root) for root in roots)

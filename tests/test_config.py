@@ -107,7 +107,7 @@ def test_tracks_resolve_relative_to_the_bench_file_with_their_conll_options(tmp_
         ("tracks: [{name: t, corpus: .}]\nranking: {track: t, metrics: []}\n", "ranking.metrics", "expected a list of metrics.json paths"),
         ("tracks: [{name: t, corpus: .}]\nranking: {track: t, by: x}\n", "ranking.by", "unknown key"),
         ("tracks: []\n", "tracks", "lists no track"),
-        ("tracks: [{name: t, corpus: .}, {name: t, corpus: ..}]\n", "tracks", "two tracks are named 't'"),
+        ("tracks: [{name: t, corpus: .}, {name: t, corpus: ./}]\n", "tracks", "two tracks are named 't'"),
         ("tracks: [{name: 'a/b', corpus: .}]\n", "tracks[0].name", "expected a short name without slashes"),
         ("tracks: [{name: t}]\n", "tracks[0].corpus", "missing key"),
         ("tracks: [{name: t, corpus: ., setups: [zz]}]\n", "tracks[0].setups[0]", "no setup named 'zz'"),

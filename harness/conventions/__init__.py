@@ -76,6 +76,7 @@ from pathlib import Path
 import yaml
 
 from harness.model import ENTITY_LABELS, Entity, GoldDocument, Prediction
+from harness.safe_yaml import load_yaml
 
 #: Where the built-in convention files live.
 CONVENTIONS_DIR = Path(__file__).resolve().parent
@@ -157,21 +158,23 @@ def load_convention(name_or_path: str | Path) -> Convention:
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return read_convention_file(path)
-    raise ValueError(
-        f"unknown convention {text!r}: not a built-in ({', '.join(BUILTIN_CONVENTIONS)}) and not a YAML file"
+    raise ConventionError(
+        "convention", "name", f"unknown convention {text!r}: not a built-in ({', '.join(BUILTIN_CONVENTIONS)}) and not a YAML file"
     )
 
 
 def read_convention_file(path: Path) -> Convention:
     """Parse and check one convention file; every problem names the file and key."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_bytes().decode("utf-8"))
     except OSError as err:
         raise ConventionError(path, "$", f"cannot read: {err.strerror or err}") from None
+    except UnicodeDecodeError as err:
+        raise ConventionError(path, "$", f"not UTF-8 text ({err.reason} at byte {err.start})") from None
     except yaml.YAMLError as err:
         where = getattr(err, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where is not None else ""
-        raise ConventionError(path, "$", f"not valid YAML{at}") from None
+        raise ConventionError(path, "$", f"not valid YAML{at}: {getattr(err, 'problem', None) or err}") from None
     if not isinstance(raw, dict):
         raise ConventionError(path, "$", f"expected a mapping of {', '.join(_KEYS)}")
     for key in raw:

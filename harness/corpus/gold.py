@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from harness.capped import capped
 from harness.corpus.seeds import read_text_exact
 from harness.corpus.validate import Problem, gold_files, unreviewed_drafts, validate_gold_file
 from harness.model import Document, GoldDocument
@@ -17,7 +18,7 @@ class GoldError(ValueError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(capped(problems)))
 
 
 class UnreviewedDraftsError(ValueError):
@@ -30,9 +31,14 @@ class UnreviewedDraftsError(ValueError):
         self.files = files
         super().__init__(
             "\n".join(
-                f"{path}: {count} unreviewed draft item(s) (drafted: true, no review); review them"
-                " (harness gold review) or score with --allow-drafts"
-                for path, count in files
+                capped(
+                    (
+                        f"{path}: {count} unreviewed draft item(s) (drafted: true, no review); review them"
+                        " (harness gold review) or score with --allow-drafts"
+                        for path, count in files
+                    ),
+                    what="files",
+                )
             )
         )
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from harness.corpus.conll import read_conll
 from harness.corpus.gold import gold_corpus_sha256, load_gold_corpus
 from harness.corpus.passages import join_gold_documents, pack_consecutive
+from harness.corpus.tagging import LabelMap, get_scheme, parse_label_map
 from harness.model import ENTITY_LABELS, GoldDocument, sha256_text
 from harness.paths import portable
 
@@ -71,6 +72,29 @@ def load_gold_dir(path: Path, allow_drafts: bool = False) -> Corpus:
     )
 
 
+def harness_label_map(spec: str) -> LabelMap:
+    """A label map onto the harness's labels: ``PERS=PER,ORG=ORG,MISC=drop``.
+
+    Every target must be one of :data:`harness.model.ENTITY_LABELS` (or
+    ``drop``): a typo such as ``PERS=PRE`` would otherwise keep the entities
+    under a label no extractor declares, which quietly takes a whole label
+    out of the headline score. Raises :class:`CorpusOptionError` naming the entry.
+    """
+    try:
+        parsed = parse_label_map(spec)
+    except ValueError as err:
+        raise CorpusOptionError(f"label map {spec!r}: {err}") from None
+    if not parsed.mapping:
+        raise CorpusOptionError(f"label map {spec!r}: maps no label (write e.g. PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC)")
+    for source, target in parsed.mapping.items():
+        if target is not None and target not in ENTITY_LABELS:
+            raise CorpusOptionError(
+                f"label map {spec!r}: {source}={target}: {target!r} is not a harness label ({', '.join(ENTITY_LABELS)});"
+                f" write {source}=drop to leave {source} out"
+            )
+    return parsed
+
+
 def load_conll_file(
     path: Path, label_map: str | None, scheme: str = "IOB2", passage_tokens: int | None = None, convention: str = "conll"
 ) -> Corpus:
@@ -82,7 +106,11 @@ def load_conll_file(
     its neighbours. The gold hash covers the grouping: runs read one way
     never compare against runs read the other.
     """
-    conll = read_conll(path, scheme=scheme, label_map=label_map)
+    try:
+        get_scheme(scheme)
+    except ValueError as err:
+        raise CorpusOptionError(f"{path}: {err}") from None
+    conll = read_conll(path, scheme=scheme, label_map=harness_label_map(label_map) if label_map is not None else None)
     documents = conll.gold_documents()
     units: list[tuple[str, ...]] = [(sha256_text(d.document.text),) for d in documents]
     name, grouping = path.stem, ""
@@ -159,5 +187,10 @@ def load_corpus(
                 raise CorpusOptionError(f"{path}: {name} applies to CoNLL files only; gold directories carry their own labels and convention")
         return load_gold_dir(path, allow_drafts)
     if path.is_file():
+        if convention is not None:
+            # A misspelt convention would only be recorded, never applied: refuse it by name.
+            from harness.conventions import load_convention
+
+            load_convention(convention)
         return load_conll_file(path, label_map, scheme, passage_tokens, convention or "conll")
     raise FileNotFoundError(f"{path}: no such corpus (a gold directory or a CoNLL file)")

@@ -102,6 +102,9 @@ REVIEW_STATUSES: tuple[str, ...] = ("accepted", "edited", "added")
 #: ``provenance.kind`` of a file an extractor drafted.
 DRAFT_KIND = "model-draft"
 
+#: A document id usable as a file name (the seed text is ``<doc_id>.txt``): no path, no control characters.
+_SAFE_ID = re.compile(r"^(?!\.{1,2}$)[^/\\\x00-\x1f\x7f]{1,200}$")
+
 TIME_VALUE = re.compile(r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?|--(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)$")
 
 
@@ -113,6 +116,19 @@ def _type_ok(value: Any, expected: type) -> bool:
     return isinstance(value, expected)
 
 
+#: Longest JSON value quoted in a problem line; a longer one is cut with "...".
+SHOWN_CHARS = 80
+
+
+def _shown(value: Any) -> str:
+    """A JSON value as a problem line quotes it: short, whatever its size or depth."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        text = f"a deeply nested {type(value).__name__}"
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+
+
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false", list: "a list", dict: "an object"}
 
 
@@ -120,7 +136,7 @@ def _check_structure(obj: Any, spec_name: str, path: str, problems: list[str]) -
     """Append ``"path: message"`` strings; return True when ``obj`` fits ``spec_name``."""
     if spec_name == "str":
         if not isinstance(obj, str):
-            problems.append(f"{path}: expected a string, got {json.dumps(obj, ensure_ascii=False)}")
+            problems.append(f"{path}: expected a string, got {_shown(obj)}")
             return False
         return True
     if not isinstance(obj, dict):
@@ -146,7 +162,7 @@ def _check_structure(obj: Any, spec_name: str, path: str, problems: list[str]) -
                 ok = False
             continue
         if not _type_ok(value, expected):
-            problems.append(f"{where}: expected {_TYPE_NAMES[expected]}, got {json.dumps(value, ensure_ascii=False)}")
+            problems.append(f"{where}: expected {_TYPE_NAMES[expected]}, got {_shown(value)}")
             ok = False
             continue
         if nested is None:
@@ -167,8 +183,8 @@ def _check_span(span: dict, text: str, path: str, problems: list[str]) -> bool:
     actual = text[start:end]
     if actual != span["text"]:
         problems.append(
-            f"{path}.text: {json.dumps(span['text'], ensure_ascii=False)} does not match the document at"
-            f" [{start}, {end}): {json.dumps(actual, ensure_ascii=False)}"
+            f"{path}.text: {_shown(span['text'])} does not match the document at"
+            f" [{start}, {end}): {_shown(actual)}"
         )
         return False
     return True
@@ -183,7 +199,7 @@ def _check_entity_facts(ent: dict, path: str, problems: list[str]) -> None:
     """
     if ent["label"] == "MISC" and "adjective" not in ent:
         problems.append(
-            f"{path}.adjective: missing on a MISC entity ({json.dumps(ent['text'], ensure_ascii=False)}):"
+            f"{path}.adjective: missing on a MISC entity ({_shown(ent['text'])}):"
             " true for a nationality/origin adjective, false for other MISC (gold/GUIDELINES.md 1.5)"
         )
     elif ent["label"] != "MISC" and ent.get("adjective") is True:
@@ -255,7 +271,7 @@ def draft_warnings(paths: list[Path]) -> list[str]:
     for path in paths:
         try:
             doc = json.loads(path.read_bytes().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             continue
         count = unreviewed_drafts(doc) if isinstance(doc, dict) else 0
         if count:
@@ -338,6 +354,8 @@ def validate_gold_file(path: Path, seeds_dir: Path) -> list[Problem]:
         doc = json.loads(raw)
     except json.JSONDecodeError as err:
         return [Problem(name, "$", f"not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}")]
+    except RecursionError:
+        return [Problem(name, "$", "not a gold file: its JSON is nested too deeply to read (a gold file is four levels deep)")]
 
     messages: list[str] = []
     if not _check_structure(doc, "doc", "$", messages):
@@ -347,13 +365,24 @@ def validate_gold_file(path: Path, seeds_dir: Path) -> list[Problem]:
 
     _check_provenance(doc, messages)
 
-    seed = seeds_dir / f"{doc['doc_id']}.txt"
     if doc["doc_id"] != path.stem:
-        messages.append(f"$.doc_id: {doc['doc_id']!r} differs from the file name {path.stem!r}")
+        messages.append(f"$.doc_id: {_shown(doc['doc_id'])} differs from the file name {path.stem!r}")
+    if not _SAFE_ID.match(doc["doc_id"]):
+        # The seed is found by id: an id that is not a plain file name could name a file anywhere.
+        messages.append(f"$.doc_id: {_shown(doc['doc_id'])} is not a plain file name (no '/', '\\', control characters, '.' or '..')")
+        return _to_problems(name, messages)
+    seed = seeds_dir / f"{doc['doc_id']}.txt"
     if not seed.is_file():
         messages.append(f"$.doc_id: no seed document {seed}")
         return _to_problems(name, messages)
-    text = seed.read_bytes().decode("utf-8")
+    try:
+        text = seed.read_bytes().decode("utf-8")
+    except OSError as err:
+        messages.append(f"$.doc_id: cannot read the seed document {seed}: {err.strerror or err}")
+        return _to_problems(name, messages)
+    except UnicodeDecodeError as err:
+        messages.append(f"$.doc_id: the seed document {seed} is not UTF-8 text ({err.reason} at byte {err.start})")
+        return _to_problems(name, messages)
     if doc["text_sha256"] != sha256_text(text):
         messages.append(f"$.text_sha256: does not match {seed} (its sha256 is {sha256_text(text)})")
     _check_semantics(entities, claims, text, messages)

@@ -32,6 +32,21 @@ BUILTIN: dict[str, str] = {
 Factory = Callable[[dict[str, Any]], Extractor]
 
 
+class ExtractorParamsError(ValueError):
+    """A setup's params its extractor's factory refused; the message names the extractor and the param.
+
+    Factories reject params they cannot use by raising ``ValueError`` (or a
+    subclass, such as a prompt or model that cannot be found); the registry
+    turns it into this one type so the command line prints it as one line.
+    """
+
+    def __init__(self, name: str, reason: ValueError):
+        self.name = name
+        self.reason = reason
+        text = str(reason)
+        super().__init__(text if text.startswith(name) else f"extractor {name!r}: {text}")
+
+
 class UnknownExtractorError(KeyError):
     """Raised for a name no built-in or plug-in provides; lists the names that exist."""
 
@@ -70,8 +85,17 @@ def get_factory(name: str) -> Factory:
 
 
 def create_extractor(name: str, params: dict[str, Any] | None = None) -> Extractor:
-    """Build the extractor ``name`` with ``params`` and check it keeps the Protocol."""
-    extractor = get_factory(name)(dict(params or {}))
+    """Build the extractor ``name`` with ``params`` and check it keeps the Protocol.
+
+    A factory's ``ValueError`` (params it cannot use) becomes :class:`ExtractorParamsError`.
+    """
+    factory = get_factory(name)
+    try:
+        extractor = factory(dict(params or {}))
+    except ExtractorParamsError:
+        raise
+    except ValueError as err:
+        raise ExtractorParamsError(name, err) from err
     if not isinstance(extractor, Extractor):
         raise TypeError(f"extractor {name!r} does not implement the Extractor protocol: got {type(extractor).__name__}")
     return extractor

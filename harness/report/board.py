@@ -58,6 +58,8 @@ class TrackRun:
     speed: Speed
     #: Prompt and generated tokens per document (generative extractors), from ``run.json`` ``costs``.
     tokens_per_document: float | None = None
+    #: Why the run as a whole failed (too many documents failed: ``run.json`` ``status``), or None.
+    failed: str | None = None
 
     def score(self, path: str) -> Score:
         return Score.at(self.row, path)

@@ -10,6 +10,10 @@ scripts every row's view is shown one after the other.
 
 Escaping: the template environment autoescapes everything; only the SVG
 charts, which matplotlib writes and escapes itself, are inserted as markup.
+Names and ids (setups, tracks, documents, runs) and the page's own sentences
+go through the ``vis`` filter (:mod:`harness.report.visible`): a bidi
+control or zero-width character in them is printed as its escape, and the
+elements holding them isolate their text (``unicode-bidi: isolate``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from harness.report.document_view import CLAIM_STATUSES, DRAWN_SLOTS, label_clas
 from harness.report.plots import colour, label_f1_svg, slot_f1_svg
 from harness.report.tables import IN_SAMPLE_MARK, how_to_read, in_sample_line, label_columns, leaderboard_tables, track_lines
 from harness.report.templating import environment
+from harness.report.visible import visible
 
 #: Entity outcomes shown in the legend, with what each means on the page.
 ENTITY_OUTCOMES: tuple[tuple[str, str], ...] = (
@@ -36,6 +41,7 @@ ENTITY_OUTCOMES: tuple[tuple[str, str], ...] = (
 def render_html(board: Leaderboard) -> str:
     env = environment(html=True)
     env.filters["label_class"] = label_class
+    env.filters["vis"] = visible
     charts = []
     label_chart = label_f1_svg(board, label_columns(board))
     if label_chart is not None:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from harness.capped import capped
 from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, Ranking, Track
 from harness.corpus.load import Corpus
 from harness.report.board import Leaderboard, SetupRow, Speed, TrackColumn, TrackRun
@@ -108,11 +109,25 @@ def _names(rows: Sequence[RunRow]) -> dict[str, str]:
     return {row.run_id: row.setup if counts[row.setup, row.track] == 1 else f"{row.setup} ({row.started_at[:19]})" for row in rows}
 
 
-def _read(row: RunRow) -> RunRecord:
+def _read(row: RunRow) -> RunRecord | str:
+    """The run's record, or why it cannot be read (the leaderboard then leaves the run out and says so)."""
     try:
-        return read_record(Path(row.path), with_results=True)
+        record = read_record(Path(row.path), with_results=True)
+        record.prediction_json()
+        return record
     except (FileNotFoundError, ValueError) as err:
-        raise LeaderboardError(f"run {row.run_id}: {err} (`harness runs reindex` drops records that are gone)") from None
+        return f"{row.setup} on {row.track}: run {row.run_id} left out: its record cannot be read: {err}"
+
+
+def failed_run(record: RunRecord, row: RunRow) -> str | None:
+    """Why the run as a whole failed, from ``run.json`` ``status``; records written before it
+    count as failed when every document failed."""
+    status = record.run.get("status")
+    if isinstance(status, dict):
+        return str(status.get("reason") or "too many documents failed") if status.get("failed") else None
+    if row.documents > 0 and row.failures >= row.documents:
+        return f"{row.failures} of {row.documents} documents failed (every document failed)"
+    return None
 
 
 # --- ranking ---------------------------------------------------------------------------
@@ -137,6 +152,8 @@ def rank(rows: Sequence[SetupRow], ranking: Ranking) -> tuple[SetupRow, ...]:
         run = row.on(ranking.track)
         if run is None:
             others.append(replace(row, unranked=f"no run on the ranking track {ranking.track}"))
+        elif run.failed is not None:
+            others.append(replace(row, unranked=f"the run on the ranking track {ranking.track} failed: {run.failed}"))
         elif run.in_sample.marked:
             others.append(replace(row, unranked=f"in-sample on the ranking track {ranking.track} ({run.in_sample.describe()})"))
         else:
@@ -184,15 +201,33 @@ def build_leaderboard(
     index: RunIndex,
     tracks: Sequence[Track] = (),
     ranking: Ranking | None = None,
+    warnings: Sequence[str] = (),
 ) -> Leaderboard:
     """Group ``rows`` by setup and track, rank, test neighbours and build the document views.
 
     ``tracks`` (the bench file's) give the column order and descriptions;
     ``ranking`` defaults to the first track with the default metrics.
+    ``warnings`` are shown on both pages with the board's own (records the
+    registry could not read, an index that could not be written). A run
+    whose record cannot be read is left out with a warning naming it; a run
+    that failed as a whole is shown, marked, and not ranked.
     """
     if not rows:
         raise LeaderboardError("no runs to show")
-    rows, warnings = _current_gold(rows)
+    given = list(warnings)
+    records: dict[str, RunRecord] = {}
+    readable = []
+    for row in rows:
+        record = _read(row)
+        if isinstance(record, str):
+            given.append(record)
+            continue
+        records[row.run_id] = record
+        readable.append(row)
+    if not readable:
+        raise LeaderboardError("no readable runs to show: " + "; ".join(given[-3:]))
+    rows, warnings = _current_gold(readable)
+    warnings = [*given, *warnings]
     order = [t.name for t in tracks if any(r.track == t.name for r in rows)]
     order += sorted({r.track for r in rows} - set(order))
     described = {t.name: t.description for t in tracks}
@@ -201,13 +236,11 @@ def build_leaderboard(
         warnings.append(f"no run on the ranking track {ranking.track}: rows are not ranked")
 
     names = _names(rows)
-    records: dict[str, RunRecord] = {}
     results: dict[str, tuple[DocumentResult, ...]] = {}
     corpora: dict[str, Corpus] = {}
     by_setup: dict[str, dict[str, TrackRun]] = {}
     for row in rows:
-        record = _read(row)
-        records[row.run_id] = record
+        record = records[row.run_id]
         extractor = record.extractor
         run = TrackRun(
             track=row.track,
@@ -217,7 +250,10 @@ def build_leaderboard(
             convention=str(extractor.get("convention", "project")),
             speed=measured_speed(row, index),
             tokens_per_document=(record.run.get("costs") or {}).get("tokens_per_document"),
+            failed=failed_run(record, row),
         )
+        if run.failed is not None:
+            warnings.append(f"{row.setup} on {row.track}: run {row.run_id} failed ({run.failed}); shown, marked, not ranked")
         by_setup.setdefault(names[row.run_id], {})[row.track] = run
 
     columns = []
@@ -264,7 +300,8 @@ def build_leaderboard(
         views=tuple(views),
         level=level,
         resamples=resamples,
-        warnings=tuple(warnings),
+        # Thousands of damaged records would bury the pages: the first 50 warnings, then their count.
+        warnings=tuple(capped(warnings, what="warnings")),
     )
 
 

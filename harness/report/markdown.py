@@ -11,13 +11,16 @@ from __future__ import annotations
 from harness.report.board import Leaderboard
 from harness.report.tables import IN_SAMPLE_MARK, Cell, Table, how_to_read, in_sample_line, leaderboard_tables, track_lines
 from harness.report.templating import environment
+from harness.report.visible import visible
 
 _MARKDOWN_ESCAPES = {"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "}
 
 
 def md_escape(text: object) -> str:
-    """``text`` safe inside a Markdown table cell or list item."""
-    return "".join(_MARKDOWN_ESCAPES.get(char, char) for char in str(text))
+    """``text`` safe inside a Markdown table cell or list item; invisible characters shown as escapes
+    (:func:`harness.report.visible.visible`: a bidi control in a setup name cannot reorder the line)."""
+    flat = str(text).replace("\r", " ").replace("\n", " ")
+    return "".join(_MARKDOWN_ESCAPES.get(char, char) for char in visible(flat))
 
 
 def md_cell(cell: Cell) -> str:

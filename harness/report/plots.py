@@ -23,6 +23,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from harness.report.board import Leaderboard, Score
+from harness.report.visible import visible
 from harness.scoring.claims import HEADLINE_CLAIM_MODE, SCORED_SLOTS
 
 #: One colour per row, in ranking order (matplotlib's "tab10", then repeated).
@@ -52,7 +53,9 @@ def colour(rank: int) -> str:
 
 
 def _legend_name(name: str) -> str:
-    # matplotlib hides legend entries whose label starts with "_".
+    # Invisible characters shown as escapes (harness.report.visible); matplotlib hides
+    # legend entries whose label starts with "_", hence the zero-width space before one.
+    name = visible(name)
     return f"\u200b{name}" if name.startswith("_") else name
 
 
@@ -119,7 +122,7 @@ def label_f1_svg(board: Leaderboard, labels: Sequence[str]) -> str | None:
     ]
     if not labels or not series:
         return None
-    return grouped_bars(f"Entities on {track}: strict F1 per label (whiskers: bootstrap interval)", labels, series, "labels")
+    return grouped_bars(f"Entities on {visible(track)}: strict F1 per label (whiskers: bootstrap interval)", [visible(label) for label in labels], series, "labels")
 
 
 def slot_f1_svg(board: Leaderboard) -> str | None:
@@ -134,4 +137,4 @@ def slot_f1_svg(board: Leaderboard) -> str | None:
     if not series:
         return None
     groups = (f"claim ({HEADLINE_CLAIM_MODE})", *SCORED_SLOTS)
-    return grouped_bars(f"Claims on {track}: {HEADLINE_CLAIM_MODE} and slot F1 (whiskers: bootstrap interval)", groups, series, "slots")
+    return grouped_bars(f"Claims on {visible(track)}: {HEADLINE_CLAIM_MODE} and slot F1 (whiskers: bootstrap interval)", groups, series, "slots")

@@ -23,6 +23,8 @@ NOT_SCORED = "n/a"
 NOT_RUN = "—"
 #: Printed after an in-sample score, on both pages.
 IN_SAMPLE_MARK = "†"
+#: The remark on every score of a run that failed as a whole (too many documents failed).
+FAILED_NOTE = "run failed"
 
 #: The headline paths of a track's column group.
 ENTITY_HEADLINE = "entities.strict.f1"
@@ -65,7 +67,7 @@ def run_score(run: TrackRun | None, path: str) -> Cell:
     if run is None:
         return Cell(NOT_RUN)
     marked = run.in_sample.marked
-    return score_cell(run.score(path), marked)
+    return score_cell(run.score(path), marked, note=FAILED_NOTE if run.failed is not None else "")
 
 
 def speed_cell(speed: Speed) -> Cell:
@@ -196,11 +198,12 @@ def run_table(board: Leaderboard) -> Table:
             Cell(str(run.row.ungrounded), numeric=True),
             speed_cell(run.speed),
             Cell(f"{run.tokens_per_document:,.0f}", numeric=True) if run.tokens_per_document is not None else Cell(NOT_SCORED),
+            Cell("ok") if run.failed is None else Cell("failed", note=run.failed),
             Cell(run.run_id),
         )
         for row, run in _pairs(board)
     )
-    columns = ("setup", "track", "sample", "convention", "failures", "ungrounded", "docs/s", "tokens/doc", "run id")
+    columns = ("setup", "track", "sample", "convention", "failures", "ungrounded", "docs/s", "tokens/doc", "status", "run id")
     return Table("runs", "Runs", columns, rows)
 
 

@@ -19,8 +19,36 @@ def _umask() -> int:
     return current
 
 
+class NotWritableError(OSError):
+    """A file the harness had to write and could not (a read-only results folder, a full disk).
+
+    The message names the path and the system's reason; the command line
+    prints it as one line.
+    """
+
+    def __init__(self, path: Path | str, err: OSError | str):
+        self.path = str(path)
+        reason = err if isinstance(err, str) else (err.strerror or str(err))
+        super().__init__(f"{path}: cannot write: {reason}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all, readable as an ordinary file would be."""
+    """Write ``text`` to ``path`` whole or not at all, readable as an ordinary file would be.
+
+    Raises :class:`NotWritableError` (naming ``path``) when the folder cannot be written.
+    """
+    try:
+        _write_text_atomic(path, text)
+    except NotWritableError:
+        raise
+    except OSError as err:
+        raise NotWritableError(path, err) from err
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.model import Prediction
-from harness.runs.atomic import write_json_atomic
+from harness.runs.atomic import NotWritableError, write_json_atomic
 from harness.serialize import annotations_from_dict, annotations_to_dict
 
 #: Version of the entry layout; entries of another layout are misses.
@@ -37,6 +37,9 @@ class PredictionCache:
         self.root = root
         #: Entries met that were not served, and why (a damaged or hand-edited file).
         self.rejected: list[str] = []
+        #: Entries that could not be written (a read-only or full disk), and why: the run
+        #: goes on without them and says so, it only loses the chance to resume from them.
+        self.unwritten: list[str] = []
 
     def _path(self, key: str, doc_sha256: str) -> Path:
         return self.root / key / f"{doc_sha256}.json"
@@ -67,14 +70,17 @@ class PredictionCache:
         if prediction.failed:
             return
         annotations = annotations_to_dict(prediction.annotations)
-        write_json_atomic(
-            self._path(key, doc_sha256),
-            {
-                "format": ENTRY_FORMAT,
-                "key": key,
-                "doc_sha256": doc_sha256,
-                "content_sha256": content_sha256(annotations, prediction.meta),
-                "annotations": annotations,
-                "meta": prediction.meta,
-            },
-        )
+        try:
+            write_json_atomic(
+                self._path(key, doc_sha256),
+                {
+                    "format": ENTRY_FORMAT,
+                    "key": key,
+                    "doc_sha256": doc_sha256,
+                    "content_sha256": content_sha256(annotations, prediction.meta),
+                    "annotations": annotations,
+                    "meta": prediction.meta,
+                },
+            )
+        except NotWritableError as err:
+            self.unwritten.append(str(err))

@@ -14,6 +14,7 @@ processes.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Mapping
@@ -22,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from harness.runs.record import RunRecord, read_record
+from harness.runs.atomic import NotWritableError
+from harness.runs.record import UNNAMED_TRACK, RunRecord, read_record
 
 #: Seconds a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -95,6 +97,10 @@ class RegistryError(LookupError):
     """A run that cannot be found, or a name that matches several runs."""
 
 
+class RegistryNotWritableError(NotWritableError):
+    """The index could not be written (a read-only results folder); the listing still works from the records."""
+
+
 Score = tuple[float, float | None, float | None]
 
 
@@ -160,36 +166,67 @@ def _field(data: Mapping[str, Any], dotted: str, where: Path, default: Any = ...
     return value
 
 
+#: Largest count a row holds (SQLite integers are 64-bit; a hand-edited record may say anything).
+MAX_COUNT = 2**53
+
+
+def _text(data: Mapping[str, Any], dotted: str, where: Path, default: Any = ...) -> str:
+    value = _field(data, dotted, where, default)
+    if not isinstance(value, str):
+        raise ValueError(f"{where}: {dotted} must be a string, got {type(value).__name__}")
+    return value
+
+
+def _count(data: Mapping[str, Any], dotted: str, where: Path, default: Any = ...) -> int:
+    value = _field(data, dotted, where, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise ValueError(f"{where}: {dotted} must be a whole number from 0 to {MAX_COUNT}, got {str(value)[:40]}")
+    return value
+
+
+def _mapping(data: Mapping[str, Any], key: str, where: Path) -> Mapping[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{where}: {key} must be an object, got {type(value).__name__}")
+    return value
+
+
 def row_of(record: RunRecord) -> RunRow:
-    """The index row of a run record (errors name the file and field)."""
+    """The index row of a run record; a field of the wrong kind raises ValueError naming the file and field."""
     assert record.path is not None, "a record is indexed once it is written"
     run, metrics = record.run, record.metrics
     run_json = record.path / "run.json"
     metrics_json = record.path / "metrics.json"
-    git = run.get("git") or {}
-    corpus = run.get("corpus") or {}
-    in_sample = record.in_sample
+    git = _mapping(run, "git", run_json)
+    commit, dirty = git.get("commit"), git.get("dirty")
+    if not (commit is None or isinstance(commit, str)) or not (dirty is None or isinstance(dirty, bool)):
+        raise ValueError(f"{run_json}: git.commit must be a string and git.dirty true or false")
+    corpus = _mapping(run, "corpus", run_json)
+    in_sample = _mapping(run, "in_sample", run_json)
+    share = in_sample.get("share", 0.0)
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise ValueError(f"{run_json}: in_sample.share must be a number from 0 to 1")
     return RunRow(
-        run_id=str(_field(run, "run_id", run_json)),
+        run_id=_text(run, "run_id", run_json),
         path=str(record.path.resolve()),
-        started_at=str(_field(run, "started_at", run_json)),
-        setup=str(_field(run, "setup", run_json)),
-        track=record.track,
-        extractor=str(_field(run, "extractor.name", run_json)),
-        extractor_version=str(_field(run, "extractor.version", run_json)),
-        fingerprint_hash=str(_field(run, "extractor.fingerprint_hash", run_json)),
-        config_hash=str(_field(run, "config_hash", run_json)),
-        gold_sha256=str(_field(run, "gold_sha256", run_json)),
-        corpus=str(corpus.get("name", "")),
-        git_commit=git.get("commit"),
-        git_dirty=git.get("dirty"),
-        documents=int(_field(metrics, "documents", metrics_json)),
-        metrics_schema=record.schema_version,
-        in_sample_documents=in_sample.documents,
-        in_sample_share=in_sample.share,
-        failures=int(_field(metrics, "failures", metrics_json, 0)),
-        ungrounded=int(_field(metrics, "ungrounded", metrics_json, 0)),
-        documents_per_second=_optional_float(_field(run, "timings.documents_per_second", run_json, None)),
+        started_at=_text(run, "started_at", run_json),
+        setup=_text(run, "setup", run_json),
+        track=_text(run, "track", run_json, UNNAMED_TRACK) if run.get("track") is not None else UNNAMED_TRACK,
+        extractor=_text(run, "extractor.name", run_json),
+        extractor_version=_text(run, "extractor.version", run_json),
+        fingerprint_hash=_text(run, "extractor.fingerprint_hash", run_json),
+        config_hash=_text(run, "config_hash", run_json),
+        gold_sha256=_text(run, "gold_sha256", run_json),
+        corpus=_text(corpus, "name", run_json, ""),
+        git_commit=commit,
+        git_dirty=dirty,
+        documents=_count(metrics, "documents", metrics_json),
+        metrics_schema=_count(metrics, "schema_version", metrics_json, 1),
+        in_sample_documents=_count(in_sample, "documents", run_json, 0),
+        in_sample_share=float(share),
+        failures=_count(metrics, "failures", metrics_json, 0),
+        ungrounded=_count(metrics, "ungrounded", metrics_json, 0),
+        documents_per_second=_optional_float(_field(run, "timings.documents_per_second", run_json, None), f"{run_json}: timings.documents_per_second"),
         scores=flatten_scores(metrics),
     )
 
@@ -199,8 +236,12 @@ def row_from_record(record_dir: Path) -> RunRow:
     return row_of(read_record(record_dir))
 
 
-def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
+def _optional_float(value: Any, where: str = "") -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{where}: expected a number or null, got {type(value).__name__}")
+    return float(value)
 
 
 def _to_db(row: RunRow) -> tuple[Any, ...]:
@@ -232,11 +273,42 @@ class RunRegistry:
     rebuilt on open, and :meth:`sync` (run by every listing) indexes records
     that are on disk but not indexed (a run killed between writing its record
     and indexing it) and drops rows whose directory is gone.
+
+    Two faults of the index file itself heal the same way, and :attr:`notices`
+    says what happened:
+
+    * a ``runs.sqlite`` that is not a SQLite database (damaged, or another
+      file under that name) is kept beside it as ``runs.sqlite.corrupt-<time>``
+      and a new index is built from the records;
+    * an index that cannot be written (a read-only results folder) is
+      replaced, for this process only, by one in memory built from the
+      records, so listings work; writing to it (:meth:`add_record`,
+      :meth:`reindex`) raises :class:`RegistryNotWritableError`.
     """
 
     def __init__(self, db_path: Path, runs_dir: Path):
         self.db_path = Path(db_path)
         self.runs_dir = Path(runs_dir)
+        self._problems: list[str] = []
+        #: What happened to the index file on open (moved aside, read-only), one line each.
+        self.notices: list[str] = []
+        #: Set when the index lives in memory because its file cannot be written.
+        self._memory: sqlite3.Connection | None = None
+        #: Why the index file could not be used (when in memory).
+        self._unusable = ""
+        try:
+            try:
+                self._open_file()
+            except sqlite3.DatabaseError as err:
+                if not (_not_a_database(err) and self._move_aside(err)):
+                    raise
+                self._open_file()
+        except sqlite3.DatabaseError as err:
+            self._open_in_memory(str(err))
+        except OSError as err:
+            self._open_in_memory(err.strerror or str(err))
+
+    def _open_file(self) -> None:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as connection:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -244,23 +316,60 @@ class RunRegistry:
             if exists and version != SCHEMA_VERSION:
                 connection.execute("DROP TABLE runs")
             connection.executescript(_SCHEMA)
-        self._problems: list[str] = []
         if exists and version != SCHEMA_VERSION:
             self.reindex()
 
+    def _move_aside(self, err: sqlite3.DatabaseError) -> bool:
+        """Keep a file that is not a database beside the index under a new name; False when it cannot be moved."""
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        kept = self.db_path.with_name(f"{self.db_path.name}.corrupt-{stamp}")
+        try:
+            if _is_database(self.db_path):  # another process healed it meanwhile
+                return True
+            os.replace(self.db_path, kept)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            return False
+        self.notices.append(f"{self.db_path} was not a SQLite database ({err}); kept as {kept.name} and rebuilt from the run records in {self.runs_dir}")
+        return True
+
+    def _open_in_memory(self, reason: str) -> None:
+        """Index the records in memory: listings work, nothing is written."""
+        self._memory = sqlite3.connect(":memory:", isolation_level=None)
+        self._memory.executescript(_SCHEMA)
+        self._unusable = reason
+        self.notices.append(
+            f"{self.db_path} cannot be used ({reason}): runs are listed from the run records in {self.runs_dir}, and the index is not updated"
+        )
+        self._fill(list(self._scan(self._record_dirs())), clear=True)
+
+    @property
+    def read_only(self) -> bool:
+        """True when the index file cannot be written (listings come from an index in memory)."""
+        return self._memory is not None
+
+    def _refuse_write(self, what: str) -> None:
+        if self._memory is not None:
+            raise RegistryNotWritableError(self.db_path, f"{self._unusable}: {what}")
+
     # --- connection -----------------------------------------------------------
 
-    def _connect(self) -> "_Connection":
+    def _connect(self) -> "_Connection | _Shared":
+        if self._memory is not None:
+            return _Shared(self._memory)
         return _Connection(self.db_path)
 
     # --- writing --------------------------------------------------------------
 
     def add_record(self, record: RunRecord) -> RunRow:
         """Index a record just written (in memory; nothing is read back from disk)."""
+        self._refuse_write(f"run {record.run_id} was not indexed")
         return self._upsert(row_of(record))
 
     def add(self, record_dir: Path) -> RunRow:
         """Index (or re-index) one run record directory; adding twice changes nothing."""
+        self._refuse_write(f"run record {record_dir} was not indexed")
         return self._upsert(row_from_record(Path(record_dir)))
 
     def _upsert(self, row: RunRow) -> RunRow:
@@ -277,6 +386,7 @@ class RunRegistry:
         directory, a hand-edited file) are skipped, so one bad record does
         not hide the others; :meth:`problems` lists them.
         """
+        self._refuse_write("the index was not rebuilt")
         with self._connect() as connection:
             # Scan while holding the write lock: a run that registers itself
             # meanwhile waits, then lands after the rebuild instead of being lost in it.
@@ -285,6 +395,17 @@ class RunRegistry:
             rows = [row for row, _ in scanned if row is not None]
             self._problems = [problem for _, problem in scanned if problem is not None]
             connection.execute("DELETE FROM runs")
+            connection.executemany(_UPSERT, [_to_db(row) for row in rows])
+            connection.execute("COMMIT")
+        return len(rows)
+
+    def _fill(self, scanned: list[tuple[RunRow | None, str | None]], clear: bool = False) -> int:
+        rows = [row for row, _ in scanned if row is not None]
+        self._problems = [problem for _, problem in scanned if problem is not None]
+        with self._connect() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            if clear:
+                connection.execute("DELETE FROM runs")
             connection.executemany(_UPSERT, [_to_db(row) for row in rows])
             connection.execute("COMMIT")
         return len(rows)
@@ -327,8 +448,9 @@ class RunRegistry:
         for path in paths:
             try:
                 yield row_from_record(path), None
-            except (OSError, ValueError, KeyError, TypeError) as err:
-                yield None, str(err)
+            except (OSError, ValueError, KeyError, TypeError, RecursionError, OverflowError) as err:
+                text = str(err) if not isinstance(err, RecursionError) else "nested too deeply"
+                yield None, text if str(path) in text else f"{path}: {text}"
 
     # --- reading --------------------------------------------------------------
 
@@ -397,6 +519,35 @@ class RunRegistry:
         )
         rows = self._query(f"WHERE run_id IN ({newest})", tuple(params))
         return sorted(rows, key=lambda row: (row.setup, row.track))
+
+
+def _not_a_database(err: sqlite3.DatabaseError) -> bool:
+    """Is this SQLite's answer to a file that is not a database (rather than a lock or a permission)?"""
+    return not isinstance(err, sqlite3.OperationalError) or "not a database" in str(err)
+
+
+def _is_database(path: Path) -> bool:
+    """Does ``path`` open as a SQLite database (read-only check of its header and schema)?"""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            connection.execute("SELECT name FROM sqlite_master").fetchall()
+        return True
+    except sqlite3.Error:
+        return False
+
+
+class _Shared:
+    """The in-memory index's one connection, used like :class:`_Connection` but never closed."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self._connection = connection
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self._connection
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is not None and self._connection.in_transaction:
+            self._connection.rollback()
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:

@@ -51,6 +51,10 @@ class SetupOutcome:
     convention: str
     #: Cache entries that were not served, and why.
     cache_rejected: tuple[str, ...] = ()
+    #: Cache entries that could not be written (a read-only or full disk), and why.
+    cache_unwritten: tuple[str, ...] = ()
+    #: Why the run counts as failed (too many documents failed; see :func:`run_status`), or None.
+    run_failed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,27 @@ def costs(extraction: ExtractionResult, documents: Sequence[Any]) -> dict[str, A
         summary["totals"] = totals
         summary["tokens_per_document"] = round((totals["prompt_tokens"] + totals["completion_tokens"]) / max(1, len(rows)), 1)
     return summary
+
+
+def run_status(documents: int, failed: int, max_failures: float | None) -> dict[str, Any]:
+    """``run.json`` ``status``: did the run as a whole fail, and why.
+
+    A run fails when the share of its documents that failed is above
+    ``max_failures`` (a bench setting), or, when none is set, when every
+    document failed (an endpoint that cannot be reached, a model that cannot
+    load): its scores would say "0.0" about an extractor that never ran.
+    """
+    share = failed / documents if documents else 0.0
+    if max_failures is None:
+        failed_run = documents > 0 and failed == documents
+        rule = "every document failed"
+    else:
+        failed_run = share > max_failures
+        rule = f"more than max_failures {max_failures:g} of the documents failed"
+    status: dict[str, Any] = {"failed": failed_run, "failed_documents": failed, "documents": documents, "max_failures": max_failures}
+    if failed_run:
+        status["reason"] = f"{failed} of {documents} documents failed ({rule})"
+    return status
 
 
 def in_sample(corpus: Corpus, texts: Sequence[ShapingText]) -> InSample:
@@ -163,11 +188,13 @@ def run_setup(
     extractor: Extractor | None = None,
     registry: RunRegistry | None = None,
     executor: Executor | None = None,
+    max_failures: float | None = None,
 ) -> SetupOutcome:
     """Run one extractor setup over one track's corpus and write its run record.
 
     ``executor`` runs the uncached documents (default: serially in this
     process); workers build their own extractor from the setup's name and params.
+    ``max_failures`` decides when the run as a whole failed (:func:`run_status`).
     """
     started_at = datetime.now(timezone.utc)
     wall_start = time.perf_counter()
@@ -224,8 +251,11 @@ def run_setup(
         },
         "costs": costs(extraction, documents),
         "failures": extraction.failed,
+        "status": run_status(len(documents), extraction.failed, max_failures),
         # Cache entries met but not served (damaged, or edited by hand: their content hash did not match).
         "cache_rejected": list(cache.rejected),
+        # Cache entries that could not be written (the run cannot resume from them).
+        "cache_unwritten": list(cache.unwritten),
         "executor": describe(executor),
         "versions": package_versions(),
         "git": git_state(project_root),
@@ -248,7 +278,7 @@ def run_setup(
     return SetupOutcome(
         setup=setup.setup,
         track=track.name,
-        run_id=run_id,
+        run_id=record.run_id,
         record_dir=record.path,
         metrics=scored.metrics,
         computed=extraction.computed,
@@ -258,6 +288,8 @@ def run_setup(
         in_sample=marking,
         convention=convention,
         cache_rejected=tuple(cache.rejected),
+        cache_unwritten=tuple(cache.unwritten),
+        run_failed=run["status"].get("reason"),
     )
 
 
@@ -268,7 +300,7 @@ def _register(results_dir: Path, record: RunRecord, registry: RunRegistry | None
     """
     try:
         (registry or RunRegistry(results_dir / "runs.sqlite", results_dir / "runs")).add_record(record)
-    except (sqlite3.Error, OSError, ValueError) as err:
+    except (sqlite3.Error, OSError, ValueError) as err:  # RegistryNotWritableError is an OSError
         warnings.warn(
             f"run record {record.path} was written but not indexed in {results_dir / 'runs.sqlite'}: {err}"
             " (the next `harness runs list` indexes it)",
@@ -278,11 +310,18 @@ def _register(results_dir: Path, record: RunRecord, registry: RunRegistry | None
 
 
 def _open_registry(results_dir: Path) -> RunRegistry | None:
-    """The registry shared by a run's records; None when it cannot be opened (each record then warns as it is written)."""
+    """The registry shared by a run's records; None when it cannot be opened (each record then warns as it is written).
+
+    What happened to its index file on opening (a damaged file kept aside and
+    rebuilt, a read-only folder) is said as a warning.
+    """
     try:
-        return RunRegistry(results_dir / "runs.sqlite", results_dir / "runs")
+        registry = RunRegistry(results_dir / "runs.sqlite", results_dir / "runs")
     except (sqlite3.Error, OSError):
         return None
+    for notice in registry.notices:
+        warnings.warn(notice, RuntimeWarning, stacklevel=2)
+    return registry
 
 
 def load_tracks(tracks: Sequence[Track]) -> tuple[list[tuple[Track, Corpus]], list[SkippedTrack]]:
@@ -319,6 +358,8 @@ def run_config(
         extractor = create_extractor(setup.extractor, setup.params)
         for track, corpus in wanted:
             outcomes.append(
-                run_setup(setup, config.settings, track, corpus, results_dir, project_root, progress, extractor, registry, executor)
+                run_setup(
+                    setup, config.settings, track, corpus, results_dir, project_root, progress, extractor, registry, executor, config.max_failures
+                )
             )
     return outcomes, skipped

@@ -289,17 +289,18 @@ def test_harness_run_registers_each_new_record(tmp_path, capsys):
     assert row.run_id == record.name and row.setup == "rules-test"
 
 
-def test_a_broken_registry_warns_and_keeps_the_record(tmp_path, capsys):
+def test_a_registry_that_is_not_a_database_is_kept_aside_rebuilt_and_the_record_indexed(tmp_path, capsys):
     setup = tmp_path / "rules.yaml"
     setup.write_text("setup: rules-test\nextractor: rules\n", encoding="utf-8")
     results = tmp_path / "results"
     results.mkdir()
     (results / "runs.sqlite").write_text("this is not a database", encoding="utf-8")
-    with pytest.warns(RuntimeWarning, match="not indexed.*runs list"):
+    with pytest.warns(RuntimeWarning, match="was not a SQLite database.*kept as runs.sqlite.corrupt-"):
         assert main(["run", str(setup), "--corpus", str(EXAMPLE), "--results", str(results)]) == 0
     (record,) = (results / "runs").iterdir()
     assert (record / "metrics.json").is_file()
-    (results / "runs.sqlite").unlink()
+    (kept,) = results.glob("runs.sqlite.corrupt-*")
+    assert kept.read_text(encoding="utf-8") == "this is not a database"
     capsys.readouterr()
     assert main(["runs", "list", "--results", str(results)]) == 0
     assert record.name in capsys.readouterr().out

@@ -164,11 +164,11 @@ def parse_output(text: str, *, cut_by_limit: bool = False) -> ParseResult:
     if quotes != closed:
         attempts.append((attempts[-1][0] + ("inner_quotes",), quotes))
     data: Any = None
-    error: ValueError | None = None
+    error: ValueError | RecursionError | None = None
     for done, candidate in attempts:
         try:
             data = _loads(candidate)
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:  # RecursionError: nested deeper than json reads
             error = error or err
             continue
         repairs.extend(done)
@@ -178,12 +178,13 @@ def parse_output(text: str, *, cut_by_limit: bool = False) -> ParseResult:
         for prefix in _complete_prefixes(most_repaired):
             try:
                 data = _loads(_remove_trailing_commas(prefix))
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             repairs.extend(done + ("truncated",))
             break
         else:
-            return ParseResult(FAILED, repairs=tuple(repairs), error=f"not JSON: {error}")
+            reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+            return ParseResult(FAILED, repairs=tuple(repairs), error=f"not JSON: {reason}")
     if isinstance(data, list):
         data = {"claims": data}
         repairs.append("list_only")

@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 
 from harness.extractors.llm.backends.base import ChatMessage
+from harness.safe_yaml import load_yaml
 from harness.model import ENTITY_LABELS
 
 FENCE_OPEN = "<document>"
@@ -126,7 +127,7 @@ def load_template(path: Path | str) -> PromptTemplate:
     except OSError as err:
         raise PromptError(f"{path}: cannot read: {err.strerror}") from None
     try:
-        data = yaml.safe_load(raw_bytes.decode("utf-8"))
+        data = load_yaml(raw_bytes.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise PromptError(f"{path}: not valid YAML: {err}") from None
     if not isinstance(data, dict):
