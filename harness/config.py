@@ -26,6 +26,7 @@ Two kinds of file live in ``configs/``:
           label_map: PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC   # CoNLL options
           passage_tokens: 256
           convention: anercorp
+          sentences: "3572:"          # CoNLL: a range of the file's sentences (START:STOP)
           setups: [ner-e5-anercorp]   # only these setups (default: all)
           optional: true              # absent data: skipped with the reason, not an error
       ranking: {track: heldout, metrics: [claims.strict.f1, entities.all_labels.strict.f1]}
@@ -47,7 +48,7 @@ from typing import Any
 
 import yaml
 
-from harness.corpus.load import CorpusSpec
+from harness.corpus.load import CorpusOptionError, CorpusSpec, sentence_slice
 from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_MIN_OVERLAP, DEFAULT_RESAMPLES, DEFAULT_SEED
 
 #: Name of the track of the project's own gold (the seed articles).
@@ -171,7 +172,7 @@ def _unknown_keys(data: dict, path: Path, known: set[str], prefix: str = "") -> 
 
 SETUP_KEYS = {"setup", "extractor", "params", "batch_size", "description"}
 BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "description"}
-TRACK_KEYS = {"name", "corpus", "description", "label_map", "scheme", "passage_tokens", "convention", "setups", "optional"}
+TRACK_KEYS = {"name", "corpus", "description", "label_map", "scheme", "passage_tokens", "convention", "setups", "optional", "sentences"}
 RANKING_KEYS = {"track", "metrics"}
 
 
@@ -225,11 +226,23 @@ def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str]) -> T
             scheme=_take(data, path, "scheme", str, "IOB2", prefix=prefix),
             passage_tokens=passage_tokens,
             convention=_take(data, path, "convention", str, None, prefix=prefix),
+            sentences=_sentence_range(data, path, prefix),
         ),
         description=_take(data, path, "description", str, "", prefix=prefix),
         setups=tuple(setups) if setups is not None else None,
         optional=_take(data, path, "optional", bool, False, prefix=prefix),
     )
+
+
+def _sentence_range(data: dict, path: Path, prefix: str) -> str | None:
+    """A track's ``sentences: "START:STOP"`` (CoNLL), checked here so the error names the key."""
+    value = _take(data, path, "sentences", str, None, prefix=prefix)
+    if value is not None:
+        try:
+            sentence_slice(value)
+        except CorpusOptionError as err:
+            raise ConfigError(path, prefix + "sentences", str(err)) from None
+    return value
 
 
 def _load_tracks(data: dict, path: Path, setup_names: list[str]) -> tuple[Track, ...]:
