@@ -10,6 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from harness.training.track_scores import RECORD_KEY as TRACKS_KEY
+from harness.training.track_scores import render_section
 from harness.training.trainer import TrainResult, TrainSettings
 
 CARD_JSON = "training.json"
@@ -89,6 +91,25 @@ def _estimate_section(record: dict[str, Any], estimate: dict[str, Any]) -> list[
         "This model saw those dev sentences in training, so a harness track over them is in-sample for it.",
     ]
     return lines
+
+
+def _dev_line(record: dict[str, Any]) -> str | None:
+    """The dev split's headline F1, for the track scores section (the table above has the detail)."""
+    shipped, estimate = record.get("shipped_dev"), record.get("dev_estimate")
+    if estimate:
+        c = estimate["constrained"]
+        return (
+            f"Dev split F1: none of its own (trained on every sentence); the dev run's {c['conlleval']:.3f} conlleval /"
+            f" {c['iob2']:.3f} strict IOB2 is the estimate (see above)."
+        )
+    if shipped:
+        c = shipped["constrained"]
+        return (
+            f"Dev split F1 (the trainer's reading of the last {record['data']['dev_sentences']} sentences, constrained decoding):"
+            f" {c['conlleval']['f1']:.3f} conlleval / {c['iob2']['f1']:.3f} strict IOB2; the `anercorp-dev` track below is the same"
+            " split read by the harness."
+        )
+    return None
 
 
 def write_model_card(
@@ -180,6 +201,7 @@ def render_card(record: dict[str, Any]) -> str:
         + f", {record['hardware']['torch_threads']} torch thread(s), torch {record['hardware']['torch']}.",
         "",
         *_dev_section(record),
+        *(["", *render_section(record[TRACKS_KEY], _dev_line(record))] if record.get(TRACKS_KEY) else []),
         "",
         "## Size",
         f"- {record.get('size_mb', '?')} MB on disk (float16 safetensors + tokenizer + this card).",
