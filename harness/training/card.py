@@ -161,7 +161,11 @@ def render_card(record: dict[str, Any]) -> str:
         "",
         "## Data and split",
         f"- ANERcorp (Benajiba & Rosso 2007/2008), CAMeL Lab train split (Obeid et al., LREC 2020): `{Path(d['path']).name}`, {d['sentences']} sentences.",
-        f"- Training: {d['train_sentences']} sentences ({d['train_tokens']} tokens). Dev: {d['dev_sentences']} sentences ({d['dev_tokens']} tokens); {d['split']}.",
+        (
+            f"- Training: {d['train_sentences']} sentences ({d['train_tokens']} tokens). Dev: {d['dev_sentences']} sentences ({d['dev_tokens']} tokens); {d['split']}."
+            if d["dev_sentences"]
+            else f"- Training: all {d['train_sentences']} sentences ({d['train_tokens']} tokens); {d['split']}."
+        ),
         "- The official ANERcorp test split was not used; dev scores are not test scores.",
         "",
         "## Base encoder",

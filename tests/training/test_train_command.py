@@ -119,6 +119,7 @@ def test_with_no_dev_split_every_sentence_trains_and_the_card_gives_the_dev_runs
     assert estimate["best_epoch"] == epochs and estimate["train_sentences"] == 3 and estimate["dev_sentences"] == 1
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "## No dev score for this model" in card and "Dev scores of the shipped model" not in card
+    assert "Training: all 4 sentences" in card
     assert f"{estimate['constrained']['conlleval']:.3f} conlleval-compatible" in card
     shaped = json.loads((out / "shaped_by.json").read_text(encoding="utf-8"))
     assert shaped["convention"] == "anercorp" and len(shaped["texts"][0]["unit_sha256"]) == 4
