@@ -56,8 +56,9 @@ class TrackScore:
 
 
 def _score(block: dict[str, Any]) -> Score:
+    """F1 and its interval as the record holds them (unrounded: the card rounds once, as the console does)."""
     low, high = block.get("f1_ci") or (None, None)
-    return (round(block["f1"], 4), round(low, 4) if low is not None else None, round(high, 4) if high is not None else None)
+    return (block["f1"], low, high)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

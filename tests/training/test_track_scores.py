@@ -64,9 +64,9 @@ def test_the_section_holds_each_setups_scores_on_each_track_as_its_run_record_ha
     for (setup, track), row in rows.items():
         [run_dir] = [p for p in (tmp_path / "results" / "runs").iterdir() if p.name == row["run_id"]]
         metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
-        assert row["entities_strict"][0] == round(metrics["entities"]["strict"]["f1"], 4)
+        assert row["entities_strict"] == [metrics["entities"]["strict"]["f1"], *metrics["entities"]["strict"]["f1_ci"]]
         if track == "example":  # project gold: the anercorp projection is scored beside it
-            assert row["own_convention_strict"][0] == round(metrics["conventions"]["anercorp"]["strict"]["f1"], 4)
+            assert row["own_convention_strict"][0] == metrics["conventions"]["anercorp"]["strict"]["f1"]
         else:  # the dev gold is already in the model's convention
             assert row["gold_convention"] == "anercorp" and row["own_convention_strict"] is None
     assert rows[("ner-tiny+rules-claims", "example")]["claims_strict"] is not None and rows[("ner-tiny", "example")]["claims_strict"] is None
