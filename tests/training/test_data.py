@@ -53,6 +53,14 @@ def test_the_dev_split_is_the_last_sentences_and_round_trips_as_conll(tmp_path):
         hold_out_last(sentences, 10)
 
 
+def test_a_dev_size_of_zero_trains_on_every_sentence_and_holds_none_out():
+    sentences = [TaggedSentence((f"w{i}",), ("O",)) for i in range(4)]
+    split = hold_out_last(sentences, 0)
+    assert list(split.train) == sentences and split.dev == ()
+    with pytest.raises(ValueError, match="between 0 \\(no dev split\\) and 3"):
+        hold_out_last(sentences, -1)
+
+
 def test_labels_are_outside_then_begin_inside_per_type():
     sentences = [TaggedSentence(("a", "b"), ("B-PERS", "I-LOC"))]
     assert label_list(sentences) == ["O", "B-LOC", "I-LOC", "B-PERS", "I-PERS"]

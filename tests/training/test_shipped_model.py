@@ -51,3 +51,40 @@ def test_the_card_names_the_training_cpu_and_still_renders_records_that_predate_
     assert "CPU core(s), " in render_card(record)
     record["hardware"]["cpu_model"] = "Example CPU 9000"
     assert "CPU core(s) (Example CPU 9000), " in render_card(record)
+
+
+@needs_model
+@pytest.mark.shared_data
+def test_the_shipped_shaping_file_lists_exactly_the_sentences_the_trainer_trained_on(shared_data_dir):
+    """The trainer's shaping file, rebuilt from the card's split, is the committed one (sentences as the CoNLL reader joins them)."""
+    from harness.extractors.base import SHAPING_FILE, read_shaping_file
+    from harness.training.data import hold_out_last, read_tagged
+    from harness.training.shaping import training_shaping_text
+
+    record = json.loads((SHIPPED / "training.json").read_text(encoding="utf-8"))
+    dev_size = record["data"]["dev_sentences"]
+    split = hold_out_last(read_tagged(shared_data_dir / "anercorp" / "train.txt"), dev_size)
+    assert len(split.train) == record["data"]["train_sentences"]
+    [shipped], convention = read_shaping_file(SHIPPED / SHAPING_FILE)
+    rebuilt = training_shaping_text(split, "ANERcorp train (CAMeL split)", dev_size)
+    assert convention == "anercorp"
+    assert (shipped.name, shipped.how, shipped.unit_sha256) == (rebuilt.name, rebuilt.how, rebuilt.unit_sha256)
+
+
+@needs_model
+def test_a_dev_runs_record_gives_its_shipped_dev_scores_as_the_estimate_of_a_model_trained_on_everything():
+    from dataclasses import replace
+
+    from harness.training.estimate import read_dev_estimate
+    from harness.training.trainer import TrainSettings
+
+    record = json.loads((SHIPPED / "training.json").read_text(encoding="utf-8"))
+    if "shipped_dev" not in record:
+        pytest.skip("the shipped model was trained with no dev split; its record holds an estimate, not dev scores")
+    settings = TrainSettings(**{k: v for k, v in record["settings"].items() if k in TrainSettings.__dataclass_fields__})
+    settings = replace(settings, epochs=record["best_epoch"], threads=2)
+    estimate = read_dev_estimate(SHIPPED / "training.json", settings)
+    assert estimate["constrained"]["conlleval"] == round(record["shipped_dev"]["constrained"]["conlleval"]["f1"], 4)
+    assert estimate["train_sentences"] == record["data"]["train_sentences"] and estimate["what"] == "shipped files (float16)"
+    with pytest.raises(ValueError, match="batch_size"):
+        read_dev_estimate(SHIPPED / "training.json", replace(settings, batch_size=settings.batch_size * 2))

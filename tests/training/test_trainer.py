@@ -150,3 +150,22 @@ def test_training_on_passages_records_the_dev_score_of_sentences_read_alone_too(
     [record] = result.history
     assert record.dev["decoding"] == "constrained"
     assert 0.0 <= record.dev["sentence_alone_f1"] <= 1.0
+
+
+def test_with_no_dev_split_it_trains_every_epoch_and_the_last_one_is_the_model(base_dir, tmp_path):
+    from transformers import AutoModelForTokenClassification
+
+    quiet = dict(progress=False, log=lambda _: None)
+    split = Split(tuple(SENTENCES), ())
+    result = train_token_classifier(base_dir, split, tmp_path / "run", _settings(epochs=3), **quiet)
+    assert [h.epoch for h in result.history] == [1, 2, 3] and all(h.dev == {} for h in result.history)
+    assert result.best_epoch == 3 and result.best_dir.is_dir()
+    last = torch.load(tmp_path / "run" / CHECKPOINT_NAME, weights_only=False)["model"]
+    shipped = AutoModelForTokenClassification.from_pretrained(result.best_dir).state_dict()
+    assert all(torch.allclose(last[k], shipped[k]) for k in shipped), "best/ holds the weights of the last epoch"
+    # Stopped in the middle and resumed, it reaches the same last epoch.
+    train_token_classifier(base_dir, split, tmp_path / "resumed", _settings(epochs=3, max_steps=4), **quiet)
+    resumed = train_token_classifier(base_dir, split, tmp_path / "resumed", _settings(epochs=3), **quiet)
+    assert resumed.resumed_from_step == 4 and resumed.best_epoch == 3
+    again = torch.load(tmp_path / "resumed" / CHECKPOINT_NAME, weights_only=False)["model"]
+    assert all(torch.allclose(last[k], again[k], atol=1e-5) for k in last)
