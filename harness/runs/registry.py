@@ -311,11 +311,17 @@ class RunRegistry:
     def _open_file(self) -> None:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as connection:
+            # One write transaction: a second process creating the index at the same moment
+            # must not see the table before its version is set (and drop it as an old layout).
+            connection.execute("BEGIN IMMEDIATE")
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             exists = connection.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='runs'").fetchone()
             if exists and version != SCHEMA_VERSION:
                 connection.execute("DROP TABLE runs")
-            connection.executescript(_SCHEMA)
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute("COMMIT")
         if exists and version != SCHEMA_VERSION:
             self.reindex()
 
