@@ -28,7 +28,9 @@ Two kinds of file live in ``configs/``:
           convention: anercorp
           setups: [ner-e5-anercorp]   # only these setups (default: all)
           optional: true              # absent data: skipped with the reason, not an error
-      ranking: {track: heldout, metrics: [claims.strict.f1, entities.all_labels.strict.f1]}
+      ranking: {track: heldout, metrics: [claims.strict.f1, entities.all_labels.strict.f1],
+                judge_kappa_floor: 0.6}   # content scores of a judge below this kappa never rank
+      judge: judges/deterministic.yaml   # optional: judge every run's claim pairs (the content mode)
       seed: 13
       bootstrap: {resamples: 1000, level: 0.95}
       scoring: {min_overlap: 0.0}
@@ -48,6 +50,7 @@ from typing import Any
 import yaml
 
 from harness.corpus.load import CorpusSpec
+from harness.judging.floor import DEFAULT_JUDGE_KAPPA_FLOOR
 from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_MIN_OVERLAP, DEFAULT_RESAMPLES, DEFAULT_SEED
 
 #: Name of the track of the project's own gold (the seed articles).
@@ -114,6 +117,8 @@ class Ranking:
 
     track: str
     metrics: tuple[str, ...] = DEFAULT_RANKING_METRICS
+    #: Least kappa (on the judge validation set) for a judge's content scores to rank (harness.judging.floor).
+    judge_kappa_floor: float = DEFAULT_JUDGE_KAPPA_FLOOR
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,8 @@ class RunConfig:
     source: str
     tracks: tuple[Track, ...] = ()
     ranking: Ranking | None = None
+    #: A judge config (configs/judges/*.yaml): every run's claim pairs are judged in the content mode.
+    judge: Path | None = None
 
 
 def config_hash(setup: SetupConfig, settings: RunSettings) -> str:
@@ -170,9 +177,9 @@ def _unknown_keys(data: dict, path: Path, known: set[str], prefix: str = "") -> 
 
 
 SETUP_KEYS = {"setup", "extractor", "params", "batch_size", "description"}
-BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "description"}
+BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "description", "judge"}
 TRACK_KEYS = {"name", "corpus", "description", "label_map", "scheme", "passage_tokens", "convention", "setups", "optional"}
-RANKING_KEYS = {"track", "metrics"}
+RANKING_KEYS = {"track", "metrics", "judge_kappa_floor"}
 
 
 def load_setup(path: Path) -> SetupConfig:
@@ -258,7 +265,10 @@ def _load_ranking(data: dict, path: Path, tracks: tuple[Track, ...]) -> Ranking 
     metrics = _take(ranking, path, "metrics", list, list(DEFAULT_RANKING_METRICS), prefix="ranking.")
     if not metrics or not all(isinstance(m, str) and m.strip() for m in metrics):
         raise ConfigError(path, "ranking.metrics", f"expected a list of metrics.json paths, got {metrics!r}")
-    return Ranking(track, tuple(metrics))
+    floor = _take(ranking, path, "judge_kappa_floor", (int, float), DEFAULT_JUDGE_KAPPA_FLOOR, prefix="ranking.")
+    if not -1 <= floor <= 1:
+        raise ConfigError(path, "ranking.judge_kappa_floor", f"a kappa is between -1 and 1, got {floor}")
+    return Ranking(track, tuple(metrics), float(floor))
 
 
 def load_run_config(path: Path) -> RunConfig:
@@ -301,4 +311,8 @@ def load_run_config(path: Path) -> RunConfig:
         seed=_take(data, path, "seed", int, DEFAULT_SEED), resamples=resamples, level=float(level), min_overlap=float(min_overlap)
     )
     tracks = _load_tracks(data, path, names)
-    return RunConfig(tuple(setups), settings, str(path), tracks, _load_ranking(data, path, tracks))
+    judge = _take(data, path, "judge", str, None)
+    judge_path = (path.parent / judge).resolve() if judge is not None else None
+    if judge_path is not None and not judge_path.is_file():
+        raise ConfigError(path, "judge", f"no such judge config: {judge_path}")
+    return RunConfig(tuple(setups), settings, str(path), tracks, _load_ranking(data, path, tracks), judge_path)

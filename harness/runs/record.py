@@ -117,6 +117,8 @@ class RunRecord:
     results: tuple[DocumentResult, ...] | None = field(default=None, compare=False)
     #: Predictions, when given in memory (otherwise read lazily from ``predictions.jsonl``).
     prediction_lines: tuple[dict[str, Any], ...] | None = field(default=None, compare=False, repr=False)
+    #: More JSON-lines files to write with the record, ``(file name, lines)`` (e.g. a judge's ``judgements.jsonl``).
+    extra_lines: tuple[tuple[str, tuple[dict[str, Any], ...]], ...] = field(default=(), compare=False, repr=False)
 
     # -- the fields readers need most, typed --------------------------------------
     @property
@@ -208,7 +210,7 @@ def write_record(runs_dir: Path, record: RunRecord) -> RunRecord:
         (staging / "run.json").write_text(_dump(record.run), encoding="utf-8")
         (staging / "config.json").write_text(_dump(record.config), encoding="utf-8")
         (staging / "metrics.json").write_text(_dump(record.metrics), encoding="utf-8")
-        for name, lines in (("predictions.jsonl", record.prediction_lines), (RESULTS_FILE, [to_json(r) for r in record.results])):
+        for name, lines in (("predictions.jsonl", record.prediction_lines), (RESULTS_FILE, [to_json(r) for r in record.results]), *record.extra_lines):
             with (staging / name).open("w", encoding="utf-8") as handle:
                 for line in lines:
                     handle.write(json.dumps(line, ensure_ascii=False) + "\n")

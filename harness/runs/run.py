@@ -24,6 +24,7 @@ from harness.extractors.registry import create_extractor
 from harness.runs.cache import PredictionCache
 from harness.runs.environment import git_state, machine, package_versions
 from harness.runs.extract import ExtractionResult, run_extractor
+from harness.runs.judged import LoadedJudge, judge_scoring, load_judge
 from harness.runs.record import InSample, RunRecord, new_run_id, prediction_to_json, write_record
 from harness.runs.registry import RunRegistry
 from harness.scoring.corpus import score_corpus
@@ -122,6 +123,7 @@ def run_setup(
     progress: ProgressFactory | None = None,
     extractor: Extractor | None = None,
     registry: RunRegistry | None = None,
+    judge: LoadedJudge | None = None,
 ) -> SetupOutcome:
     """Run one extractor setup over one track's corpus and write its run record."""
     started_at = datetime.now(timezone.utc)
@@ -144,6 +146,9 @@ def run_setup(
         intervals=IntervalSettings(settings.seed, settings.resamples, settings.level),
     )
     scored = score_corpus(corpus.documents, extraction.predictions, scoring)
+    # The bench's judge (if any) adds the content claim mode to the same alignment.
+    judged = judge_scoring(judge, corpus.documents, extraction.predictions, scored.results, scoring) if judge is not None else None
+    scored = judged.scored if judged is not None else scored
     marking = in_sample(corpus, shaping_texts(extractor))
     wall_seconds = time.perf_counter() - wall_start
     chash = config_hash(setup, settings)
@@ -176,6 +181,7 @@ def run_setup(
             "documents_per_second": _documents_per_second(extraction),
         },
         "failures": extraction.failed,
+        "judge": judged.block if judged is not None else None,
         "versions": package_versions(),
         "git": git_state(project_root),
         "machine": machine(),
@@ -184,14 +190,19 @@ def run_setup(
         "setup": setup.to_dict(),
         "track": {"name": track.name, "description": track.description, "corpus": track.corpus.to_dict()},
         "settings": {"seed": settings.seed, "resamples": settings.resamples, "level": settings.level, "min_overlap": settings.min_overlap},
+        "judge": judge.config.to_dict() if judge is not None else None,
     }
     lines = tuple(
         prediction_to_json(p, g.document.sha256, cached=i in extraction.cached_positions)
         for i, (p, g) in enumerate(zip(extraction.predictions, corpus.documents))
     )
     record = write_record(
-        results_dir / "runs", RunRecord(run_id, run, config, scored.metrics, results=scored.results, prediction_lines=lines)
-    )
+        results_dir / "runs",
+        RunRecord(
+            run_id, run, config, scored.metrics, results=scored.results, prediction_lines=lines,
+            extra_lines=judged.extra_lines if judged is not None else (),
+        ),
+    )  # fmt: skip
     _register(results_dir, record, registry)
     assert record.path is not None
     return SetupOutcome(
@@ -247,6 +258,7 @@ def run_config(
     chosen = tuple(tracks) if tracks is not None else (config.tracks or (default_track(project_root),))
     loaded, skipped = load_tracks(chosen)
     registry = RunRegistry(results_dir / "runs.sqlite", results_dir / "runs")
+    judge = load_judge(config.judge) if config.judge is not None else None
     outcomes = []
     for setup in config.setups:
         wanted = [(track, corpus) for track, corpus in loaded if track.runs(setup.setup)]
@@ -255,6 +267,6 @@ def run_config(
         extractor = create_extractor(setup.extractor, setup.params)
         for track, corpus in wanted:
             outcomes.append(
-                run_setup(setup, config.settings, track, corpus, results_dir, project_root, progress, extractor, registry)
+                run_setup(setup, config.settings, track, corpus, results_dir, project_root, progress, extractor, registry, judge)
             )
     return outcomes, skipped
