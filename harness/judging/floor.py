@@ -15,7 +15,7 @@ difference between two extractors to be the extractors' rather than the judge's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,3 +59,26 @@ def refusal(info: JudgeInfo | None, floor: float) -> str | None:
     if info.kappa < floor:
         return f"{info.describe()} is below the floor {floor}"
     return None
+
+
+def rankable_metrics(metrics: Sequence[str], judges: Sequence[JudgeInfo | None], floor: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ranking metrics that may rank ``judges``' runs, and one line per metric refused and why.
+
+    A content metric ranks only when every run on the ranking track was judged
+    by one and the same judge (same identity) whose kappa reaches ``floor``.
+    """
+    kept: list[str] = []
+    refused: list[str] = []
+    for metric in metrics:
+        if not is_content_metric(metric):
+            kept.append(metric)
+            continue
+        reasons = sorted({reason for info in judges for reason in (refusal(info, floor),) if reason is not None})
+        identities = {info.identity_hash for info in judges if info is not None}
+        if len(identities) > 1:
+            reasons.append(f"the runs were judged by {len(identities)} different judges")
+        if reasons:
+            refused.append(f"{metric} is shown but does not rank: {'; '.join(reasons)}")
+        else:
+            kept.append(metric)
+    return tuple(kept), tuple(refused)

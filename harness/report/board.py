@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from harness.config import Ranking
+from harness.judging.floor import JudgeInfo
 from harness.report.document_view import CorpusView
 from harness.report.significance import RankingNote
 from harness.runs.record import InSample
@@ -56,6 +57,8 @@ class TrackRun:
     #: The extractor's annotation convention ("project" or e.g. "anercorp").
     convention: str
     speed: Speed
+    #: The judge of its ``content`` claim mode (None: not judged).
+    judge: JudgeInfo | None = None
 
     def score(self, path: str) -> Score:
         return Score.at(self.row, path)

@@ -23,6 +23,7 @@ from typing import Protocol
 
 from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, Ranking, Track
 from harness.corpus.load import Corpus
+from harness.judging.floor import JudgeInfo, rankable_metrics
 from harness.report.board import Leaderboard, SetupRow, Speed, TrackColumn, TrackRun
 from harness.report.document_view import CorpusView, ViewedRun, build_corpus_view
 from harness.report.significance import Neighbours, ranking_notes
@@ -215,6 +216,7 @@ def build_leaderboard(
             labels=tuple((record.metrics.get("entities") or {}).get("labels", ())),
             convention=str(extractor.get("convention", "project")),
             speed=measured_speed(row, index),
+            judge=JudgeInfo.of_run(record.run),
         )
         by_setup.setdefault(names[row.run_id], {})[row.track] = run
 
@@ -235,6 +237,14 @@ def build_leaderboard(
             results[row.run_id], _ = results_of(side_from_record(record), corpora[row.track])
             warnings.append(f"{row.setup} on {row.track}: run {row.run_id} keeps no per-document results (metrics schema 1); scored from its predictions")
 
+    # A judge's content scores rank only above the bench's kappa floor (harness.judging.floor).
+    judges = [runs[ranking.track].judge for runs in by_setup.values() if ranking.track in runs]
+    kept, refused = rankable_metrics(ranking.metrics, judges, ranking.judge_kappa_floor)
+    warnings += refused
+    if kept != ranking.metrics:
+        from dataclasses import replace
+
+        ranking = replace(ranking, metrics=kept or Ranking(ranking.track).metrics)
     setup_rows = rank([SetupRow(name, runs) for name, runs in sorted(by_setup.items())], ranking)
     first_run = records[rows[0].run_id]
     settings = first_run.config.get("settings", {})
