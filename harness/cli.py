@@ -220,7 +220,7 @@ def _cmd_judge_run(args: argparse.Namespace) -> int:
 
     try:
         done = judge_record(args.run_dir, args.judge, args.results)
-    except (ValueError, TypeError, KeyError) as err:
+    except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print_metrics_table(f"{done.record.setup} on {done.record.track}", done.record.metrics)
@@ -241,7 +241,7 @@ def _cmd_judge_validate(args: argparse.Namespace) -> int:
         pairs = load_validation_set(args.set)
         judge = build_judge(config)
         agreement = measure(judge, config.name, pairs, args.set, file_sha256(args.set))
-    except (ValueError, TypeError, KeyError) as err:
+    except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     matrix = agreement.confusion

@@ -17,13 +17,14 @@ from typing import Any
 
 import yaml
 
+from harness.config import ConfigError
 from harness.judging.base import Judge
-from harness.judging.registry import create_judge
+from harness.judging.registry import UnknownJudgeError, create_judge
 
 _KEYS = {"name", "judge", "description", "params"}
 
 
-class JudgeConfigError(ValueError):
+class JudgeConfigError(ConfigError):
     """A judge config that cannot be used; the message names the file and key."""
 
 
@@ -44,29 +45,31 @@ def load_judge_config(path: Path | str) -> JudgeConfig:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as err:
-        raise JudgeConfigError(f"{path}: (file): cannot read: {err.strerror}") from None
+        raise JudgeConfigError(path, "(file)", f"cannot read: {err.strerror}") from None
     except yaml.YAMLError as err:
-        raise JudgeConfigError(f"{path}: (file): not valid YAML: {err}") from None
+        raise JudgeConfigError(path, "(file)", f"not valid YAML: {err}") from None
     if not isinstance(data, dict):
-        raise JudgeConfigError(f"{path}: (top level): expected a mapping of keys to values")
+        raise JudgeConfigError(path, "(top level)", "expected a mapping of keys to values")
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise JudgeConfigError(f"{path}: {unknown[0]}: unknown key (known: {', '.join(sorted(_KEYS))})")
+        raise JudgeConfigError(path, unknown[0], f"unknown key (known: {', '.join(sorted(_KEYS))})")
     for key in ("name", "judge"):
         if not isinstance(data.get(key), str) or not data[key].strip():
-            raise JudgeConfigError(f"{path}: {key}: missing or not a non-empty string")
+            raise JudgeConfigError(path, key, "missing or not a non-empty string")
     params = data.get("params") or {}
     if not isinstance(params, dict):
-        raise JudgeConfigError(f"{path}: params: expected a mapping, got {params!r}")
+        raise JudgeConfigError(path, "params", f"expected a mapping, got {params!r}")
     description = data.get("description", "")
     if not isinstance(description, str):
-        raise JudgeConfigError(f"{path}: description: expected a string, got {description!r}")
+        raise JudgeConfigError(path, "description", f"expected a string, got {description!r}")
     return JudgeConfig(data["name"].strip(), data["judge"].strip(), params, description, str(path))
 
 
 def build_judge(config: JudgeConfig) -> Judge:
-    """The judge a config describes; a factory's ValueError is re-raised naming the config file."""
+    """The judge a config describes; an unknown name or a factory's ValueError is re-raised naming the config file."""
     try:
         return create_judge(config.judge, config.params)
+    except UnknownJudgeError as err:
+        raise JudgeConfigError(config.source, "judge", str(err)) from None
     except ValueError as err:
-        raise JudgeConfigError(f"{config.source}: {err}") from None
+        raise JudgeConfigError(config.source, "params", str(err)) from None

@@ -121,17 +121,17 @@ def build(params: dict[str, Any]) -> LLMJudge:
 
     unknown = sorted(set(params) - _KNOWN_PARAMS)
     if unknown:
-        raise ValueError(f"params: unknown key(s) {', '.join(unknown)} for judge llm; known: {', '.join(sorted(_KNOWN_PARAMS))}")
+        raise ValueError(f"unknown key(s) {', '.join(unknown)} for judge llm; known: {', '.join(sorted(_KNOWN_PARAMS))}")
     if "backend" not in params:
-        raise ValueError("params.backend: missing (e.g. {kind: llama_cpp, model: qwen2.5-coder-1.5b-instruct-q4_k_m})")
+        raise ValueError("backend: missing (e.g. {kind: llama_cpp, model: qwen2.5-coder-1.5b-instruct-q4_k_m})")
     generation = {**DEFAULT_GENERATION.to_dict(), **(params.get("generation") or {})}
-    settings = settings_from_params(generation, "params.generation")
+    settings = settings_from_params(generation, "generation")
     prompt = load_judge_prompt(params.get("prompt", DEFAULT_PROMPT))
     cache_dir = params.get("cache_dir", str(DEFAULT_CACHE_DIR))
     if cache_dir is not None:
         cache_dir = Path(cache_dir) if Path(cache_dir).is_absolute() else PROJECT_ROOT / cache_dir
     progress = params.get("progress", False)
     if not isinstance(progress, bool):
-        raise ValueError(f"params.progress: expected true or false, got {progress!r}")
-    backend, constrained = schema_backend(params["backend"], VERDICT_SCHEMA, "params.backend")
+        raise ValueError(f"progress: expected true or false, got {progress!r}")
+    backend, constrained = schema_backend(params["backend"], VERDICT_SCHEMA, "backend")
     return LLMJudge(backend, prompt, settings, cache_dir, constrained, progress)

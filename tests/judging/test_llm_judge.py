@@ -156,7 +156,7 @@ def test_prompt_file_errors_name_the_file_and_key(tmp_path):
 
 
 def test_config_errors_name_the_key():
-    with pytest.raises(ValueError, match="params.backend: missing"):
+    with pytest.raises(ValueError, match="backend: missing"):
         build({})
     with pytest.raises(ValueError, match="unknown key"):
         build({"backend": {"kind": "openai", "base_url": "http://localhost:1/v1", "model": "m"}, "temperature": 0})
