@@ -11,7 +11,7 @@ Two steps, both reproducible from the files in this folder:
    different, and the duplicates it may have to call same). Pairs with the
    same content (document, gold claim, predicted evidence and slots) seen in
    several runs are kept once, with every run that produced them. Written to
-   ``candidates.jsonl``, each with a stable id (a hash of its content).
+   a scratch file of candidates, each with a stable id (a hash of its content).
    Not every pair is kept: the pool is split into groups (the rule-frame
    extractors ``rules`` and ``ner+rules-claims``, whose claims share frames,
    and the LLM; aligned and neighbour pairs apart) and each group is sampled
@@ -21,12 +21,14 @@ Two steps, both reproducible from the files in this folder:
    written by reading each candidate and its sentences) with the candidates
    into ``validation.jsonl``, in candidate order; every label must name a
    candidate, and a candidate without a label is left out and counted.
+   ``validation.jsonl`` then holds everything the candidates held (items and
+   sources), so the scratch file is not kept.
 
 Usage (from the project root)::
 
-    python gold/judge/build_validation.py candidates RUN_DIR... > gold/judge/candidates.jsonl
-    python gold/judge/build_validation.py show gold/judge/candidates.jsonl [FIRST [LAST]]
-    python gold/judge/build_validation.py merge
+    python gold/judge/build_validation.py candidates RUN_DIR... > /tmp/candidates.jsonl
+    python gold/judge/build_validation.py show /tmp/candidates.jsonl [FIRST [LAST]]
+    python gold/judge/build_validation.py merge /tmp/candidates.jsonl
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from harness.judging.items import SENTENCE_ENDS, JudgeItem, item_for
+from harness.judging.items import JudgeItem, ends_sentence, item_for
 from harness.runs.compare import spec_from_json
 from harness.runs.record import read_record
 
@@ -56,10 +58,10 @@ def family(setup: str) -> str:
 
 def _sentence_of(text: str, position: int) -> tuple[int, int]:
     start = position
-    while start > 0 and text[start - 1] not in SENTENCE_ENDS:
+    while start > 0 and not ends_sentence(text, start - 1):
         start -= 1
     end = position
-    while end < len(text) and text[end] not in SENTENCE_ENDS:
+    while end < len(text) and not ends_sentence(text, end):
         end += 1
     return start, end
 
@@ -133,8 +135,8 @@ def show(path: Path, first: int = 0, last: int | None = None) -> None:
         print(f"      spk={p.speaker} | qty={p.quantity} | time={p.time}({item.predicted.time.value if item.predicted.time else None}) | loc={p.location}")
 
 
-def merge() -> None:
-    cands = [json.loads(line) for line in (HERE / "candidates.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+def merge(candidates_path: Path) -> None:
+    cands = [json.loads(line) for line in candidates_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     labels: dict[str, dict[str, Any]] = {}
     for number, line in enumerate((HERE / "labels.jsonl").read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -171,6 +173,6 @@ if __name__ == "__main__":
         bounds = [int(a) for a in sys.argv[3:5]]
         show(Path(sys.argv[2]), *bounds)
     elif command == "merge":
-        merge()
+        merge(Path(sys.argv[2]))
     else:
         raise SystemExit(__doc__)

@@ -162,15 +162,23 @@ class Judgement:
         return "unjudged" if self.verdict is None else ("same" if self.verdict else "different")
 
 
+def ends_sentence(text: str, i: int) -> bool:
+    """Does ``text[i]`` end a sentence? A point between two digits (``6.8``) does not."""
+    char = text[i]
+    if char not in SENTENCE_ENDS:
+        return False
+    return not (char == "." and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit())
+
+
 def context_around(text: str, start: int, end: int, margin: int = CONTEXT_MARGIN) -> str:
     """The sentence(s) of ``text`` that hold ``text[start:end]``, at most ``margin`` characters beyond it on each side."""
     left = start
     floor = max(0, start - margin)
-    while left > floor and text[left - 1] not in SENTENCE_ENDS:
+    while left > floor and not ends_sentence(text, left - 1):
         left -= 1
     right = end
     ceiling = min(len(text), end + margin)
-    while right < ceiling and text[right - 1 : right] not in SENTENCE_ENDS:
+    while right < ceiling and not (right > 0 and ends_sentence(text, right - 1)):
         right += 1
     return " ".join(text[left:right].split())
 

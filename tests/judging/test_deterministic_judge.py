@@ -91,3 +91,11 @@ def test_identity_names_the_rule_and_threshold():
     identity = DeterministicJudge().identity()
     assert identity["judge"] == "deterministic"
     assert identity["dice_threshold"] == DICE_THRESHOLD
+
+
+def test_context_is_the_sentence_around_the_claims_and_a_decimal_point_does_not_end_it():
+    from harness.judging.items import context_around
+
+    text = "جملة أولى. نزح 6.8 مليون شخص داخل البلاد. جملة أخيرة."
+    start = text.index("6.8")
+    assert context_around(text, start, start + 3) == "نزح 6.8 مليون شخص داخل البلاد."
