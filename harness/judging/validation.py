@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -183,12 +184,15 @@ def agreement_path(agreement: MeasuredAgreement, directory: Path = DEFAULT_MEASU
 
 
 def write_agreement(agreement: MeasuredAgreement, directory: Path = DEFAULT_MEASURED_DIR) -> Path:
-    """Keep a measured agreement (one file per judge name and identity; a new measurement replaces it)."""
-    from harness.runs.atomic import write_text_atomic
+    """Keep a measured agreement (one file per judge name and identity; a new measurement replaces it).
 
+    Written under a temporary name and renamed, so a file is whole or absent.
+    """
     path = agreement_path(agreement, directory)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, json.dumps(agreement.to_json(), ensure_ascii=False, indent=2) + "\n")
+    staging = path.with_name(f".{path.name}.tmp")
+    staging.write_text(json.dumps(agreement.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(staging, path)
     return path
 
 
