@@ -337,6 +337,74 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_judge_run(args: argparse.Namespace) -> int:
+    from harness.judging.floor import JudgeInfo
+    from harness.report.console import print_metrics_table
+    from harness.runs.judged import judge_record
+
+    try:
+        done = judge_record(args.run_dir, args.judge, args.results)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print_metrics_table(f"{done.record.setup} on {done.record.track}", done.record.metrics)
+    block = done.judged.block
+    info = JudgeInfo.of_run(done.record.run)
+    assert info is not None
+    print(f"{info.describe()} (identity {block['identity_hash']}): {block['pairs']} pair(s) judged, {block['unjudged']} unjudged")
+    print(f"new record {done.record.path} (judged from {done.source_run_id})")
+    return 0
+
+
+def _cmd_judge_validate(args: argparse.Namespace) -> int:
+    from harness.judging.config import build_judge, load_judge_config
+    from harness.judging.validation import file_sha256, load_validation_set, measure, write_agreement
+
+    try:
+        config = load_judge_config(args.config)
+        pairs = load_validation_set(args.set)
+        judge = build_judge(config)
+        agreement = measure(judge, config.name, pairs, args.set, file_sha256(args.set))
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    matrix = agreement.confusion
+
+    def figure(value: float | None) -> str:
+        return "undefined" if value is None else f"{value:.3f}"
+
+    print(f"judge {config.name} (identity {agreement.identity_hash}) on {agreement.validation_set} ({matrix.total} pairs, sha256 {agreement.validation_sha256[:12]})")
+    print(f"judged {matrix.judged}, unjudged {matrix.unjudged} (coverage {figure(matrix.coverage)})")
+    print(f"accuracy {figure(matrix.accuracy)} (judged pairs)")
+    print(f"Cohen's kappa {figure(matrix.kappa)} (judged pairs)")
+    print("confusion (rows: reference label, columns: the judge's answer; unjudged apart):")
+    for line in matrix.lines():
+        print(f"  {line}")
+    if args.write:
+        print(f"written {write_agreement(agreement, args.measured_dir)}")
+    return 0
+
+
+def _add_judge_commands(sub) -> None:
+    """``harness judge run`` and ``harness judge validate`` (the content claim mode, harness.judging)."""
+    from harness.judging.validation import DEFAULT_MEASURED_DIR, DEFAULT_VALIDATION_SET
+
+    judge = sub.add_parser("judge", help="claim-content judges: judge a run, measure a judge's agreement").add_subparsers(
+        dest="judge_command", required=True
+    )
+    p = judge.add_parser("run", help="judge a run record's claim pairs (content mode) and write a new record with it")
+    p.add_argument("run_dir", type=Path, help="a run record directory")
+    p.add_argument("--judge", type=Path, required=True, help="a judge config, e.g. configs/judges/deterministic.yaml")
+    p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and runs.sqlite live (default: results/)")
+    p.set_defaults(func=_cmd_judge_run)
+    p = judge.add_parser("validate", help="accuracy, Cohen's kappa and confusion matrix of a judge on the validation set")
+    p.add_argument("config", type=Path, help="a judge config, e.g. configs/judges/llm-qwen1.5b.yaml")
+    p.add_argument("--set", type=Path, default=DEFAULT_VALIDATION_SET, help="the labeled pairs (default: gold/judge/validation.jsonl)")
+    p.add_argument("--measured-dir", type=Path, default=DEFAULT_MEASURED_DIR, help="where the measured agreement is kept (default: gold/judge/measured/)")
+    p.add_argument("--no-write", dest="write", action="store_false", help="print only; do not record the measured agreement")
+    p.set_defaults(func=_cmd_judge_validate)
+
+
 def _cmd_models_install(args: argparse.Namespace) -> int:
     from harness.models import DEFAULT_MODEL, ModelInstallError, UnknownModelError, get_spec, install_model
 
@@ -540,6 +608,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="the bench file whose tracks (column order) and ranking (track, metrics) to use (default: configs/bench.yaml)",
     )  # fmt: skip
     p.set_defaults(func=_cmd_leaderboard)
+
+    _add_judge_commands(sub)
 
     models = sub.add_parser("models", help="model files the extractors use (installed from PyPI packages)").add_subparsers(
         dest="models_command", required=True

@@ -29,7 +29,9 @@ Two kinds of file live in ``configs/``:
           sentences: "3572:"          # CoNLL: a range of the file's sentences (START:STOP)
           setups: [ner-e5-anercorp]   # only these setups (default: all)
           optional: true              # absent data: skipped with the reason, not an error
-      ranking: {track: heldout, metrics: [claims.strict.f1, entities.all_labels.strict.f1]}
+      ranking: {track: heldout, metrics: [claims.strict.f1, entities.all_labels.strict.f1],
+                judge_kappa_floor: 0.6}   # content scores of a judge below this kappa never rank
+      judge: judges/deterministic.yaml   # optional: judge every run's claim pairs (the content mode)
       seed: 13
       bootstrap: {resamples: 1000, level: 0.95}
       scoring: {min_overlap: 0.0}
@@ -58,12 +60,23 @@ from typing import Any
 
 import yaml
 
-from harness.corpus.load import CorpusOptionError, CorpusSpec, harness_label_map, sentence_slice
+from harness.corpus.load import (
+    CorpusOptionError,
+    CorpusSpec,
+    harness_label_map,
+    sentence_slice,
+)
 from harness.corpus.tagging import get_scheme
+from harness.judging.floor import DEFAULT_JUDGE_KAPPA_FLOOR
 from harness.paths import PROJECT_ROOT, allowed_roots, is_inside
 from harness.safe_yaml import describe_yaml_error, load_yaml
 from harness.scoring.metric_paths import metric_path_problem
-from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_MIN_OVERLAP, DEFAULT_RESAMPLES, DEFAULT_SEED
+from harness.scoring.settings import (
+    DEFAULT_LEVEL,
+    DEFAULT_MIN_OVERLAP,
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+)
 
 #: Name of the track of the project's own gold (the seed articles).
 DEFAULT_TRACK = "seeds"
@@ -213,6 +226,8 @@ class Ranking:
 
     track: str
     metrics: tuple[str, ...] = DEFAULT_RANKING_METRICS
+    #: Least kappa (on the judge validation set) for a judge's content scores to rank (harness.judging.floor).
+    judge_kappa_floor: float = DEFAULT_JUDGE_KAPPA_FLOOR
 
 
 @dataclass(frozen=True)
@@ -234,6 +249,8 @@ class RunConfig:
     #: Largest share of failed documents a run may have and still count (None: it fails only when
     #: every document failed). Not a scoring setting: it does not enter the config hash.
     max_failures: float | None = None
+    #: A judge config (configs/judges/*.yaml): every run's claim pairs are judged in the content mode.
+    judge: Path | None = None
 
 
 def config_hash(setup: SetupConfig, settings: RunSettings) -> str:
@@ -285,10 +302,10 @@ def _unknown_keys(data: dict, path: Path, known: set[str], prefix: str = "") -> 
 
 
 SETUP_KEYS = {"setup", "extractor", "params", "batch_size", "description", OUTSIDE_KEY}
-BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "executor", "description", "max_failures", OUTSIDE_KEY}
+BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "executor", "description", "max_failures", "judge", OUTSIDE_KEY}
 EXECUTOR_NAMES = ("serial", "processes", "ray")
 TRACK_KEYS = {"name", "corpus", "description", "label_map", "scheme", "passage_tokens", "convention", "setups", "optional", "sentences"}
-RANKING_KEYS = {"track", "metrics"}
+RANKING_KEYS = {"track", "metrics", "judge_kappa_floor"}
 
 
 def load_setup(path: Path) -> SetupConfig:
@@ -412,7 +429,10 @@ def _load_ranking(data: dict, path: Path, tracks: tuple[Track, ...]) -> Ranking 
         problem = metric_path_problem(metric)
         if problem is not None:
             raise ConfigError(path, f"ranking.metrics[{i}]", problem)
-    return Ranking(track, tuple(metrics))
+    floor = _take(ranking, path, "judge_kappa_floor", (int, float), DEFAULT_JUDGE_KAPPA_FLOOR, prefix="ranking.")
+    if not -1 <= floor <= 1:
+        raise ConfigError(path, "ranking.judge_kappa_floor", f"a kappa is between -1 and 1, got {floor}")
+    return Ranking(track, tuple(metrics), float(floor))
 
 
 def load_run_config(path: Path) -> RunConfig:
@@ -457,7 +477,7 @@ def load_run_config(path: Path) -> RunConfig:
     )
     tracks = _load_tracks(data, path, names, outside)
     return RunConfig(
-        tuple(setups), settings, str(path), tracks, _load_ranking(data, path, tracks), _load_executor(data, path), _load_max_failures(data, path)
+        tuple(setups), settings, str(path), tracks, _load_ranking(data, path, tracks), _load_executor(data, path), _load_max_failures(data, path), _load_judge(data, path, outside)
     )
 
 
@@ -482,3 +502,13 @@ def _load_executor(data: dict, path: Path) -> ExecutorSettings:
     if workers is not None and workers < 1:
         raise ConfigError(path, "executor.workers", f"must be at least 1, got {workers}")
     return ExecutorSettings(name, workers)
+
+
+def _load_judge(data: dict, path: Path, outside: bool) -> Path | None:
+    judge = _take(data, path, "judge", str, None)
+    if judge is None:
+        return None
+    judge_path = check_inside(path, "judge", path.parent / judge, outside)
+    if not judge_path.is_file():
+        raise ConfigError(path, "judge", f"no such judge config: {judge_path}")
+    return judge_path

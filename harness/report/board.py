@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from harness.config import Ranking
+from harness.judging.floor import JudgeInfo
 from harness.report.document_view import CorpusView
 from harness.report.significance import RankingNote
 from harness.runs.record import InSample
@@ -60,6 +61,8 @@ class TrackRun:
     tokens_per_document: float | None = None
     #: Why the run as a whole failed (too many documents failed: ``run.json`` ``status``), or None.
     failed: str | None = None
+    #: The judge of its ``content`` claim mode (None: not judged).
+    judge: JudgeInfo | None = None
 
     def score(self, path: str) -> Score:
         return Score.at(self.row, path)

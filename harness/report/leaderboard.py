@@ -24,6 +24,7 @@ from typing import Protocol
 from harness.capped import capped
 from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, Ranking, Track
 from harness.corpus.load import Corpus
+from harness.judging.floor import JudgeInfo, rankable_metrics
 from harness.report.board import Leaderboard, SetupRow, Speed, TrackColumn, TrackRun
 from harness.report.document_view import CorpusView, ViewedRun, build_corpus_view
 from harness.report.significance import Neighbours, ranking_notes
@@ -251,6 +252,7 @@ def build_leaderboard(
             speed=measured_speed(row, index),
             tokens_per_document=(record.run.get("costs") or {}).get("tokens_per_document"),
             failed=failed_run(record, row),
+            judge=JudgeInfo.of_run(record.run),
         )
         if run.failed is not None:
             warnings.append(f"{row.setup} on {row.track}: run {row.run_id} failed ({run.failed}); shown, marked, not ranked")
@@ -273,6 +275,14 @@ def build_leaderboard(
             results[row.run_id], _ = results_of(side_from_record(record), corpora[row.track])
             warnings.append(f"{row.setup} on {row.track}: run {row.run_id} keeps no per-document results (metrics schema 1); scored from its predictions")
 
+    # A judge's content scores rank only above the bench's kappa floor (harness.judging.floor).
+    judges = [runs[ranking.track].judge for runs in by_setup.values() if ranking.track in runs]
+    kept, refused = rankable_metrics(ranking.metrics, judges, ranking.judge_kappa_floor)
+    warnings += refused
+    if kept != ranking.metrics:
+        from dataclasses import replace
+
+        ranking = replace(ranking, metrics=kept or Ranking(ranking.track).metrics)
     setup_rows = rank([SetupRow(name, runs) for name, runs in sorted(by_setup.items())], ranking)
     first_run = records[rows[0].run_id]
     settings = first_run.config.get("settings", {})

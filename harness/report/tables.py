@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.judging.floor import refusal
 from harness.report.board import Leaderboard, Score, SetupRow, Speed, TrackRun
 from harness.scoring.claims import CLAIM_KINDS, CLAIM_MODES, HEADLINE_CLAIM_MODE, SCORED_SLOTS
 from harness.scoring.entities import MODES
@@ -165,13 +166,34 @@ def label_table(board: Leaderboard) -> Table:
     return Table("labels", "Entities: strict F1 per label", ("setup", "track", *labels), rows)
 
 
+def judged_modes(board: Leaderboard) -> tuple[str, ...]:
+    """Claim modes decided by a judge (``content``) that some run on the board has."""
+    found = {
+        path.split(".")[1] for _, run in _pairs(board) for path in run.row.scores if path.startswith("claims.") and path.count(".") == 2
+    }
+    return tuple(sorted(found - set(CLAIM_MODES) - {"slots"}))
+
+
+def judged_score(run: TrackRun, mode: str, floor: float) -> Cell:
+    """A judged mode's F1 with its judge's name and kappa beside it, marked when it may not rank."""
+    cell = run_score(run, f"claims.{mode}.f1")
+    if cell.text in (NOT_RUN, NOT_SCORED):
+        return cell
+    refused = refusal(run.judge, floor)
+    described = run.judge.describe() if run.judge is not None else "judge unknown"
+    note = described if refused is None else f"{described}; not for ranking (kappa floor {floor})"
+    return Cell(cell.text, cell.interval, note=note, numeric=True, in_sample=cell.in_sample)
+
+
 def claim_table(board: Leaderboard) -> Table:
     runs = [(row, run) for row, run in _pairs(board) if run.score(CLAIM_HEADLINE).scored]
+    judged = judged_modes(board)
     rows = tuple(
         (
             Cell(row.name),
             Cell(run.track),
             *(run_score(run, f"claims.{mode}.f1") for mode in CLAIM_MODES),
+            *(judged_score(run, mode, board.ranking.judge_kappa_floor) for mode in judged),
             *(run_score(run, f"claims.{HEADLINE_CLAIM_MODE}.by_kind.{kind}.f1") for kind in CLAIM_KINDS),
             *(run_score(run, f"claims.slots.{slot}.f1") for slot in SCORED_SLOTS),
         )
@@ -181,6 +203,7 @@ def claim_table(board: Leaderboard) -> Table:
         "setup",
         "track",
         *(f"{mode} F1" for mode in CLAIM_MODES),
+        *(f"{mode} F1 (judge, κ)" for mode in judged),
         *(f"{kind}s ({HEADLINE_CLAIM_MODE})" for kind in CLAIM_KINDS),
         *(f"{slot} F1" for slot in SCORED_SLOTS),
     )

@@ -32,7 +32,13 @@ from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
 from harness.corpus.load import Corpus, CorpusSpec
 from harness.model import ENTITY_LABELS, Claim, GoldDocument, Prediction
 from harness.paths import from_portable
-from harness.runs.record import InSample, RunRecord, prediction_from_json, read_jsonl, read_record
+from harness.runs.record import (
+    InSample,
+    RunRecord,
+    prediction_from_json,
+    read_jsonl,
+    read_record,
+)
 from harness.scoring.claims import HEADLINE_CLAIM_MODE
 from harness.scoring.corpus import RATE_FUNCTIONS, credit_matrix, score_documents
 from harness.scoring.counts import MatchCounts, sum_counts
@@ -40,7 +46,11 @@ from harness.scoring.metric_table import Metric, build_table, find_metric, renam
 from harness.scoring.results import DECLARED, DocumentResult
 from harness.scoring.settings import ScoringSettings
 from harness.scoring.units import paragraph_starts, unit_counts
-from harness.stats import PairedComparison, exact_permutation_counts, paired_bootstrap_counts
+from harness.stats import (
+    PairedComparison,
+    exact_permutation_counts,
+    paired_bootstrap_counts,
+)
 
 #: Slots whose predicted values the diff compares between the runs.
 DIFF_SLOTS: tuple[str, ...] = ("quantity", "time", "speaker")

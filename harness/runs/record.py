@@ -36,6 +36,7 @@ from harness.runs.atomic import NotWritableError
 from harness.scoring.results import DocumentResult, from_json, to_json
 from harness.serialize import annotations_from_dict, annotations_to_dict
 
+
 class RecordError(ValueError):
     """A run record file that cannot be read (damaged, truncated, edited by hand); the message names the file and line."""
 
@@ -142,6 +143,8 @@ class RunRecord:
     results: tuple[DocumentResult, ...] | None = field(default=None, compare=False)
     #: Predictions, when given in memory (otherwise read lazily from ``predictions.jsonl``).
     prediction_lines: tuple[dict[str, Any], ...] | None = field(default=None, compare=False, repr=False)
+    #: More JSON-lines files to write with the record, ``(file name, lines)`` (e.g. a judge's ``judgements.jsonl``).
+    extra_lines: tuple[tuple[str, tuple[dict[str, Any], ...]], ...] = field(default=(), compare=False, repr=False)
 
     # -- the fields readers need most, typed --------------------------------------
     @property
@@ -291,14 +294,15 @@ def write_record(runs_dir: Path, record: RunRecord) -> RunRecord:
 
 
 def _write_files(staging: Path, record: RunRecord) -> None:
-    """The record's five files, written and flushed to disk inside ``staging``."""
+    """The record's files (five, and a judge's extra ones), written and flushed to disk inside ``staging``."""
     assert record.results is not None and record.prediction_lines is not None
     for name, data in (("run.json", record.run), ("config.json", record.config), ("metrics.json", record.metrics)):
         with (staging / name).open("w", encoding="utf-8") as handle:
             handle.write(_dump(data))
             handle.flush()
             os.fsync(handle.fileno())
-    for name, lines in (("predictions.jsonl", record.prediction_lines), (RESULTS_FILE, [to_json(r) for r in record.results])):
+    lines_files = (("predictions.jsonl", record.prediction_lines), (RESULTS_FILE, [to_json(r) for r in record.results]), *record.extra_lines)
+    for name, lines in lines_files:
         with (staging / name).open("w", encoding="utf-8") as handle:
             for line in lines:
                 handle.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -17,17 +17,44 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from harness.config import RunConfig, RunSettings, SetupConfig, Track, config_hash, default_track
+from harness.config import (
+    RunConfig,
+    RunSettings,
+    SetupConfig,
+    Track,
+    config_hash,
+    default_track,
+)
 from harness.corpus.load import PROJECT_CONVENTION, Corpus
-from harness.extractors.base import REUSED_CACHED_WORK, Extractor, ShapingText, declared_convention, fingerprint_hash, shaping_texts
+from harness.extractors.base import (
+    REUSED_CACHED_WORK,
+    Extractor,
+    ShapingText,
+    declared_convention,
+    fingerprint_hash,
+    shaping_texts,
+)
 from harness.extractors.identity import cache_key, code_identity
 from harness.extractors.registry import create_extractor
 from harness.paths import portable
 from harness.runs.cache import PredictionCache
 from harness.runs.environment import git_state, machine, package_versions
-from harness.runs.executors import Executor, ExtractorSpec, SerialExecutor, describe, make_executor
+from harness.runs.executors import (
+    Executor,
+    ExtractorSpec,
+    SerialExecutor,
+    describe,
+    make_executor,
+)
 from harness.runs.extract import ExtractionResult, run_extractor
-from harness.runs.record import InSample, RunRecord, new_run_id, prediction_to_json, write_record
+from harness.runs.judged import LoadedJudge, judge_scoring, load_judge
+from harness.runs.record import (
+    InSample,
+    RunRecord,
+    new_run_id,
+    prediction_to_json,
+    write_record,
+)
 from harness.runs.registry import RunRegistry
 from harness.scoring.corpus import score_corpus
 from harness.scoring.settings import IntervalSettings, Projection, ScoringSettings
@@ -189,6 +216,7 @@ def run_setup(
     registry: RunRegistry | None = None,
     executor: Executor | None = None,
     max_failures: float | None = None,
+    judge: LoadedJudge | None = None,
 ) -> SetupOutcome:
     """Run one extractor setup over one track's corpus and write its run record.
 
@@ -218,6 +246,9 @@ def run_setup(
         intervals=IntervalSettings(settings.seed, settings.resamples, settings.level),
     )
     scored = score_corpus(corpus.documents, extraction.predictions, scoring)
+    # The bench's judge (if any) adds the content claim mode to the same alignment.
+    judged = judge_scoring(judge, corpus.documents, extraction.predictions, scored.results, scoring) if judge is not None else None
+    scored = judged.scored if judged is not None else scored
     marking = in_sample(corpus, shaping_texts(extractor))
     wall_seconds = time.perf_counter() - wall_start
     chash = config_hash(setup, settings)
@@ -257,6 +288,7 @@ def run_setup(
         # Cache entries that could not be written (the run cannot resume from them).
         "cache_unwritten": list(cache.unwritten),
         "executor": describe(executor),
+        "judge": judged.block if judged is not None else None,
         "versions": package_versions(),
         "git": git_state(project_root),
         "machine": machine(),
@@ -265,14 +297,19 @@ def run_setup(
         "setup": setup.to_dict(),
         "track": {"name": track.name, "description": track.description, "corpus": track.corpus.to_dict()},
         "settings": {"seed": settings.seed, "resamples": settings.resamples, "level": settings.level, "min_overlap": settings.min_overlap},
+        "judge": judge.config.to_dict() if judge is not None else None,
     }
     lines = tuple(
         prediction_to_json(p, g.document.sha256, cached=i in extraction.cached_positions)
         for i, (p, g) in enumerate(zip(extraction.predictions, corpus.documents))
     )
     record = write_record(
-        results_dir / "runs", RunRecord(run_id, run, config, scored.metrics, results=scored.results, prediction_lines=lines)
-    )
+        results_dir / "runs",
+        RunRecord(
+            run_id, run, config, scored.metrics, results=scored.results, prediction_lines=lines,
+            extra_lines=judged.extra_lines if judged is not None else (),
+        ),
+    )  # fmt: skip
     _register(results_dir, record, registry)
     assert record.path is not None
     return SetupOutcome(
@@ -350,6 +387,7 @@ def run_config(
     registry = _open_registry(results_dir)
     if executor is None:
         executor = make_executor(config.executor.name, config.executor.workers)
+    judge = load_judge(config.judge) if config.judge is not None else None
     outcomes = []
     for setup in config.setups:
         wanted = [(track, corpus) for track, corpus in loaded if track.runs(setup.setup)]
@@ -359,7 +397,7 @@ def run_config(
         for track, corpus in wanted:
             outcomes.append(
                 run_setup(
-                    setup, config.settings, track, corpus, results_dir, project_root, progress, extractor, registry, executor, config.max_failures
+                    setup, config.settings, track, corpus, results_dir, project_root, progress, extractor, registry, executor, config.max_failures, judge
                 )
             )
     return outcomes, skipped

@@ -35,7 +35,12 @@ Claim modes
     with the right words credited to the wrong speaker is not correct.
 ``content``
     whether the prediction asserts the same thing, decided by a judge
-    (:mod:`harness.judging`); not computed here.
+    (:mod:`harness.judging`); not computed here. A judge may leave a pair
+    *unjudged* (its answer could not be read, or it refused): such a pair's
+    verdict is ``None``, and in that mode it is neither correct nor
+    incorrect: it is left out of both precision and recall (the gold claim
+    is not counted as possible, the prediction not as actual) and counted
+    apart (:meth:`ClaimAlignment.unjudged`).
 
 Evidence overlap: the share of characters the two evidence spans have in
 common among the characters of either (IoU). With ``min_overlap`` 0 (the
@@ -359,17 +364,22 @@ class ClaimPair:
     position: int
     #: ``sim(g, p)`` of the module docstring.
     similarity: float
-    #: ``(mode, passed)`` for each mode judged (``CLAIM_MODES``, plus ``content`` when judged).
-    verdicts: tuple[tuple[str, bool], ...]
+    #: ``(mode, passed)`` for each mode judged (``CLAIM_MODES``, plus ``content`` when judged);
+    #: ``passed`` is None for a pair a judge left unjudged.
+    verdicts: tuple[tuple[str, bool | None], ...]
     #: Outcome per scored slot: "correct", "incorrect", "missed", "spurious" or "absent".
     slots: tuple[tuple[str, str], ...]
 
     def verdict(self, mode: str) -> bool | None:
-        """The pair's verdict in ``mode``; None when the mode was not judged."""
+        """The pair's verdict in ``mode``; None when the mode was not judged or the pair was left unjudged."""
         for name, passed in self.verdicts:
             if name == mode:
                 return passed
         return None
+
+    def unjudged(self, mode: str) -> bool:
+        """Was ``mode`` judged for this pair but no verdict reached (counted apart, never scored)?"""
+        return any(name == mode and passed is None for name, passed in self.verdicts)
 
 
 @dataclass(frozen=True)
@@ -414,6 +424,8 @@ class ClaimAlignment:
 
         for mode in self.modes:
             for pair in self.pairs:
+                if pair.unjudged(mode):
+                    continue  # neither correct nor incorrect: left out of precision and recall
                 outcome = "correct" if pair.verdict(mode) else "incorrect"
                 add(mode, outcome)
                 if pair.kind in CLAIM_KINDS:
@@ -441,21 +453,31 @@ class ClaimAlignment:
         )
         return ClaimCounts(parts, ungrounded=len(self.ungrounded), failed_documents=int(self.failure is not None), documents=1)
 
-    def with_verdicts(self, mode: str, verdicts: Mapping[tuple[str, int], bool]) -> ClaimAlignment:
+    def with_verdicts(self, mode: str, verdicts: Mapping[tuple[str, int], bool | None]) -> ClaimAlignment:
         """The same alignment with one more mode judged: ``verdicts[(gold id, predicted index)]`` per pair.
 
-        Used by judges (the ``content`` mode). Every pair must be judged; a
-        pair a judge could not decide is the judge's business to report, not a verdict.
+        Used by judges (the ``content`` mode). Every pair must have an entry;
+        an entry may be None: the judge could not decide (an unparseable or
+        refused answer), and the pair is left out of the mode's counts
+        (see the module docstring) and counted by :meth:`unjudged`.
         """
         missing = [(p.gold_id, p.predicted_index) for p in self.pairs if (p.gold_id, p.predicted_index) not in verdicts]
         if missing:
             raise ValueError(f"{self.doc_id}: no {mode} verdict for pairs {missing[:5]}")
-        pairs = tuple(
-            replace(p, verdicts=(*((m, v) for m, v in p.verdicts if m != mode), (mode, bool(verdicts[p.gold_id, p.predicted_index]))))
-            for p in self.pairs
-        )
+        if mode in CLAIM_MODES:
+            raise ValueError(f"{self.doc_id}: the {mode} mode is decided by the scorer, not by a judge")
+
+        def judged(pair: ClaimPair) -> tuple[tuple[str, bool | None], ...]:
+            value = verdicts[pair.gold_id, pair.predicted_index]
+            return (*((m, v) for m, v in pair.verdicts if m != mode), (mode, None if value is None else bool(value)))
+
+        pairs = tuple(replace(p, verdicts=judged(p)) for p in self.pairs)
         modes = self.modes if mode in self.modes else (*self.modes, mode)
         return replace(self, pairs=pairs, modes=modes)
+
+    def unjudged(self, mode: str) -> int:
+        """Pairs judged in ``mode`` without a verdict (an unparseable or refused answer)."""
+        return sum(pair.unjudged(mode) for pair in self.pairs)
 
 
 _OUTCOME_INDEX = {"correct": 0, "incorrect": 1, "missed": 2, "spurious": 3}

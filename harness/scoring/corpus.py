@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from harness.model import GoldDocument, Prediction
+from harness.scoring.claims import CLAIM_MODES
 from harness.scoring.counts import MatchCounts, sum_counts
 from harness.scoring.document import score_document
 from harness.scoring.entities import MODES, scores_from_counts, sum_documents
@@ -163,6 +164,10 @@ def metrics_document(
     if context.claim_modes:
         document["claims"]["modes"] = list(context.claim_modes)
         document["claims"]["ungrounded_claims"] = sum(len(r.claims.ungrounded) for r in results if r.claims is not None)
+        for mode in context.claim_modes:
+            if mode not in CLAIM_MODES and isinstance(document["claims"].get(mode), dict):
+                # a judged mode: pairs the judge left unjudged are outside its counts, counted here
+                document["claims"][mode]["unjudged"] = sum(r.claims.unjudged(mode) for r in results if r.claims is not None)
     else:
         document["claims"] = None
     document["failure_details"] = [{"doc_id": r.doc_id, "reason": r.failure} for r in results if r.failure is not None]

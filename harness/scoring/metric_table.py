@@ -156,6 +156,8 @@ def _claim_rows(mode: str) -> RowsOf:
         if alignment is None:
             return
         for pair in alignment.pairs:
+            if pair.unjudged(mode):
+                continue  # a pair a judge left unjudged is not scored (claims.content.unjudged counts it)
             yield pair.position, MatchCounts(correct=1) if pair.verdict(mode) else MatchCounts(incorrect=1)
         for claim in alignment.missed:
             yield claim.position, MatchCounts(missed=1)

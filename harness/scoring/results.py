@@ -166,7 +166,7 @@ def _pair_of(data: Mapping[str, Any], slots: tuple[str, ...]) -> ClaimPair:
         kind=str(data["kind"]),
         position=int(data["position"]),
         similarity=float(data["similarity"]),
-        verdicts=tuple((str(mode), bool(value)) for mode, value in data["verdicts"].items()),
+        verdicts=tuple((str(mode), None if value is None else bool(value)) for mode, value in data["verdicts"].items()),
         slots=tuple((slot, filled.get(slot, "absent")) for slot in slots),
     )
 
