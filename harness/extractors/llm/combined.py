@@ -1,0 +1,149 @@
+"""``ner+llm-claims``: NER names and rule dates and quantities, with the LLM's claims.
+
+The prompted model finds claims (who says what) far better than it finds
+entity spans, and the NER model plus the rule baseline's date and quantity
+patterns find entity spans far better than the model does. This setup takes
+each part where it is strong:
+
+- entities: the names (PER, ORG, LOC, MISC) of a ``ner`` extractor and the
+  dates and quantities of the rule baseline, merged exactly as in
+  ``ner+rules-claims`` (:func:`harness.extractors.ner.combined.merge_mentions`:
+  a name overlapping a date or quantity is dropped);
+- claims: the ``llm`` extractor's grounded claims, unchanged (evidence, kind,
+  speaker, and the quantity, time and place it grounded). Their speaker and
+  place links are re-pointed at the merged entities: a speaker (place) links
+  to the entity with exactly its span, and to none when there is no such
+  entity (the scorer compares speaker spans and text, not links).
+
+The LLM's own entities are dropped; the LLM's meta (raw answers, parse status,
+usage per document) is kept, so the run records what the model cost. With a
+generation cache shared with an ``llm`` setup of the same model, prompt and
+decoding, this setup generates nothing new.
+
+Parameters: ``ner`` (the ``ner`` extractor's params), ``llm`` (the ``llm``
+extractor's params), ``rules`` (the rule baseline's params; optional).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from harness.extractors.base import ShapingText, declared_convention, shaping_texts
+from harness.extractors.llm.extractor import LLMExtractor
+from harness.extractors.ner.combined import merge_mentions
+from harness.extractors.registry import create_extractor
+from harness.extractors.rules.entities import analyse
+from harness.model import ENTITY_LABELS, Annotations, Claim, Document, Entity, Prediction
+
+VERSION = "1.0.0"
+NAME = "ner+llm-claims"
+NER_NAME = "ner"
+LLM_NAME = "llm"
+RULES_NAME = "rules"
+_KNOWN_PARAMS = frozenset({NER_NAME, LLM_NAME, RULES_NAME})
+
+
+def relink_claims(claims: Sequence[Claim], entities: Sequence[Entity]) -> tuple[Claim, ...]:
+    """The claims with speaker and place linked to the entity of exactly their span (else to none).
+
+    The claims were linked to the entities of the extractor that made them;
+    those entities are replaced, so every link is decided again against the
+    new set. A mention with no entity of its span keeps its text and span.
+    """
+    by_span: Mapping[tuple[int, int], str] = {(e.start, e.end): e.id for e in entities}
+    out = []
+    for claim in claims:
+        speaker, location = claim.speaker, claim.location
+        if speaker is not None:
+            speaker = replace(speaker, entity=by_span.get((speaker.start, speaker.end)))
+        if location is not None:
+            location = replace(location, entity=by_span.get((location.start, location.end)))
+        out.append(replace(claim, speaker=speaker, location=location))
+    return tuple(out)
+
+
+class NerWithLLMClaims:
+    """See the module doc."""
+
+    name = NAME
+    version = VERSION
+    emits_claims = True
+
+    def __init__(self, params: dict[str, Any] | None = None, *, llm: LLMExtractor | None = None):
+        """``llm``: an LLM extractor built by the caller (tests pass one with a scripted backend)."""
+        params = dict(params or {})
+        unknown = sorted(set(params) - _KNOWN_PARAMS)
+        if unknown:
+            raise ValueError(f"{NAME}: unknown parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(_KNOWN_PARAMS))}")
+        if not isinstance(params.get(NER_NAME), dict):
+            raise ValueError(f"{NAME}: params.ner must hold the ner extractor's params (at least model)")
+        if llm is None and not isinstance(params.get(LLM_NAME), dict):
+            raise ValueError(f"{NAME}: params.llm must hold the llm extractor's params (at least backend and prompt)")
+        if params.get(RULES_NAME) is not None and not isinstance(params[RULES_NAME], dict):
+            raise ValueError(f"{NAME}: params.rules must be a mapping of the rule baseline's params, got {params[RULES_NAME]!r}")
+        self.ner = create_extractor(NER_NAME, params[NER_NAME])
+        self.rules = create_extractor(RULES_NAME, dict(params.get(RULES_NAME) or {}))
+        if not hasattr(self.rules, "lexicon") or not hasattr(self.rules, "anchor_mode"):
+            raise TypeError(f"{NAME}: the {RULES_NAME!r} extractor has no lexicon; it must be the rule baseline")
+        self.llm = llm if llm is not None else create_extractor(LLM_NAME, params[LLM_NAME])
+        if not isinstance(self.llm, LLMExtractor):
+            raise TypeError(f"{NAME}: the {LLM_NAME!r} extractor is not the prompted-model extractor")
+        names = set(self.ner.entity_labels)
+        self.entity_labels: tuple[str, ...] = tuple(l for l in ENTITY_LABELS if l in names or l in ("DATE", "QUANTITY"))
+        self.claim_slots: tuple[str, ...] = self.llm.claim_slots
+
+    @property
+    def convention(self) -> str:
+        """The names come from the NER model, so their spans follow its convention."""
+        return declared_convention(self.ner)
+
+    def shaped_by(self) -> tuple[ShapingText, ...]:
+        """Every part's texts: the model's training corpus, the rules' seed articles, the prompt's (none so far)."""
+        return (*shaping_texts(self.ner), *shaping_texts(self.rules), *shaping_texts(self.llm))
+
+    def fingerprint(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            NER_NAME: self.ner.fingerprint(),
+            RULES_NAME: self.rules.fingerprint(),
+            LLM_NAME: self.llm.fingerprint(),
+        }
+
+    #: What ``harness run --dry-run`` counts: the LLM's prompts (the other parts take milliseconds).
+    work_unit_name = "paragraphs"
+
+    def work_units(self, document: Document) -> int:
+        return self.llm.work_units(document)
+
+    def entities(self, document: Document, names: Sequence[Entity]) -> tuple[tuple[Entity, ...], str | None]:
+        """The NER names merged with the rules' dates and quantities, and the date anchor the rules used."""
+        analysis = analyse(document.text, self.rules.lexicon, anchor_mode=self.rules.anchor_mode)
+        merged = merge_mentions(analysis, names)
+        return tuple(m.entity for m in merged.mentions), analysis.anchor
+
+    def extract(self, documents: Sequence[Document]) -> list[Prediction]:
+        documents = list(documents)
+        named = self.ner.extract(documents)
+        claimed = self.llm.extract(documents)
+        results = []
+        for document, names, llm in zip(documents, named, claimed):
+            meta = dict(llm.meta)
+            if names.failed or llm.failed:
+                part = NER_NAME if names.failed else LLM_NAME
+                error = names.error if names.failed else llm.error
+                results.append(Prediction(document.doc_id, Annotations(document.doc_id), error=f"{part}: {error}", meta=meta))
+                continue
+            entities, anchor = self.entities(document, names.annotations.entities)
+            claims = relink_claims(llm.annotations.claims, entities)
+            meta["entities_from"] = {"names": NER_NAME, "dates_and_quantities": RULES_NAME, "rules_date_anchor": anchor}
+            meta["llm_entities_dropped"] = len(llm.annotations.entities)
+            results.append(Prediction(document.doc_id, Annotations(document.doc_id, entities, claims), meta=meta))
+        return results
+
+
+def build(params: dict[str, Any]) -> NerWithLLMClaims:
+    """Registry factory: ``harness.extractors.registry`` maps ``"ner+llm-claims"`` here."""
+    return NerWithLLMClaims(params)
