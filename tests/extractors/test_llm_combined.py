@@ -9,6 +9,7 @@ what is checked is the combination, not the model.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,59 @@ def test_the_setup_file_asks_the_model_exactly_what_llm_yaml_asks_so_it_shares_i
     theirs = LLMExtractor({**plain, "cache_dir": str(tmp_path)}, backend=backend)
     assert ours.generation_fingerprint() == theirs.generation_fingerprint()
     assert ours.cache.fingerprint_hash == theirs.cache.fingerprint_hash
+
+
+SLOT_TEXT = "وصل وفد الوزارة إلى أغادير يوم 5 أيار 2022 لتفقد المشاريع. ونُقلت المساعدات من أغادير إلى مراكش قبل أيام."
+
+
+def _names(*pairs: tuple[str, str, int]) -> list[Entity]:
+    """NER-like entities: (label, surface, occurrence) located in SLOT_TEXT."""
+    out = []
+    for label, surface, occurrence in pairs:
+        start = -1
+        for _ in range(occurrence + 1):
+            start = SLOT_TEXT.index(surface, start + 1)
+        out.append(Entity("x", label, start, start + len(surface), surface))
+    return out
+
+
+def _bare_claim(evidence: str) -> Claim:
+    start = SLOT_TEXT.index(evidence)
+    return Claim("c1", Span(start, start + len(evidence), evidence), "p")
+
+
+def test_completion_fills_the_one_place_and_the_dated_time_the_evidence_names():
+    from harness.extractors.llm.combined import complete_slots
+    from harness.extractors.ner.combined import merge_mentions
+    from harness.extractors.rules.entities import analyse
+    from harness.extractors.rules.lexicon import load_lexicon
+
+    lexicon = load_lexicon(None, None)
+    mentions = merge_mentions(
+        analyse(SLOT_TEXT, lexicon), _names(("LOC", "أغادير", 0), ("LOC", "أغادير", 1), ("LOC", "مراكش", 0))
+    ).mentions
+    visit = _bare_claim("وصل وفد الوزارة إلى أغادير يوم 5 أيار 2022 لتفقد المشاريع")
+    moved = _bare_claim("ونُقلت المساعدات من أغادير إلى مراكش قبل أيام")
+    (visit, moved), filled = complete_slots([visit, moved], mentions, ("place", "time"))
+    assert visit.location.text == "أغادير" and visit.location.entity is not None
+    assert visit.time.value == "2022-05-05"
+    assert moved.location is None  # two different places: no single location (guidelines 2.7)
+    assert moved.time is None  # "قبل أيام" has no calendar value
+    assert filled == {"place": 1, "time": 1}
+    # Only the slots asked for, and never over what the model gave.
+    (only_time,), _ = complete_slots([_bare_claim("وصل وفد الوزارة إلى أغادير يوم 5 أيار 2022 لتفقد المشاريع")], mentions, ("time",))
+    assert only_time.location is None and only_time.time is not None
+    given = replace(_bare_claim("وصل وفد الوزارة إلى أغادير يوم 5 أيار 2022"), location=Location("الوزارة", 8, 15))
+    (kept,), filled = complete_slots([given], mentions, ("place",))
+    assert kept.location.text == "الوزارة" and filled == {"place": 0}
+
+
+def test_completion_is_in_the_fingerprint_and_refuses_unknown_slots(tmp_path):
+    pytest.importorskip("torch")
+    if not SHIPPED.is_dir():
+        pytest.skip(f"the shipped NER model is not at {SHIPPED}")
+    plain = NerWithLLMClaims({"ner": NER_PARAMS}, llm=_llm(tmp_path))
+    completing = NerWithLLMClaims({"ner": NER_PARAMS, "complete": ["time", "place"]}, llm=_llm(tmp_path))
+    assert plain.fingerprint()["complete"] == [] and completing.fingerprint()["complete"] == ["place", "time"]
+    with pytest.raises(ValueError, match="params.complete"):
+        NerWithLLMClaims({"ner": NER_PARAMS, "complete": ["speaker"]}, llm=_llm(tmp_path))

@@ -15,13 +15,22 @@ each part where it is strong:
   to the entity with exactly its span, and to none when there is no such
   entity (the scorer compares speaker spans and text, not links).
 
+Optionally (``complete``), a slot the LLM left empty is filled from the
+merged entities inside the claim's evidence, as the rule baseline fills it
+and as ``gold/GUIDELINES.md`` 2.6 and 2.7 describe: ``place``, the one place
+the evidence names (none when it names several different places); ``time``,
+the first date in the evidence that has a calendar value. The model often
+states a claim without writing its place or date, and the strict score
+counts a slot only the gold fills as a disagreement.
+
 The LLM's own entities are dropped; the LLM's meta (raw answers, parse status,
 usage per document) is kept, so the run records what the model cost. With a
 generation cache shared with an ``llm`` setup of the same model, prompt and
 decoding, this setup generates nothing new.
 
 Parameters: ``ner`` (the ``ner`` extractor's params), ``llm`` (the ``llm``
-extractor's params), ``rules`` (the rule baseline's params; optional).
+extractor's params), ``rules`` (the rule baseline's params; optional),
+``complete`` (a list of ``place`` and/or ``time``; default none).
 """
 
 from __future__ import annotations
@@ -34,15 +43,19 @@ from harness.extractors.base import ShapingText, declared_convention, shaping_te
 from harness.extractors.llm.extractor import LLMExtractor
 from harness.extractors.ner.combined import merge_mentions
 from harness.extractors.registry import create_extractor
-from harness.extractors.rules.entities import analyse
-from harness.model import ENTITY_LABELS, Annotations, Claim, Document, Entity, Prediction
+from harness.extractors.rules.entities import Mention, analyse
+from harness.model import ENTITY_LABELS, Annotations, Claim, Document, Entity, Location, Prediction, TimeRef
+from harness.text import normalize_arabic_str
 
 VERSION = "1.0.0"
 NAME = "ner+llm-claims"
 NER_NAME = "ner"
 LLM_NAME = "llm"
 RULES_NAME = "rules"
-_KNOWN_PARAMS = frozenset({NER_NAME, LLM_NAME, RULES_NAME})
+COMPLETE = "complete"
+_KNOWN_PARAMS = frozenset({NER_NAME, LLM_NAME, RULES_NAME, COMPLETE})
+#: Slots ``complete`` may fill from the merged entities.
+COMPLETABLE = ("place", "time")
 
 
 def relink_claims(claims: Sequence[Claim], entities: Sequence[Entity]) -> tuple[Claim, ...]:
@@ -62,6 +75,35 @@ def relink_claims(claims: Sequence[Claim], entities: Sequence[Entity]) -> tuple[
             location = replace(location, entity=by_span.get((location.start, location.end)))
         out.append(replace(claim, speaker=speaker, location=location))
     return tuple(out)
+
+
+def complete_slots(claims: Sequence[Claim], mentions: Sequence[Mention], slots: Sequence[str]) -> tuple[tuple[Claim, ...], dict[str, int]]:
+    """The claims with their empty ``slots`` filled from the mentions inside their evidence, and how many were filled.
+
+    ``place``: the one LOC the evidence names (repeats of one name count once;
+    several different places leave it empty, guidelines 2.7). ``time``: the
+    first DATE in the evidence whose calendar value is known (a duration or an
+    unanchored "last month" places nothing in time, guidelines 2.6).
+    """
+    filled = {slot: 0 for slot in slots}
+    out = []
+    for claim in claims:
+        ev = claim.evidence
+        inside = [m for m in mentions if ev.start <= m.start and m.end <= ev.end]
+        if "place" in slots and claim.location is None:
+            places = [m for m in inside if m.label == "LOC"]
+            if len({normalize_arabic_str(m.entity.text) for m in places}) == 1:
+                m = places[0]
+                claim = replace(claim, location=Location(m.entity.text, m.start, m.end, m.entity.id))
+                filled["place"] += 1
+        if "time" in slots and claim.time is None:
+            dated = [m for m in inside if m.label == "DATE" and m.date is not None and m.date.value]
+            if dated:
+                m = dated[0]
+                claim = replace(claim, time=TimeRef(m.date.value, m.entity.text, m.start, m.end))
+                filled["time"] += 1
+        out.append(claim)
+    return tuple(out), filled
 
 
 class NerWithLLMClaims:
@@ -87,6 +129,10 @@ class NerWithLLMClaims:
         self.rules = create_extractor(RULES_NAME, dict(params.get(RULES_NAME) or {}))
         if not hasattr(self.rules, "lexicon") or not hasattr(self.rules, "anchor_mode"):
             raise TypeError(f"{NAME}: the {RULES_NAME!r} extractor has no lexicon; it must be the rule baseline")
+        complete = params.get(COMPLETE, [])
+        if not isinstance(complete, list) or any(slot not in COMPLETABLE for slot in complete) or len(set(complete)) != len(complete):
+            raise ValueError(f"{NAME}: params.complete must be a list of distinct slots from {', '.join(COMPLETABLE)}, got {complete!r}")
+        self.complete: tuple[str, ...] = tuple(slot for slot in COMPLETABLE if slot in complete)
         self.llm = llm if llm is not None else create_extractor(LLM_NAME, params[LLM_NAME])
         if not isinstance(self.llm, LLMExtractor):
             raise TypeError(f"{NAME}: the {LLM_NAME!r} extractor is not the prompted-model extractor")
@@ -110,6 +156,7 @@ class NerWithLLMClaims:
             NER_NAME: self.ner.fingerprint(),
             RULES_NAME: self.rules.fingerprint(),
             LLM_NAME: self.llm.fingerprint(),
+            COMPLETE: list(self.complete),
         }
 
     #: What ``harness run --dry-run`` counts: the LLM's prompts (the other parts take milliseconds).
@@ -118,11 +165,10 @@ class NerWithLLMClaims:
     def work_units(self, document: Document) -> int:
         return self.llm.work_units(document)
 
-    def entities(self, document: Document, names: Sequence[Entity]) -> tuple[tuple[Entity, ...], str | None]:
+    def mentions(self, document: Document, names: Sequence[Entity]) -> tuple[list[Mention], str | None]:
         """The NER names merged with the rules' dates and quantities, and the date anchor the rules used."""
         analysis = analyse(document.text, self.rules.lexicon, anchor_mode=self.rules.anchor_mode)
-        merged = merge_mentions(analysis, names)
-        return tuple(m.entity for m in merged.mentions), analysis.anchor
+        return merge_mentions(analysis, names).mentions, analysis.anchor
 
     def extract(self, documents: Sequence[Document]) -> list[Prediction]:
         documents = list(documents)
@@ -136,8 +182,11 @@ class NerWithLLMClaims:
                 error = names.error if names.failed else llm.error
                 results.append(Prediction(document.doc_id, Annotations(document.doc_id), error=f"{part}: {error}", meta=meta))
                 continue
-            entities, anchor = self.entities(document, names.annotations.entities)
+            mentions, anchor = self.mentions(document, names.annotations.entities)
+            entities = tuple(m.entity for m in mentions)
             claims = relink_claims(llm.annotations.claims, entities)
+            if self.complete:
+                claims, meta["slots_completed"] = complete_slots(claims, mentions, self.complete)
             meta["entities_from"] = {"names": NER_NAME, "dates_and_quantities": RULES_NAME, "rules_date_anchor": anchor}
             meta["llm_entities_dropped"] = len(llm.annotations.entities)
             results.append(Prediction(document.doc_id, Annotations(document.doc_id, entities, claims), meta=meta))
