@@ -264,4 +264,30 @@ def test_completion_is_in_the_fingerprint_and_refuses_unknown_slots(tmp_path):
     completing = NerWithLLMClaims({"ner": NER_PARAMS, "complete": ["time", "place"]}, llm=_llm(tmp_path))
     assert plain.fingerprint()["complete"] == [] and completing.fingerprint()["complete"] == ["place", "time"]
     with pytest.raises(ValueError, match="params.complete"):
-        NerWithLLMClaims({"ner": NER_PARAMS, "complete": ["speaker"]}, llm=_llm(tmp_path))
+        NerWithLLMClaims({"ner": NER_PARAMS, "complete": ["quantity"]}, llm=_llm(tmp_path))
+
+
+def test_completion_takes_a_missing_speaker_from_the_rule_claim_over_the_same_words():
+    from harness.extractors.llm.combined import complete_slots
+    from harness.extractors.ner.combined import merge_mentions
+    from harness.extractors.rules.claims import find_claims
+    from harness.extractors.rules.entities import analyse
+    from harness.extractors.rules.lexicon import load_lexicon
+
+    text = "قال وزير الزراعة محمود السعدي إن المزارع أنتجت 400 طن من التمور. وأضاف أن الموسم المقبل سيكون أفضل. وافتتح المعرض الزراعي أمس."
+    lexicon = load_lexicon(None, None)
+    analysis = analyse(text, lexicon)
+    rule_claims = find_claims(analysis, lexicon)
+    name = text.index("محمود السعدي")
+    mentions = merge_mentions(analysis, [Entity("x", "PER", name, name + len("محمود السعدي"), "محمود السعدي")]).mentions
+
+    def bare(evidence: str) -> Claim:
+        start = text.index(evidence)
+        return Claim("c", Span(start, start + len(evidence), evidence), "p")
+
+    carried, fair = bare("الموسم المقبل سيكون أفضل"), bare("وافتتح المعرض الزراعي أمس")
+    (carried, fair), filled = complete_slots([carried, fair], mentions, ("speaker",), rule_claims)
+    # "وأضاف" carries the minister: the rules follow him, the model's answer had no speaker.
+    assert carried.speaker.text == "محمود السعدي" and carried.speaker.entity is not None
+    assert fair.speaker is None  # the article's own voice: no rule claim with a speaker there
+    assert filled == {"speaker": 1}

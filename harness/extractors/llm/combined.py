@@ -19,9 +19,12 @@ Optionally (``complete``), a slot the LLM left empty is filled from the
 merged entities inside the claim's evidence, as the rule baseline fills it
 and as ``gold/GUIDELINES.md`` 2.6 and 2.7 describe: ``place``, the one place
 the evidence names (none when it names several different places); ``time``,
-the first date in the evidence that has a calendar value. The model often
-states a claim without writing its place or date, and the strict score
-counts a slot only the gold fills as a disagreement.
+the first date in the evidence that has a calendar value; ``speaker``, the
+speaker of the rule baseline's claim whose evidence overlaps the claim's
+most (the rules follow a speaker across sentences and paragraphs, with
+``وأضاف`` and the like, where the model sees one paragraph at a time). The
+model often states a claim without writing its speaker, place or date, and
+the strict score counts a slot only the gold fills as a disagreement.
 
 The LLM's own entities are dropped; the LLM's meta (raw answers, parse status,
 usage per document) is kept, so the run records what the model cost. With a
@@ -30,7 +33,7 @@ decoding, this setup generates nothing new.
 
 Parameters: ``ner`` (the ``ner`` extractor's params), ``llm`` (the ``llm``
 extractor's params), ``rules`` (the rule baseline's params; optional),
-``complete`` (a list of ``place`` and/or ``time``; default none).
+``complete`` (a list of ``place``, ``time``, ``speaker``; default none).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from typing import Any
 from harness.extractors.base import ShapingText, declared_convention, shaping_texts
 from harness.extractors.llm.extractor import LLMExtractor
 from harness.extractors.ner.combined import merge_mentions
+from harness.extractors.rules.claims import find_claims
 from harness.extractors.registry import create_extractor
 from harness.extractors.rules.entities import Mention, analyse
 from harness.model import ENTITY_LABELS, Annotations, Claim, Document, Entity, Location, Prediction, TimeRef
@@ -55,7 +59,7 @@ RULES_NAME = "rules"
 COMPLETE = "complete"
 _KNOWN_PARAMS = frozenset({NER_NAME, LLM_NAME, RULES_NAME, COMPLETE})
 #: Slots ``complete`` may fill from the merged entities.
-COMPLETABLE = ("place", "time")
+COMPLETABLE = ("place", "time", "speaker")
 
 
 def relink_claims(claims: Sequence[Claim], entities: Sequence[Entity]) -> tuple[Claim, ...]:
@@ -77,18 +81,37 @@ def relink_claims(claims: Sequence[Claim], entities: Sequence[Entity]) -> tuple[
     return tuple(out)
 
 
-def complete_slots(claims: Sequence[Claim], mentions: Sequence[Mention], slots: Sequence[str]) -> tuple[tuple[Claim, ...], dict[str, int]]:
-    """The claims with their empty ``slots`` filled from the mentions inside their evidence, and how many were filled.
+def _overlap(a: Claim, b: Claim) -> int:
+    return max(0, min(a.evidence.end, b.evidence.end) - max(a.evidence.start, b.evidence.start))
 
-    ``place``: the one LOC the evidence names (repeats of one name count once;
-    several different places leave it empty, guidelines 2.7). ``time``: the
-    first DATE in the evidence whose calendar value is known (a duration or an
-    unanchored "last month" places nothing in time, guidelines 2.6).
+
+def complete_slots(
+    claims: Sequence[Claim], mentions: Sequence[Mention], slots: Sequence[str], rule_claims: Sequence[Claim] = ()
+) -> tuple[tuple[Claim, ...], dict[str, int]]:
+    """The claims with their empty ``slots`` filled, and how many were filled per slot.
+
+    ``place``: the one LOC mention inside the evidence (repeats of one name
+    count once; several different places leave it empty, guidelines 2.7).
+    ``time``: the first DATE mention inside the evidence whose calendar value
+    is known (a duration or an unanchored "last month" places nothing in
+    time, guidelines 2.6). ``speaker``: the speaker of the rule claim
+    (``rule_claims``) whose evidence shares the most characters with the
+    claim's (the earliest on a tie), when that rule claim has one; it links
+    to the mention of exactly its span, if any.
     """
+    by_span = {(m.start, m.end): m.entity.id for m in mentions}
     filled = {slot: 0 for slot in slots}
     out = []
     for claim in claims:
         ev = claim.evidence
+        if "speaker" in slots and claim.speaker is None:
+            overlapping = [r for r in rule_claims if _overlap(claim, r) > 0]
+            if overlapping:
+                best = max(overlapping, key=lambda r: (_overlap(claim, r), -r.evidence.start))
+                if best.speaker is not None:
+                    speaker = replace(best.speaker, entity=by_span.get((best.speaker.start, best.speaker.end)))
+                    claim = replace(claim, speaker=speaker)
+                    filled["speaker"] += 1
         inside = [m for m in mentions if ev.start <= m.start and m.end <= ev.end]
         if "place" in slots and claim.location is None:
             places = [m for m in inside if m.label == "LOC"]
@@ -165,10 +188,12 @@ class NerWithLLMClaims:
     def work_units(self, document: Document) -> int:
         return self.llm.work_units(document)
 
-    def mentions(self, document: Document, names: Sequence[Entity]) -> tuple[list[Mention], str | None]:
-        """The NER names merged with the rules' dates and quantities, and the date anchor the rules used."""
+    def mentions(self, document: Document, names: Sequence[Entity]) -> tuple[list[Mention], tuple[Claim, ...], str | None]:
+        """The NER names merged with the rules' dates and quantities, the rule baseline's own claims
+        (only when speakers are completed from them) and the date anchor the rules used."""
         analysis = analyse(document.text, self.rules.lexicon, anchor_mode=self.rules.anchor_mode)
-        return merge_mentions(analysis, names).mentions, analysis.anchor
+        rule_claims = tuple(find_claims(analysis, self.rules.lexicon)) if "speaker" in self.complete else ()
+        return merge_mentions(analysis, names).mentions, rule_claims, analysis.anchor
 
     def extract(self, documents: Sequence[Document]) -> list[Prediction]:
         documents = list(documents)
@@ -182,11 +207,11 @@ class NerWithLLMClaims:
                 error = names.error if names.failed else llm.error
                 results.append(Prediction(document.doc_id, Annotations(document.doc_id), error=f"{part}: {error}", meta=meta))
                 continue
-            mentions, anchor = self.mentions(document, names.annotations.entities)
+            mentions, rule_claims, anchor = self.mentions(document, names.annotations.entities)
             entities = tuple(m.entity for m in mentions)
             claims = relink_claims(llm.annotations.claims, entities)
             if self.complete:
-                claims, meta["slots_completed"] = complete_slots(claims, mentions, self.complete)
+                claims, meta["slots_completed"] = complete_slots(claims, mentions, self.complete, rule_claims)
             meta["entities_from"] = {"names": NER_NAME, "dates_and_quantities": RULES_NAME, "rules_date_anchor": anchor}
             meta["llm_entities_dropped"] = len(llm.annotations.entities)
             results.append(Prediction(document.doc_id, Annotations(document.doc_id, entities, claims), meta=meta))
