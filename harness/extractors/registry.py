@@ -27,6 +27,7 @@ BUILTIN: dict[str, str] = {
     "ner": "harness.extractors.ner.extractor:build",
     "ner+rules-claims": "harness.extractors.ner.combined:build",
     "llm": "harness.extractors.llm.extractor:build",
+    "ner+llm-claims": "harness.extractors.llm.combined:build",
 }
 
 Factory = Callable[[dict[str, Any]], Extractor]
