@@ -59,8 +59,9 @@ def print_summary(outcomes: Sequence[Any]) -> None:
     if not outcomes:
         return
     level = _level(outcomes[0].metrics)
+    judged = any(getattr(o, "judge", None) is not None for o in outcomes)
     table = Table(title=f"Run summary (F1 with {level} bootstrap interval over documents; † in-sample: the extractor was built on this text)")
-    for column in ("setup", "track", "entities strict F1", "own convention", f"claims {HEADLINE_CLAIM_MODE} F1", "claims evidence F1", "failures", "time s", "run id"):
+    for column in ("setup", "track", "entities strict F1", "own convention", f"claims {HEADLINE_CLAIM_MODE} F1", "claims evidence F1", *(("claims content F1",) if judged else ()), "failures", "time s", "run id"):
         table.add_column(column, overflow="fold")
     for o in sorted(outcomes, key=lambda o: (o.track, o.setup)):
         m = o.metrics
@@ -73,11 +74,29 @@ def print_summary(outcomes: Sequence[Any]) -> None:
             f"{with_ci(own)}{mark} ({escape(o.convention)})" if own else "",
             with_ci(value_at(m, f"claims.{HEADLINE_CLAIM_MODE}")) + mark,
             with_ci(value_at(m, "claims.evidence")) + mark,
+            *((_content_cell(m, o.judge, mark),) if judged else ()),
             str(m.get("failures", 0)),
             f"{o.seconds:.2f}",
             escape(o.run_id),
         )
     console.print(table)
+    for line in _judge_lines(outcomes):
+        console.print(line)
+
+
+def _content_cell(metrics: Mapping[str, Any], judge: Any, mark: str) -> str:
+    """The content-mode F1 (the judge and its kappa are printed under the table)."""
+    if judge is None:
+        return "not judged"
+    block = value_at(metrics, "claims.content")
+    unjudged = (block or {}).get("unjudged")
+    return with_ci(block) + mark + (f" ({unjudged} unjudged)" if unjudged else "")
+
+
+def _judge_lines(outcomes: Sequence[Any]) -> list[str]:
+    """One line per judge of the content column: its name and its kappa on the judge validation set."""
+    judges = {o.judge.identity_hash: o.judge for o in outcomes if getattr(o, "judge", None) is not None}
+    return [f"claims content F1: {escape(j.describe())} (Cohen's kappa with the validation set's labels; see docs/judging.md)" for j in judges.values()]
 
 
 def print_metrics_table(title: str, metrics: Mapping[str, Any]) -> None:

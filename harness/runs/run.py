@@ -47,6 +47,7 @@ from harness.runs.executors import (
     make_executor,
 )
 from harness.runs.extract import ExtractionResult, run_extractor
+from harness.judging.floor import JudgeInfo
 from harness.runs.judged import LoadedJudge, judge_scoring, load_judge
 from harness.runs.record import (
     InSample,
@@ -82,6 +83,8 @@ class SetupOutcome:
     cache_unwritten: tuple[str, ...] = ()
     #: Why the run counts as failed (too many documents failed; see :func:`run_status`), or None.
     run_failed: str | None = None
+    #: The judge of the run's ``content`` claim mode (None: the bench names no judge).
+    judge: JudgeInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -327,6 +330,7 @@ def run_setup(
         cache_rejected=tuple(cache.rejected),
         cache_unwritten=tuple(cache.unwritten),
         run_failed=run["status"].get("reason"),
+        judge=JudgeInfo.of_run(run),
     )
 
 
