@@ -11,7 +11,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from harness.capped import capped
+from harness.common.capped import capped
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "gold"
@@ -51,7 +51,7 @@ def _cmd_gold_stats(args: argparse.Namespace) -> int:
     table = stats_markdown(load_gold_corpus(args.gold, args.seeds, allow_drafts=True))
     print(table, end="")
     if args.write_readme:
-        from harness.runs.atomic import write_text_atomic
+        from harness.common.atomic import write_text_atomic
 
         readme = args.gold / "README.md"
         write_text_atomic(readme, replace_stats_block(readme.read_text(encoding="utf-8"), table))
@@ -65,7 +65,7 @@ def _cmd_gold_agree(args: argparse.Namespace) -> int:
     from harness.corpus.agreement import AgreementError, compare
     from harness.corpus.agreement_input import AgreementInputError, read_annotation_pair
     from harness.report.agreement import agreement_json, agreement_markdown, disagreements_markdown
-    from harness.runs.atomic import write_text_atomic
+    from harness.common.atomic import write_text_atomic
 
     try:
         pair = read_annotation_pair(args.a, args.b, args.seeds)
@@ -102,7 +102,7 @@ def _cmd_gold_review(args: argparse.Namespace) -> int:
     from harness.drafting.page import read_review_corpus, render_review_page
 
     if args.serve is None:
-        from harness.runs.atomic import write_text_atomic
+        from harness.common.atomic import write_text_atomic
 
         corpus = read_review_corpus(args.dir)
         out = args.out or args.dir / "review.html"
@@ -216,7 +216,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     else:
         print("metrics differ from the stored metrics.json: " + ", ".join(result.differences[:10]))
     if args.json:
-        from harness.runs.atomic import write_json_atomic
+        from harness.common.atomic import write_json_atomic
 
         write_json_atomic(args.json, result.metrics)
         print(f"written {args.json}")
@@ -688,7 +688,7 @@ def _run(args: argparse.Namespace) -> int:
     from harness.extractors.registry import ExtractorParamsError, UnknownExtractorError
     from harness.gate import GateRefused
     from harness.models.catalog import UnknownModelError
-    from harness.runs.atomic import NotWritableError
+    from harness.common.atomic import NotWritableError
     from harness.runs.executors import ExecutorError, ExecutorUnavailableError
     from harness.runs.record import RecordError
 

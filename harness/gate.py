@@ -66,7 +66,7 @@ from harness.runs.compare import (
 )
 from harness.extractors.identity import code_identity_of_module
 from harness.extractors.registry import UnknownExtractorError, get_factory
-from harness.runs.environment import git_state
+from harness.common.environment import git_state
 from harness.runs.record import RunRecord, read_record
 from harness.runs.registry import RegistryError, RunRegistry
 from harness.scoring.metric_paths import is_rate, metric_path_problem

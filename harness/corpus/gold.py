@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from harness.capped import capped
+from harness.common.capped import capped
 from harness.corpus.seeds import read_text_exact
 from harness.corpus.validate import Problem, gold_files, unreviewed_drafts, validate_gold_file
 from harness.model import Document, GoldDocument

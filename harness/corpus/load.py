@@ -12,12 +12,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.common.paths import portable
 from harness.corpus.conll import read_conll
 from harness.corpus.gold import gold_corpus_sha256, load_gold_corpus
 from harness.corpus.passages import join_gold_documents, pack_consecutive
 from harness.corpus.tagging import LabelMap, get_scheme, parse_label_map
 from harness.model import ENTITY_LABELS, GoldDocument, sha256_text
-from harness.paths import portable
 
 #: The annotation convention of gold in the project's format (``gold/GUIDELINES.md``).
 PROJECT_CONVENTION = "project"

@@ -25,6 +25,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Sequence
 
+from harness.common.atomic import write_json_atomic
+from harness.common.environment import git_state
 from harness.config import load_setup
 from harness.corpus.seeds import read_text_exact
 from harness.corpus.validate import validate_gold_file
@@ -34,9 +36,7 @@ from harness.drafting.provenance import DraftOrigin, DraftProvenance, Dropped, E
 from harness.extractors.base import fingerprint_hash
 from harness.extractors.registry import create_extractor
 from harness.model import Annotations, Document
-from harness.runs.atomic import write_json_atomic
 from harness.runs.cache import PredictionCache
-from harness.runs.environment import git_state
 from harness.runs.extract import run_extractor
 
 #: The distribution name of this harness (``pyproject.toml``).

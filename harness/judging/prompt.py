@@ -37,9 +37,9 @@ from typing import Any
 
 import yaml
 
+from harness.common.safe_yaml import load_yaml
 from harness.extractors.llm.backends.base import ChatMessage
 from harness.judging.items import ClaimText, JudgeItem
-from harness.safe_yaml import load_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROMPTS_DIR = PROJECT_ROOT / "configs" / "judges" / "prompts"

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 from harness.cli import main
+from harness.common.paths import portable
 from harness.config import load_run_config
-from harness.paths import portable
 from harness.runs.record import read_record
 from harness.runs.registry import RunRegistry
 from harness.runs.run import run_config

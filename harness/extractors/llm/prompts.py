@@ -37,7 +37,7 @@ from typing import Any
 import yaml
 
 from harness.extractors.llm.backends.base import ChatMessage
-from harness.safe_yaml import load_yaml
+from harness.common.safe_yaml import load_yaml
 from harness.model import ENTITY_LABELS
 
 FENCE_OPEN = "<document>"

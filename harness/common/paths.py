@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 #: The checkout the package was installed from.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: Environment variable naming the folder of third-party data.
 SHARED_DATA_ENV = "HARNESS_SHARED_DATA"
 
