@@ -38,7 +38,7 @@ from typing import Any, Sequence
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from harness.model import Annotations, Document, Prediction  # noqa: E402
+from harness.annotations import Annotations, Document, Prediction  # noqa: E402
 
 
 def default_data_path() -> Path:

@@ -148,8 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     from transformers import pipeline
     from transformers.utils import logging as hf_logging
 
+    from harness.annotations import Document
     from harness.extractors.registry import create_extractor
-    from harness.model import Document
     from harness.training.data import hold_out_last, read_tagged
 
     hf_logging.set_verbosity_error()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import sha256_text
 from harness.cli import main
-from harness.model import sha256_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "tests" / "data" / "example"

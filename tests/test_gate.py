@@ -22,7 +22,7 @@ from harness.config import ConfigError
 from harness.corpus.load import Corpus, load_corpus
 from harness.extractors.identity import code_identity_of_module
 from harness.gate import evaluate_gates, load_gate_file
-from harness.model import Annotations, GoldDocument, Prediction
+from harness.annotations import Annotations, GoldDocument, Prediction
 from harness.runs.record import RunRecord, prediction_to_json, read_record, write_record
 from harness.runs.registry import RunRegistry
 from harness.scoring.corpus import score_corpus
@@ -353,7 +353,7 @@ def test_a_record_made_by_other_code_of_the_extractor_is_refused_with_exit_2(tmp
 
 
 PLUGIN = """
-from harness.model import Annotations, Entity, Prediction
+from harness.annotations import Annotations, Entity, Prediction
 
 
 class FirstWord:

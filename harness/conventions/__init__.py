@@ -75,8 +75,8 @@ from pathlib import Path
 
 import yaml
 
+from harness.annotations import ENTITY_LABELS, Entity, GoldDocument, Prediction
 from harness.common.safe_yaml import load_yaml
-from harness.model import ENTITY_LABELS, Entity, GoldDocument, Prediction
 
 #: Where the built-in convention files live.
 CONVENTIONS_DIR = Path(__file__).resolve().parent

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from harness.model import CLAIM_KINDS, ENTITY_LABELS, sha256_text
+from harness.annotations import CLAIM_KINDS, ENTITY_LABELS, sha256_text
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from harness.annotations import ENTITY_LABELS, Claim, Entity, GoldDocument, Prediction
 from harness.corpus.load import Corpus
-from harness.model import ENTITY_LABELS, Claim, Entity, GoldDocument, Prediction
 from harness.report.highlight import Mark, Node, nest_marks
 from harness.runs.compare import slot_value
 from harness.scoring.claims import HEADLINE_CLAIM_MODE

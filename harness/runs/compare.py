@@ -28,10 +28,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from harness.annotations import ENTITY_LABELS, Claim, GoldDocument, Prediction
 from harness.common.paths import from_portable
 from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
 from harness.corpus.load import Corpus, CorpusSpec
-from harness.model import ENTITY_LABELS, Claim, GoldDocument, Prediction
 from harness.runs.record import (
     InSample,
     RunRecord,

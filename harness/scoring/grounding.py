@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from harness.model import Annotations, Claim, Document, Entity
+from harness.annotations import Annotations, Claim, Document, Entity
 
 _CLAIM_SLOTS = ("speaker", "quantity", "time", "location")
 

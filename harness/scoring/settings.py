@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from harness.model import ENTITY_LABELS, Entity
+from harness.annotations import ENTITY_LABELS, Entity
 
 DEFAULT_SEED = 13
 DEFAULT_RESAMPLES = 1000

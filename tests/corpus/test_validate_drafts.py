@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import sha256_text
 from harness.cli import main
 from harness.corpus.gold import UnreviewedDraftsError, load_gold_corpus
 from harness.corpus.load import CorpusSpec, load_corpus
 from harness.corpus.validate import unreviewed_drafts, validate_gold_file
-from harness.model import sha256_text
 
 TEXT = "قالت وزارة الصحة في عمّان إن 300 طبيب وصلوا يوم الأحد.\n"
 REVIEW = {"status": "accepted", "by": "سلمى", "at": "2024-05-01T09:30:00Z"}

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from harness.annotations import Claim, Document, Entity, Location, Span, Speaker
 from harness.config import load_setup
 from harness.extractors.base import Extractor, shaping_texts
 from harness.extractors.llm.backends.base import BackendError, Generation
 from harness.extractors.llm.combined import NerWithLLMClaims, relink_claims
 from harness.extractors.llm.extractor import LLMExtractor
-from harness.model import Claim, Document, Entity, Location, Span, Speaker
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = PROJECT_ROOT / "models" / "ner-e5-anercorp"

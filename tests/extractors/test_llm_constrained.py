@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Document
 from harness.config import load_setup
 from harness.extractors.base import fingerprint_hash
 from harness.extractors.llm.backends.base import Generation
 from harness.extractors.llm.extractor import LLMExtractor
 from harness.extractors.llm.prompts import PROMPTS_DIR, load_template
 from harness.extractors.llm.schema import output_json_schema, validate_output
-from harness.model import Document
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from harness.annotations import Document
 from harness.extractors.base import Extractor, fingerprint_hash
 from harness.extractors.llm.backends.base import BackendError, Generation
 from harness.extractors.llm.extractor import LLMExtractor
-from harness.model import Document
 
 HEADLINE = "وزارة الزراعة تعلن نتائج موسم الحصاد في الشمال"
 BODY = "أعلنت وزارة الزراعة الأردنية، أمس، حصاد أكثر من 12 ألف طن من القمح في إربد خلال شهر حزيران/يونيو 2024."

@@ -12,8 +12,8 @@ import json
 
 import pytest
 
+from harness.annotations import Document
 from harness.extractors.llm.extractor import LLMExtractor
-from harness.model import Document
 
 pytestmark = pytest.mark.slow
 

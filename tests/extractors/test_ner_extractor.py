@@ -8,10 +8,10 @@ import pytest
 
 pytest.importorskip("torch")
 
+from harness.annotations import Document  # noqa: E402
 from harness.extractors.ner.extractor import TransformersNerExtractor, entity_types, trim_span  # noqa: E402
 from harness.extractors.ner.loading import ModelUnavailableError  # noqa: E402
 from harness.extractors.registry import create_extractor  # noqa: E402
-from harness.model import Document  # noqa: E402
 from harness.training.tiny import write_tiny_classifier  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -13,9 +13,9 @@ import json
 import pytest
 from judging_pairs import gold_document, prediction, quantity, span, speaker
 
+from harness.annotations import Claim
 from harness.judging.items import JUDGED, item_for
 from harness.judging.llm import build
-from harness.model import Claim
 
 pytestmark = pytest.mark.slow
 

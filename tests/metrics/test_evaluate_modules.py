@@ -11,8 +11,8 @@ import pytest
 from seqeval.metrics import classification_report
 
 import harness.metrics
+from harness.annotations import Annotations, Prediction, Span
 from harness.corpus.gold import load_gold_corpus
-from harness.model import Annotations, Prediction, Span
 from harness.scoring.claims import CLAIM_MODES, HEADLINE_CLAIM_MODE, score_claims, total_counts
 from harness.scoring.entities import score_entities
 from harness.serialize import annotations_to_dict

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Annotations, Claim, Entity, Prediction, Span
 from harness.corpus.load import load_corpus
-from harness.model import Annotations, Claim, Entity, Prediction, Span
 from harness.report.document_view import ViewedRun, build_corpus_view, entity_marks, label_class, setup_view
 from harness.report.highlight import Node
 from harness.scoring.claims import HEADLINE_CLAIM_MODE, align_document

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Annotations, Prediction
 from harness.cli import main
 from harness.config import Ranking
 from harness.corpus.load import Corpus, load_corpus
-from harness.model import Annotations, Prediction
 from harness.report import leaderboard as leaderboard_module
 from harness.report.html import render_html
 from harness.report.leaderboard import build_leaderboard, select_runs, write_leaderboard

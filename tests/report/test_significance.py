@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import ENTITY_LABELS, Annotations, Prediction
 from harness.config import Ranking
 from harness.corpus.load import load_corpus
-from harness.model import ENTITY_LABELS, Annotations, Prediction
 from harness.report.board import SetupRow, Speed, TrackRun
 from harness.report.leaderboard import _neighbours
 from harness.report.significance import Neighbours, RankingNote, ranking_notes

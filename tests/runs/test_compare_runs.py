@@ -16,9 +16,9 @@ from typing import Callable
 
 import pytest
 
+from harness.annotations import Annotations, GoldDocument, Prediction, TimeRef
 from harness.cli import main
 from harness.corpus.load import Corpus, load_corpus
-from harness.model import Annotations, GoldDocument, Prediction, TimeRef
 from harness.report.text import format_comparison, format_document_diff
 from harness.runs.compare import ComparisonRefused, compare_records
 from harness.runs.record import InSample, RunRecord, prediction_to_json, read_record, write_record

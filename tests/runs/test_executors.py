@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from labelling_extractors import HoldsALock, Labeller, Threaded
 
+from harness.annotations import Document
 from harness.corpus.load import load_corpus
-from harness.model import Document
 from harness.runs.cache import PredictionCache
 from harness.runs.executors import (
     ExecutorError,

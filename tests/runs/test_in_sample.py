@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from harness.annotations import Annotations, Document, Prediction
 from harness.config import RunSettings, SetupConfig, Track, load_run_config
 from harness.corpus.load import CorpusSpec, load_corpus
 from harness.extractors.base import ShapingText
-from harness.model import Annotations, Document, Prediction
 from harness.runs.record import InSample, read_record
 from harness.runs.run import in_sample, run_config, run_setup
 

@@ -49,6 +49,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
+from harness.annotations import CLAIM_SLOTS, Annotations, Claim, Document, Entity, Location, Prediction, Quantity, Span, Speaker, TimeRef
 from harness.extractors.base import REUSED_CACHED_WORK
 from harness.extractors.llm import grounding as g
 from harness.extractors.llm.backends import Backend, BackendError, create_backend
@@ -60,7 +61,6 @@ from harness.extractors.llm.parsing import parse_output
 from harness.extractors.llm.prompts import PromptTemplate, load_template
 from harness.extractors.llm.schema import RawClaim, RawEntity, Validated, output_json_schema, validate_output
 from harness.extractors.llm.settings import GenerationSettings, canonical_schema, settings_from_params
-from harness.model import CLAIM_SLOTS, Annotations, Claim, Document, Entity, Location, Prediction, Quantity, Span, Speaker, TimeRef
 from harness.text import find_dates, find_quantities, parse_date, parse_number
 
 #: Bump when parsing, validation or grounding changes what comes out of the

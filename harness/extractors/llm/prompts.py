@@ -38,7 +38,7 @@ import yaml
 
 from harness.extractors.llm.backends.base import ChatMessage
 from harness.common.safe_yaml import load_yaml
-from harness.model import ENTITY_LABELS
+from harness.annotations import ENTITY_LABELS
 
 FENCE_OPEN = "<document>"
 FENCE_CLOSE = "</document>"
