@@ -406,7 +406,7 @@ def _add_judge_commands(sub) -> None:
 
 
 def _cmd_models_install(args: argparse.Namespace) -> int:
-    from harness.models import DEFAULT_MODEL, ModelInstallError, UnknownModelError, get_spec, install_model
+    from harness.model_files import DEFAULT_MODEL, ModelInstallError, UnknownModelError, get_spec, install_model
 
     try:
         installed = install_model(get_spec(args.name or DEFAULT_MODEL), args.dir, force=args.force, log=print)
@@ -419,7 +419,7 @@ def _cmd_models_install(args: argparse.Namespace) -> int:
 
 
 def _cmd_models_list(args: argparse.Namespace) -> int:
-    from harness.models import CATALOG, find_installed, model_file
+    from harness.model_files import CATALOG, find_installed, model_file
 
     for name, spec in CATALOG.items():
         found = find_installed(spec, args.dir)
@@ -687,7 +687,7 @@ def _run(args: argparse.Namespace) -> int:
     from harness.drafting.errors import DraftError
     from harness.extractors.registry import ExtractorParamsError, UnknownExtractorError
     from harness.gate import GateRefused
-    from harness.models.catalog import UnknownModelError
+    from harness.model_files.catalog import UnknownModelError
     from harness.common.atomic import NotWritableError
     from harness.runs.executors import ExecutorError, ExecutorUnavailableError
     from harness.runs.record import RecordError
