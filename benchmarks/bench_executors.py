@@ -42,9 +42,9 @@ from harness.annotations import Annotations, Document, Prediction  # noqa: E402
 
 
 def default_data_path() -> Path:
-    shared = os.environ.get("HARNESS_SHARED_DATA")
-    base = Path(shared) if shared else PROJECT_ROOT.parent / "shared" / "data"
-    return base / "anercorp" / "train.txt"
+    from harness.common.paths import shared_data_dir
+
+    return shared_data_dir() / "anercorp" / "train.txt"
 
 
 class Trivial:

@@ -12,8 +12,8 @@ import warnings
 from pathlib import Path
 
 from harness.common.capped import capped
+from harness.common.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "gold"
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
 DEFAULT_RESULTS = PROJECT_ROOT / "results"

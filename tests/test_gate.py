@@ -27,8 +27,8 @@ from harness.runs.record import RunRecord, prediction_to_json, read_record, writ
 from harness.runs.registry import RunRegistry
 from harness.scoring.corpus import score_corpus
 from harness.scoring.settings import IntervalSettings, ScoringSettings
+from harness.common.paths import PROJECT_ROOT as ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 #: The rules extractor's code identity in this checkout (records made here carry it).
 RULES_CODE = code_identity_of_module("harness.extractors.rules.extractor").sha256
 GATES = ROOT / "configs" / "gates.yaml"

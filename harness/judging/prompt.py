@@ -37,11 +37,11 @@ from typing import Any
 
 import yaml
 
+from harness.common.paths import PROJECT_ROOT
 from harness.common.safe_yaml import load_yaml
 from harness.extractors.llm.backends.base import ChatMessage
 from harness.judging.items import ClaimText, JudgeItem
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROMPTS_DIR = PROJECT_ROOT / "configs" / "judges" / "prompts"
 
 _KEYS = {"name", "version", "description", "system", "user", "examples"}

@@ -13,13 +13,13 @@ import pytest
 
 from harness.annotations import Annotations, Prediction
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.corpus.validate import unreviewed_drafts, validate_gold_file
 from harness.drafting import draft as draft_module
 from harness.drafting.draft import draft_gold
 from harness.extractors.base import fingerprint_hash
 from harness.extractors.registry import create_extractor
 
-ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "configs" / "rules.yaml"
 # A Windows line end and a character outside the BMP: the copy must keep both byte for byte.
 TEXT_ONE = "قال المتحدث باسم وزارة الزراعة في دمشق إن 40 بالمئة من القمح وصل.\r\nوأضاف أن الموسم جيد 🌾.\n"

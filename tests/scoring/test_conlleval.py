@@ -6,10 +6,10 @@ import os
 import random
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
+from harness.common import paths
 from harness.scoring.conlleval import (
     Chunk,
     TagRow,
@@ -24,16 +24,7 @@ from harness.scoring.conlleval import (
 )
 from harness.scoring.counts import MatchCounts
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def shared_data() -> Path:
-    """``../shared/data`` from the project root, or ``$HARNESS_SHARED_DATA``."""
-    override = os.environ.get("HARNESS_SHARED_DATA")
-    return Path(override) if override else PROJECT_ROOT.parent / "shared" / "data"
-
-
-METRIC_REFS = shared_data() / "metric-refs"
+METRIC_REFS = paths.shared_data_dir() / "metric-refs"
 needs_metric_refs = pytest.mark.skipif(
     not (METRIC_REFS / "seqeval_ground_truth.txt").is_file(),
     reason=f"conlleval reference files not found in {METRIC_REFS} (set HARNESS_SHARED_DATA)",
