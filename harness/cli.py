@@ -13,6 +13,7 @@ from pathlib import Path
 
 from harness.common.capped import capped
 from harness.common.paths import PROJECT_ROOT
+from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
 
 DEFAULT_GOLD = PROJECT_ROOT / "gold"
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
@@ -582,9 +583,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_b", help="run B: likewise")
     p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and runs.sqlite live (default: results/)")
     _add_corpus_options(p, "the gold to compare on (default: the corpus run A names, read as it was read)")
-    p.add_argument("--seed", type=int, default=13, help="seed of the paired tests (default 13)")
-    p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples / randomisation rounds (default 1000)")
-    p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"seed of the paired tests (default {DEFAULT_SEED})")
+    p.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES, help=f"bootstrap resamples / randomisation rounds (default {DEFAULT_RESAMPLES})")
+    p.add_argument("--level", type=float, default=DEFAULT_LEVEL, help=f"confidence level of the intervals (default {DEFAULT_LEVEL})")
     p.add_argument(
         "--unit", choices=("document", "paragraph"), default="document",
         help="resampling unit of the paired tests (paragraph: finer, assumes paragraphs independent; the report says so)",
