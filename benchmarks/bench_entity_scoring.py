@@ -14,27 +14,25 @@ when any number differs.
 
     .venv/bin/python benchmarks/bench_entity_scoring.py [--data PATH]
 
-The data path defaults to ``../shared/data/anercorp/train.txt`` from the
-project root, or ``$HARNESS_SHARED_DATA/anercorp/train.txt``.
+The data path defaults to ``anercorp/train.txt`` in the shared data folder
+(``../shared/data`` beside the project; ``harness.common.paths`` says how the
+environment moves it).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
 import warnings
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 def default_data_path() -> Path:
-    shared = os.environ.get("HARNESS_SHARED_DATA")
-    base = Path(shared) if shared else PROJECT_ROOT.parent / "shared" / "data"
-    return base / "anercorp" / "train.txt"
+    from harness.common.paths import shared_data_dir
+
+    return shared_data_dir() / "anercorp" / "train.txt"
 
 
 def read_tag_sentences(path: Path) -> list[list[str]]:

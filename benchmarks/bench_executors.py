@@ -38,13 +38,13 @@ from typing import Any, Sequence
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from harness.model import Annotations, Document, Prediction  # noqa: E402
+from harness.annotations import Annotations, Document, Prediction  # noqa: E402
 
 
 def default_data_path() -> Path:
-    shared = os.environ.get("HARNESS_SHARED_DATA")
-    base = Path(shared) if shared else PROJECT_ROOT.parent / "shared" / "data"
-    return base / "anercorp" / "train.txt"
+    from harness.common.paths import shared_data_dir
+
+    return shared_data_dir() / "anercorp" / "train.txt"
 
 
 class Trivial:

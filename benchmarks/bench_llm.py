@@ -60,10 +60,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from harness.annotations import Document  # noqa: E402
 from harness.config import load_setup  # noqa: E402
 from harness.extractors.llm.extractor import LLMExtractor  # noqa: E402
 from harness.extractors.llm.paragraphs import headline_of, split_paragraphs  # noqa: E402
-from harness.model import Document  # noqa: E402
 
 
 def _seeds(count: int | None = None) -> list[Document]:

@@ -34,7 +34,6 @@ exit with status 1.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import warnings
@@ -49,9 +48,9 @@ Span = tuple[int, int, str]
 
 
 def default_data_path() -> Path:
-    shared = os.environ.get("HARNESS_SHARED_DATA")
-    base = Path(shared) if shared else PROJECT_ROOT.parent / "shared" / "data"
-    return base / "anercorp" / "train.txt"
+    from harness.common.paths import shared_data_dir
+
+    return shared_data_dir() / "anercorp" / "train.txt"
 
 
 def pipeline_entities(results: list[list[dict]], texts: list[str], label_map: dict[str, str]) -> list[set[Span]]:
@@ -148,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     from transformers import pipeline
     from transformers.utils import logging as hf_logging
 
+    from harness.annotations import Document
     from harness.extractors.registry import create_extractor
-    from harness.model import Document
     from harness.training.data import hold_out_last, read_tagged
 
     hf_logging.set_verbosity_error()

@@ -24,7 +24,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from harness.model import Annotations, Document, Entity, GoldDocument, Prediction
+from harness.annotations import Annotations, Document, Entity, GoldDocument, Prediction
 from harness.runs.record import RunRecord, prediction_to_json, write_record
 from harness.runs.registry import RunRegistry
 from harness.scoring.corpus import score_corpus

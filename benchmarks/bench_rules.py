@@ -26,8 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed passes; the best is reported")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(PROJECT_ROOT))
+    from harness.annotations import Document
     from harness.extractors.rules.extractor import RulesExtractor
-    from harness.model import Document
     from harness.text.dates import find_dates
     from harness.text.quantities import find_quantities
 

@@ -11,9 +11,10 @@ import sys
 import warnings
 from pathlib import Path
 
-from harness.capped import capped
+from harness.common.capped import capped
+from harness.common.paths import PROJECT_ROOT
+from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "gold"
 DEFAULT_SEEDS = PROJECT_ROOT / "seeds"
 DEFAULT_RESULTS = PROJECT_ROOT / "results"
@@ -51,7 +52,7 @@ def _cmd_gold_stats(args: argparse.Namespace) -> int:
     table = stats_markdown(load_gold_corpus(args.gold, args.seeds, allow_drafts=True))
     print(table, end="")
     if args.write_readme:
-        from harness.runs.atomic import write_text_atomic
+        from harness.common.atomic import write_text_atomic
 
         readme = args.gold / "README.md"
         write_text_atomic(readme, replace_stats_block(readme.read_text(encoding="utf-8"), table))
@@ -65,7 +66,7 @@ def _cmd_gold_agree(args: argparse.Namespace) -> int:
     from harness.corpus.agreement import AgreementError, compare
     from harness.corpus.agreement_input import AgreementInputError, read_annotation_pair
     from harness.report.agreement import agreement_json, agreement_markdown, disagreements_markdown
-    from harness.runs.atomic import write_text_atomic
+    from harness.common.atomic import write_text_atomic
 
     try:
         pair = read_annotation_pair(args.a, args.b, args.seeds)
@@ -102,7 +103,7 @@ def _cmd_gold_review(args: argparse.Namespace) -> int:
     from harness.drafting.page import read_review_corpus, render_review_page
 
     if args.serve is None:
-        from harness.runs.atomic import write_text_atomic
+        from harness.common.atomic import write_text_atomic
 
         corpus = read_review_corpus(args.dir)
         out = args.out or args.dir / "review.html"
@@ -216,7 +217,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     else:
         print("metrics differ from the stored metrics.json: " + ", ".join(result.differences[:10]))
     if args.json:
-        from harness.runs.atomic import write_json_atomic
+        from harness.common.atomic import write_json_atomic
 
         write_json_atomic(args.json, result.metrics)
         print(f"written {args.json}")
@@ -406,7 +407,7 @@ def _add_judge_commands(sub) -> None:
 
 
 def _cmd_models_install(args: argparse.Namespace) -> int:
-    from harness.models import DEFAULT_MODEL, ModelInstallError, UnknownModelError, get_spec, install_model
+    from harness.model_files import DEFAULT_MODEL, ModelInstallError, UnknownModelError, get_spec, install_model
 
     try:
         installed = install_model(get_spec(args.name or DEFAULT_MODEL), args.dir, force=args.force, log=print)
@@ -419,7 +420,7 @@ def _cmd_models_install(args: argparse.Namespace) -> int:
 
 
 def _cmd_models_list(args: argparse.Namespace) -> int:
-    from harness.models import CATALOG, find_installed, model_file
+    from harness.model_files import CATALOG, find_installed, model_file
 
     for name, spec in CATALOG.items():
         found = find_installed(spec, args.dir)
@@ -582,9 +583,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_b", help="run B: likewise")
     p.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where runs/ and runs.sqlite live (default: results/)")
     _add_corpus_options(p, "the gold to compare on (default: the corpus run A names, read as it was read)")
-    p.add_argument("--seed", type=int, default=13, help="seed of the paired tests (default 13)")
-    p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples / randomisation rounds (default 1000)")
-    p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"seed of the paired tests (default {DEFAULT_SEED})")
+    p.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES, help=f"bootstrap resamples / randomisation rounds (default {DEFAULT_RESAMPLES})")
+    p.add_argument("--level", type=float, default=DEFAULT_LEVEL, help=f"confidence level of the intervals (default {DEFAULT_LEVEL})")
     p.add_argument(
         "--unit", choices=("document", "paragraph"), default="document",
         help="resampling unit of the paired tests (paragraph: finer, assumes paragraphs independent; the report says so)",
@@ -687,8 +688,8 @@ def _run(args: argparse.Namespace) -> int:
     from harness.drafting.errors import DraftError
     from harness.extractors.registry import ExtractorParamsError, UnknownExtractorError
     from harness.gate import GateRefused
-    from harness.models.catalog import UnknownModelError
-    from harness.runs.atomic import NotWritableError
+    from harness.model_files.catalog import UnknownModelError
+    from harness.common.atomic import NotWritableError
     from harness.runs.executors import ExecutorError, ExecutorUnavailableError
     from harness.runs.record import RecordError
 

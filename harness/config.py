@@ -47,7 +47,7 @@ other path params, a convention file) must lie inside the project: the
 checkout, the shared data folder, or the config file's own folder. A config
 that needs another place says ``allow_outside_project: true``; otherwise the
 error names the key and the resolved path (:func:`check_inside`). Files are
-read with the bounded YAML loader (:mod:`harness.safe_yaml`).
+read with the bounded YAML loader (:mod:`harness.common.safe_yaml`).
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ from typing import Any
 
 import yaml
 
+from harness.common.paths import PROJECT_ROOT, allowed_roots, is_inside
+from harness.common.safe_yaml import describe_yaml_error, load_yaml
 from harness.corpus.load import (
     CorpusOptionError,
     CorpusSpec,
@@ -68,8 +70,6 @@ from harness.corpus.load import (
 )
 from harness.corpus.tagging import get_scheme
 from harness.judging.floor import DEFAULT_JUDGE_KAPPA_FLOOR
-from harness.paths import PROJECT_ROOT, allowed_roots, is_inside
-from harness.safe_yaml import describe_yaml_error, load_yaml
 from harness.scoring.metric_paths import metric_path_problem
 from harness.scoring.settings import (
     DEFAULT_LEVEL,
@@ -118,7 +118,7 @@ def check_inside(file: Path, key: str, target: Path, allowed: bool) -> Path:
     outside the project unless the config file says ``allow_outside_project: true``.
 
     Inside means under the project checkout, the shared data folder
-    (:func:`harness.paths.shared_data_dir`) or the config file's own folder:
+    (:func:`harness.common.paths.shared_data_dir`) or the config file's own folder:
     a config may name the project's files, third-party data, and files kept
     beside it, and nothing else on the disk without saying so.
     """
@@ -261,7 +261,7 @@ def config_hash(setup: SetupConfig, settings: RunSettings) -> str:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    """A YAML mapping, read with the bounded loader (:mod:`harness.safe_yaml`); errors name file and line."""
+    """A YAML mapping, read with the bounded loader (:mod:`harness.common.safe_yaml`); errors name file and line."""
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as err:

@@ -43,9 +43,6 @@ from typing import Any
 
 from harness.config import (
     OUTSIDE_KEY,
-    DEFAULT_LEVEL,
-    DEFAULT_RESAMPLES,
-    DEFAULT_SEED,
     DEFAULT_TRACK,
     ConfigError,
     Track,
@@ -66,11 +63,12 @@ from harness.runs.compare import (
 )
 from harness.extractors.identity import code_identity_of_module
 from harness.extractors.registry import UnknownExtractorError, get_factory
-from harness.runs.environment import git_state
+from harness.common.environment import git_state
 from harness.runs.record import RunRecord, read_record
 from harness.runs.registry import RegistryError, RunRegistry
 from harness.scoring.metric_paths import is_rate, metric_path_problem
 from harness.scoring.metric_table import renamed, value_at
+from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
 
 POLICIES: tuple[str, ...] = ("floor", "ceiling", "max_drop")
 SOURCES: tuple[str, ...] = ("run", "current", "predictions")

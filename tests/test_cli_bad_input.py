@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import sha256_text
 from harness.cli import main
-from harness.model import sha256_text
+from harness.common.paths import PROJECT_ROOT as ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "tests" / "data" / "example"
 RULES = ROOT / "configs" / "rules.yaml"
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.config import DEFAULT_RANKING_METRICS, ConfigError, Ranking, config_hash, load_run_config
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.config import ConfigError, load_run_config
 from harness.judging.floor import DEFAULT_JUDGE_KAPPA_FLOOR
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def bench(tmp_path: Path, extra: str) -> Path:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.common.paths import PROJECT_ROOT, SHARED_DATA_ENV
 from harness.config import ConfigError, load_run_config
 from harness.gate import load_gate_file
-from harness.paths import PROJECT_ROOT, SHARED_DATA_ENV
 
 ELSEWHERE_TEXT = "لا ينبغي أن يُقرأ هذا الملف.\n"
 

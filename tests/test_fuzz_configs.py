@@ -15,10 +15,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.config import ConfigError, load_run_config
 from harness.gate import load_gate_file
 
-ROOT = Path(__file__).resolve().parents[1]
 #: More examples for a deep run: HARNESS_FUZZ_EXAMPLES=5000 pytest tests/test_fuzz_configs.py
 FUZZ = settings(max_examples=int(os.environ.get("HARNESS_FUZZ_EXAMPLES", 150)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -22,13 +22,13 @@ from harness.config import ConfigError
 from harness.corpus.load import Corpus, load_corpus
 from harness.extractors.identity import code_identity_of_module
 from harness.gate import evaluate_gates, load_gate_file
-from harness.model import Annotations, GoldDocument, Prediction
+from harness.annotations import Annotations, GoldDocument, Prediction
 from harness.runs.record import RunRecord, prediction_to_json, read_record, write_record
 from harness.runs.registry import RunRegistry
 from harness.scoring.corpus import score_corpus
 from harness.scoring.settings import IntervalSettings, ScoringSettings
+from harness.common.paths import PROJECT_ROOT as ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 #: The rules extractor's code identity in this checkout (records made here carry it).
 RULES_CODE = code_identity_of_module("harness.extractors.rules.extractor").sha256
 GATES = ROOT / "configs" / "gates.yaml"
@@ -353,7 +353,7 @@ def test_a_record_made_by_other_code_of_the_extractor_is_refused_with_exit_2(tmp
 
 
 PLUGIN = """
-from harness.model import Annotations, Entity, Prediction
+from harness.annotations import Annotations, Entity, Prediction
 
 
 class FirstWord:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "results" / "baselines" / "rules-seeds"
 
 

@@ -8,15 +8,14 @@ gate file that cannot be read fails one test with the file and key.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from harness.common.paths import PROJECT_ROOT
 from harness.config import ConfigError
 from harness.gate import GateReport, evaluate_gates, load_gate_file
 from harness.report.text import format_check
 
-GATES = Path(__file__).resolve().parents[1] / "configs" / "gates.yaml"
+GATES = PROJECT_ROOT / "configs" / "gates.yaml"
 
 try:
     GATE_FILE = load_gate_file(GATES)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 
 import pytest
 
+from harness.common.paths import PROJECT_ROOT as ROOT
+from harness.common.paths import shared_dir
 from harness.corpus.seeds import load_seed_documents, read_manifest
 
-ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED_SEEDS = Path(os.environ.get("HARNESS_SHARED", ROOT.parent / "shared")) / "seeds"
+SHARED_SEEDS = shared_dir() / "seeds"
 
 
 def test_manifest_lists_every_seed_with_its_hash():

@@ -75,8 +75,8 @@ from pathlib import Path
 
 import yaml
 
-from harness.model import ENTITY_LABELS, Entity, GoldDocument, Prediction
-from harness.safe_yaml import load_yaml
+from harness.annotations import ENTITY_LABELS, Entity, GoldDocument, Prediction
+from harness.common.safe_yaml import load_yaml
 
 #: Where the built-in convention files live.
 CONVENTIONS_DIR = Path(__file__).resolve().parent

@@ -73,7 +73,7 @@ from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
-from harness.model import ENTITY_LABELS, Claim, Entity, GoldDocument, Prediction
+from harness.annotations import ENTITY_LABELS, Claim, Entity, GoldDocument, Prediction
 from harness.scoring.claims import SCORED_SLOTS, align_document
 from harness.scoring.counts import PRF, MatchCounts
 from harness.scoring.entities import align_entities, count_document, scores_from_counts, sum_documents

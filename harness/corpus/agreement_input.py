@@ -20,7 +20,7 @@ from pathlib import Path
 from harness.corpus.gold import GoldError
 from harness.corpus.seeds import read_text_exact
 from harness.corpus.validate import gold_files, validate_gold_file
-from harness.model import Document, GoldDocument
+from harness.annotations import Document, GoldDocument
 from harness.serialize import annotations_from_dict
 
 class AgreementInputError(ValueError):

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.annotations import Annotations, Document, Entity, GoldDocument
 from harness.corpus.tagging import (
     LabelMap,
     TagError,
@@ -34,7 +35,6 @@ from harness.corpus.tagging import (
     split_tag,
     tags_to_spans,
 )
-from harness.model import Annotations, Document, Entity, GoldDocument
 
 DOCSTART = "-DOCSTART-"
 _COLUMNS = re.compile(r"[ \t\r\f\v]+")

@@ -4,7 +4,7 @@ Two views, for two kinds of user:
 
 * :func:`to_dataset`: one row per gold document (seeds + gold, or CoNLL
   sentences) with its entities as a list of typed records. ``label`` is a
-  ``ClassLabel`` over :data:`harness.model.ENTITY_LABELS`, so a corpus whose
+  ``ClassLabel`` over :data:`harness.annotations.ENTITY_LABELS`, so a corpus whose
   labels were not mapped to the harness's set fails here, loudly, instead of
   producing a column no scorer can compare.
 * :func:`conll_to_token_dataset`: one row per CoNLL sentence with ``tokens``
@@ -31,9 +31,9 @@ from collections.abc import Iterable, Sequence
 
 from datasets import ClassLabel, Dataset, Features, List, Value
 
+from harness.annotations import ENTITY_LABELS, Annotations, Document, Entity, GoldDocument
 from harness.corpus.conll import ConllCorpus
 from harness.corpus.tagging import OUTSIDE, get_scheme, spans_to_tags
-from harness.model import ENTITY_LABELS, Annotations, Document, Entity, GoldDocument
 from harness.serialize import claim_from_dict, claim_to_dict
 
 #: Features of :func:`to_dataset`; declared once so every view has the same schema.
@@ -60,7 +60,7 @@ def to_dataset(gold_documents: Iterable[GoldDocument]) -> Dataset:
     """One row per document: ``doc_id, text, entities, claims`` (claims as JSON).
 
     Raises ValueError naming the document and label when an entity's label is
-    not one of :data:`harness.model.ENTITY_LABELS` (map it when reading).
+    not one of :data:`harness.annotations.ENTITY_LABELS` (map it when reading).
     """
     rows = {"doc_id": [], "text": [], "entities": [], "claims": []}
     for gold_doc in gold_documents:

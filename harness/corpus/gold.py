@@ -6,10 +6,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from harness.capped import capped
+from harness.annotations import Document, GoldDocument
+from harness.common.capped import capped
 from harness.corpus.seeds import read_text_exact
 from harness.corpus.validate import Problem, gold_files, unreviewed_drafts, validate_gold_file
-from harness.model import Document, GoldDocument
 from harness.serialize import annotations_from_dict
 
 

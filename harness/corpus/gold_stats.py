@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from harness.model import CLAIM_KINDS, CLAIM_SLOTS, ENTITY_LABELS, GoldDocument
+from harness.annotations import CLAIM_KINDS, CLAIM_SLOTS, ENTITY_LABELS, GoldDocument
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.annotations import ENTITY_LABELS, GoldDocument, sha256_text
+from harness.common.paths import portable
 from harness.corpus.conll import read_conll
 from harness.corpus.gold import gold_corpus_sha256, load_gold_corpus
 from harness.corpus.passages import join_gold_documents, pack_consecutive
 from harness.corpus.tagging import LabelMap, get_scheme, parse_label_map
-from harness.model import ENTITY_LABELS, GoldDocument, sha256_text
-from harness.paths import portable
 
 #: The annotation convention of gold in the project's format (``gold/GUIDELINES.md``).
 PROJECT_CONVENTION = "project"
@@ -75,7 +75,7 @@ def load_gold_dir(path: Path, allow_drafts: bool = False) -> Corpus:
 def harness_label_map(spec: str) -> LabelMap:
     """A label map onto the harness's labels: ``PERS=PER,ORG=ORG,MISC=drop``.
 
-    Every target must be one of :data:`harness.model.ENTITY_LABELS` (or
+    Every target must be one of :data:`harness.annotations.ENTITY_LABELS` (or
     ``drop``): a typo such as ``PERS=PRE`` would otherwise keep the entities
     under a label no extractor declares, which quietly takes a whole label
     out of the headline score. Raises :class:`CorpusOptionError` naming the entry.

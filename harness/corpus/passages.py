@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from harness.model import Annotations, Document, GoldDocument
+from harness.annotations import Annotations, Document, GoldDocument
 
 
 def pack_consecutive(sizes: Sequence[int], limit: int) -> list[range]:

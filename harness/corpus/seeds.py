@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.model import Document, sha256_text
+from harness.annotations import Document, sha256_text
 
 MANIFEST_NAME = "MANIFEST.sha256"
 

@@ -13,6 +13,12 @@ a new entity instead of being dropped. Real corpora need this (ANERcorp has
 entities that begin with ``I-``). A scorer that wants the strict reading can
 still look at the raw tags; these functions never rewrite the input.
 
+This is the project's one module of tag schemes: conlleval.pl's own reading
+of a tag (any prefix, used by the conlleval-compatible report and tag scoring
+in :mod:`harness.scoring.conlleval`) and strict IOB2 chunking are here too,
+after the scheme tables. It imports nothing else of the harness, so any room
+may use it.
+
 The label map renames corpus labels to the harness's labels (ANERcorp says
 ``PERS`` where the harness says ``PER``) or drops labels a study ignores.
 A label the map does not mention is an error by default: silently keeping or
@@ -24,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 OUTSIDE = "O"
 
@@ -235,6 +242,146 @@ def spans_to_tags(spans: Iterable[TagSpan], n: int, scheme: str) -> list[str]:
             tags[span.start_token] = f"{table.after_same_label}-{span.label}"
         previous = span
     return tags
+
+
+# --------------------------------------------------------------------------
+# conlleval.pl's reading, and strict IOB2
+#
+# The decoder above validates tags against a scheme. Two scorers need other
+# readings, and they live here too so that one module holds every rule for
+# turning tags into entities:
+#
+# * conlleval.pl's, which accepts any tag. A tag ``P-T`` splits at its first
+#   hyphen into a prefix ``P`` and a type ``T`` (a tag without a hyphen has
+#   type ""). A chunk *starts* at a token when (previous prefix, prefix) is one
+#   of B-B, I-B, O-B, O-I, E-E, E-I, O-E, or the prefix is not ``O`` / ``.``
+#   and the type changes, or the prefix is ``[`` or ``]``. A chunk *ends*
+#   before a token when the pair is one of B-B, B-O, I-B, I-O, E-E, E-I, E-O,
+#   or the previous prefix is not ``O`` / ``.`` and the type changes, or the
+#   previous prefix is ``[`` or ``]``. :mod:`harness.scoring.conlleval`
+#   reproduces the script's report with these rules, digit for digit.
+# * strict IOB2 (seqeval's ``mode="strict"``): a chunk is ``B-X`` followed by
+#   ``I-X`` tokens, and a stray ``I-`` is not an entity.
+
+# Prefix pairs (previous, current) that end / start a chunk in conlleval.
+_END_PAIRS = frozenset(
+    {("B", "B"), ("B", "O"), ("I", "B"), ("I", "O"), ("E", "E"), ("E", "I"), ("E", "O")}
+)
+_START_PAIRS = frozenset(
+    {("B", "B"), ("I", "B"), ("O", "B"), ("O", "I"), ("E", "E"), ("E", "I"), ("O", "E")}
+)
+# Prefixes that never take part in a type change, and one-token chunk brackets.
+_NEUTRAL = frozenset({"O", "."})
+_BRACKETS = frozenset({"[", "]"})
+
+
+def split_conlleval_tag(tag: str) -> tuple[str, str]:
+    """``(prefix, type)`` of a tag, split at the first hyphen as conlleval does.
+
+    A tag without a hyphen is all prefix with type "". The type ``"0"``
+    becomes "" too: the Perl script tests the type for truth, and "0" is
+    false in Perl.
+    """
+    prefix, hyphen, kind = tag.partition("-")
+    if not hyphen or kind == "0":
+        return prefix, ""
+    return prefix, kind
+
+
+def conlleval_chunk_ends(prev: tuple[str, str], cur: tuple[str, str]) -> bool:
+    """True when a chunk ends between a token tagged ``prev`` and one tagged ``cur``."""
+    (p_prefix, p_type), (c_prefix, c_type) = prev, cur
+    return (
+        (p_prefix, c_prefix) in _END_PAIRS
+        or (p_prefix not in _NEUTRAL and p_type != c_type)
+        or p_prefix in _BRACKETS
+    )
+
+
+def conlleval_chunk_starts(prev: tuple[str, str], cur: tuple[str, str]) -> bool:
+    """True when a chunk starts at a token tagged ``cur`` that follows ``prev``."""
+    (p_prefix, p_type), (c_prefix, c_type) = prev, cur
+    return (
+        (p_prefix, c_prefix) in _START_PAIRS
+        or (c_prefix not in _NEUTRAL and p_type != c_type)
+        or c_prefix in _BRACKETS
+    )
+
+
+class Chunk(NamedTuple):
+    """An entity read off a tag sequence: tokens ``[start, end)`` with a label."""
+
+    start: int
+    end: int
+    label: str
+
+
+@lru_cache(maxsize=4096)
+def _decide(prev_tag: str, tag: str) -> tuple[bool, bool, str]:
+    """(closes an open chunk, starts a chunk, type of ``tag``) between two tags."""
+    prev, cur = split_conlleval_tag(prev_tag), split_conlleval_tag(tag)
+    starts = conlleval_chunk_starts(prev, cur)
+    return starts or conlleval_chunk_ends(prev, cur), starts, cur[1]
+
+
+def conlleval_chunks(tags: Sequence[str]) -> list[Chunk]:
+    """Chunks of one sentence by conlleval's start / end rules.
+
+    A chunk closes where conlleval sees an end or a new start, and at the end
+    of the sentence. For tags made of O, B-, I- and E- prefixes the chunks
+    are exactly the ones conlleval counts; the report itself
+    (:func:`harness.scoring.conlleval.count_conlleval`) follows the script step by step for any tag.
+    """
+    chunks: list[Chunk] = []
+    prev_tag = "O"
+    open_start = -1
+    open_type = ""
+    for index, tag in enumerate(tags):
+        if tag == "O" and open_start < 0:
+            # "O" never starts a chunk; nothing is open to close.
+            prev_tag = tag
+            continue
+        closes, starts, kind = _decide(prev_tag, tag)
+        if closes and open_start >= 0:
+            chunks.append(Chunk(open_start, index, open_type))
+            open_start = -1
+        if starts:
+            open_start, open_type = index, kind
+        prev_tag = tag
+    if open_start >= 0:
+        chunks.append(Chunk(open_start, len(tags), open_type))
+    return chunks
+
+
+def iob2_chunks(tags: Sequence[str]) -> list[Chunk]:
+    """Chunks of one sentence under strict IOB2: ``B-X`` then any ``I-X``.
+
+    An ``I-`` tag that does not continue a chunk of its own type is not part
+    of any entity. Any tag other than ``O``, ``B-type`` or ``I-type`` raises
+    ValueError naming its position.
+    """
+    chunks: list[Chunk] = []
+    open_start = -1
+    open_type = ""
+    for index, tag in enumerate(tags):
+        if tag == "O":
+            if open_start >= 0:
+                chunks.append(Chunk(open_start, index, open_type))
+                open_start = -1
+            continue
+        prefix, kind = tag[:2], tag[2:]
+        if prefix not in ("B-", "I-") or not kind:
+            raise ValueError(f"token {index}: tag {tag!r} is not O, B-<type> or I-<type> (strict IOB2)")
+        if prefix == "I-" and open_start >= 0 and kind == open_type:
+            continue
+        if open_start >= 0:
+            chunks.append(Chunk(open_start, index, open_type))
+            open_start = -1
+        if prefix == "B-":
+            open_start, open_type = index, kind
+    if open_start >= 0:
+        chunks.append(Chunk(open_start, len(tags), open_type))
+    return chunks
 
 
 # --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from harness.model import CLAIM_KINDS, ENTITY_LABELS, sha256_text
+from harness.annotations import CLAIM_KINDS, CLAIM_SLOTS, ENTITY_LABELS, sha256_text
 
 
 @dataclass(frozen=True)
@@ -318,7 +318,7 @@ def _check_semantics(
             problems.append(f"{path}.kind: unknown kind {claim['kind']!r} (known: {', '.join(CLAIM_KINDS)})")
         _check_review(claim, path, problems)
         _check_span(claim["evidence"], text, f"{path}.evidence", problems)
-        for slot in ("speaker", "quantity", "time", "location"):
+        for slot in CLAIM_SLOTS:
             part = claim.get(slot)
             if part is None:
                 continue

@@ -25,6 +25,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Sequence
 
+from harness.annotations import Annotations, Document
+from harness.common.atomic import write_json_atomic
+from harness.common.environment import git_state
 from harness.config import load_setup
 from harness.corpus.seeds import read_text_exact
 from harness.corpus.validate import validate_gold_file
@@ -33,10 +36,7 @@ from harness.drafting.fit import fit_to_contract
 from harness.drafting.provenance import DraftOrigin, DraftProvenance, Dropped, ExtractorIdentity, ToolIdentity
 from harness.extractors.base import fingerprint_hash
 from harness.extractors.registry import create_extractor
-from harness.model import Annotations, Document
-from harness.runs.atomic import write_json_atomic
 from harness.runs.cache import PredictionCache
-from harness.runs.environment import git_state
 from harness.runs.extract import run_extractor
 
 #: The distribution name of this harness (``pyproject.toml``).

@@ -27,9 +27,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from harness.annotations import CLAIM_KINDS, ENTITY_LABELS, Annotations, Document
 from harness.corpus.validate import TIME_VALUE
 from harness.drafting.provenance import Dropped
-from harness.model import CLAIM_KINDS, ENTITY_LABELS, Annotations, Document
 from harness.scoring.grounding import keep_grounded
 from harness.serialize import claim_to_dict, entity_to_dict
 

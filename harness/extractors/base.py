@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, Sequence, runtime_checkable
 
-from harness.model import Document, Prediction
+from harness.annotations import Document, Prediction
 
 #: The project's own annotation convention (``gold/GUIDELINES.md``).
 PROJECT_CONVENTION = "project"

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from harness.annotations import GoldDocument, Prediction
 from harness.judging.base import Judge, identity_hash
 from harness.judging.items import JudgeItem, Judgement, items_of_alignment, verdict_map
 from harness.judging.validation import MeasuredAgreement
-from harness.model import GoldDocument, Prediction
 from harness.scoring.results import DocumentResult
 
 #: The claim mode a judge decides.

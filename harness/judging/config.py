@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 
+from harness.common.safe_yaml import load_yaml
 from harness.config import ConfigError
 from harness.judging.base import Judge
 from harness.judging.registry import UnknownJudgeError, create_judge
-from harness.safe_yaml import load_yaml
 
 _KEYS = {"name", "judge", "description", "params"}
 

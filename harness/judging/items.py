@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from harness.model import Claim, Entity, GoldDocument, Prediction
+from harness.annotations import Claim, Entity, GoldDocument, Prediction
 from harness.scoring.claims import ClaimAlignment
 from harness.serialize import (
     claim_from_dict,

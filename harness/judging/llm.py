@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from harness.common.paths import PROJECT_ROOT
 from harness.extractors.llm.backends import Backend, BackendError
 from harness.extractors.llm.cache import GenerationCache
 from harness.extractors.llm.settings import GenerationSettings, settings_from_params
@@ -38,7 +39,6 @@ from harness.judging.verdicts import VERDICT_SCHEMA, read_answer
 
 NAME = "llm"
 VERSION = 1
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "results" / "cache" / "judge"
 DEFAULT_PROMPT = "content_v1"
 #: Decoding defaults: greedy, seeded, short (the answer is one small JSON object).

@@ -37,17 +37,18 @@ from typing import Any
 
 import yaml
 
+from harness.annotations import CLAIM_SLOTS
+from harness.common.paths import PROJECT_ROOT
+from harness.common.safe_yaml import load_yaml
 from harness.extractors.llm.backends.base import ChatMessage
 from harness.judging.items import ClaimText, JudgeItem
-from harness.safe_yaml import load_yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROMPTS_DIR = PROJECT_ROOT / "configs" / "judges" / "prompts"
 
 _KEYS = {"name", "version", "description", "system", "user", "examples"}
 _PLACEHOLDER = re.compile(r"\{\{(context|gold|predicted)\}\}")
 _FENCE_LIKE = re.compile(r"<\s*/?\s*(context|gold_claim|predicted_claim)\s*>", re.IGNORECASE)
-_CLAIM_FIELDS = ("evidence", "predicate", "speaker", "quantity", "time", "location")
+_CLAIM_FIELDS = ("evidence", "predicate", *CLAIM_SLOTS)
 _FIELD_NAMES = {"evidence": "evidence", "predicate": "meaning", "speaker": "speaker", "quantity": "quantity", "time": "time", "location": "place"}
 NONE = "(none)"
 

@@ -26,11 +26,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from harness.common.paths import PROJECT_ROOT
 from harness.judging.agreement import CLASSES, Confusion
 from harness.judging.base import Judge, identity_hash
 from harness.judging.items import JudgeItem, Judgement
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_VALIDATION_SET = PROJECT_ROOT / "gold" / "judge" / "validation.jsonl"
 DEFAULT_MEASURED_DIR = PROJECT_ROOT / "gold" / "judge" / "measured"
 

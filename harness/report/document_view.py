@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from harness.annotations import CLAIM_SLOTS, ENTITY_LABELS, Claim, Entity, GoldDocument, Prediction
 from harness.corpus.load import Corpus
-from harness.model import ENTITY_LABELS, Claim, Entity, GoldDocument, Prediction
 from harness.report.highlight import Mark, Node, nest_marks
 from harness.runs.compare import slot_value
 from harness.scoring.claims import HEADLINE_CLAIM_MODE
@@ -31,7 +31,7 @@ from harness.scoring.results import DECLARED, DocumentResult
 #: A slot span further than this many characters from the evidence is listed, not drawn.
 CONTEXT_LIMIT = 200
 #: Claim slots drawn over the text, in display order.
-DRAWN_SLOTS: tuple[str, ...] = ("speaker", "quantity", "time", "location")
+DRAWN_SLOTS: tuple[str, ...] = CLAIM_SLOTS
 #: Documents laid out per corpus: a CoNLL corpus of a thousand sentences would
 #: make a page nobody scrolls; the first ones show what the rows do.
 MAX_DOCUMENTS = 100

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from harness.model import ENTITY_LABELS
+from harness.annotations import ENTITY_LABELS
 from harness.report.board import Leaderboard
 from harness.report.document_view import CLAIM_STATUSES, DRAWN_SLOTS, label_class
 from harness.report.plots import colour, label_f1_svg, slot_f1_svg

@@ -21,19 +21,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from harness.capped import capped
-from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, Ranking, Track
+from harness.common.atomic import write_text_atomic
+from harness.common.capped import capped
+from harness.config import Ranking, Track
 from harness.corpus.load import Corpus
 from harness.judging.floor import JudgeInfo, rankable_metrics
 from harness.report.board import Leaderboard, SetupRow, Speed, TrackColumn, TrackRun
 from harness.report.document_view import CorpusView, ViewedRun, build_corpus_view
 from harness.report.significance import Neighbours, ranking_notes
-from harness.runs.atomic import write_text_atomic
 from harness.runs.compare import ComparisonRefused, corpus_of, results_of, side_from_record
 from harness.runs.record import RunRecord, read_record
 from harness.runs.registry import RunRow
 from harness.scoring.metric_table import build_table, find_metric
 from harness.scoring.results import DocumentResult
+from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
 
 MARKDOWN_NAME = "leaderboard.md"
 HTML_NAME = "leaderboard.html"

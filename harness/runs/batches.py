@@ -14,8 +14,8 @@ from __future__ import annotations
 import traceback
 from typing import Sequence
 
+from harness.annotations import Annotations, Document, Prediction
 from harness.extractors.base import Extractor
-from harness.model import Annotations, Document, Prediction
 
 
 def failure(doc: Document, error: BaseException | str) -> Prediction:

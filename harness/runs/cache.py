@@ -18,8 +18,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harness.model import Prediction
-from harness.runs.atomic import NotWritableError, write_json_atomic
+from harness.annotations import Prediction
+from harness.common.atomic import NotWritableError, write_json_atomic
 from harness.serialize import annotations_from_dict, annotations_to_dict
 
 #: Version of the entry layout; entries of another layout are misses.

@@ -28,10 +28,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from harness.config import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
+from harness.annotations import ENTITY_LABELS, Claim, GoldDocument, Prediction
+from harness.common.paths import from_portable
 from harness.corpus.load import Corpus, CorpusSpec
-from harness.model import ENTITY_LABELS, Claim, GoldDocument, Prediction
-from harness.paths import from_portable
 from harness.runs.record import (
     InSample,
     RunRecord,
@@ -44,7 +43,7 @@ from harness.scoring.corpus import RATE_FUNCTIONS, credit_matrix, score_document
 from harness.scoring.counts import MatchCounts, sum_counts
 from harness.scoring.metric_table import Metric, build_table, find_metric, renamed
 from harness.scoring.results import DECLARED, DocumentResult
-from harness.scoring.settings import ScoringSettings
+from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, ScoringSettings
 from harness.scoring.units import paragraph_starts, unit_counts
 from harness.stats import (
     PairedComparison,

@@ -49,8 +49,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Protocol, Sequence, runtime_checkable
 
+from harness.annotations import Document, Prediction
 from harness.extractors.base import Extractor, fingerprint_hash
-from harness.model import Document, Prediction
 from harness.runs.batches import extract_batch
 
 #: The extra that installs Ray, and the version it pins (pyproject.toml).

@@ -17,9 +17,9 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from harness.annotations import Document, Prediction
 from harness.extractors.base import Extractor, fingerprint_hash
 from harness.extractors.identity import cache_key
-from harness.model import Document, Prediction
 from harness.runs.cache import PredictionCache
 from harness.runs.executors import (
     Executor,

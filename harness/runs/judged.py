@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from harness.annotations import GoldDocument, Prediction
 from harness.judging.apply import (
     JUDGEMENTS_FILE,
     judge_block,
@@ -30,7 +31,6 @@ from harness.judging.apply import (
 from harness.judging.base import Judge
 from harness.judging.config import JudgeConfig, build_judge, load_judge_config
 from harness.judging.validation import find_agreement
-from harness.model import GoldDocument, Prediction
 from harness.runs.compare import spec_from_json
 from harness.runs.record import RunRecord, new_run_id, read_record, write_record
 from harness.runs.registry import RunRegistry

@@ -31,8 +31,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from harness.model import Prediction
-from harness.runs.atomic import NotWritableError
+from harness.annotations import Prediction
+from harness.common.atomic import NotWritableError
 from harness.scoring.results import DocumentResult, from_json, to_json
 from harness.serialize import annotations_from_dict, annotations_to_dict
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from harness.runs.atomic import NotWritableError
+from harness.common.atomic import NotWritableError
 from harness.runs.record import UNNAMED_TRACK, RunRecord, read_record
 
 #: Seconds a writer waits for another process's transaction before giving up.

@@ -17,7 +17,7 @@ from harness.runs.record import RunRecord, read_record
 from harness.runs.run import named_projections
 from harness.scoring.corpus import score_corpus
 from harness.scoring.results import DocumentResult
-from harness.scoring.settings import IntervalSettings, ScoringSettings
+from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_MIN_OVERLAP, DEFAULT_RESAMPLES, DEFAULT_SEED, IntervalSettings, ScoringSettings
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,11 @@ def settings_of(record: RunRecord, corpus: Corpus) -> ScoringSettings:
         emits_claims=bool(extractor.get("emits_claims")),
         corpus_labels=corpus.labels,
         corpus_has_claims=corpus.has_claims,
-        min_overlap=float(scoring.get("min_overlap", settings.get("min_overlap", 0.0))),
+        min_overlap=float(scoring.get("min_overlap", settings.get("min_overlap", DEFAULT_MIN_OVERLAP))),
         conventions=named_projections(names),
-        intervals=IntervalSettings(int(settings.get("seed", 13)), int(settings.get("resamples", 1000)), float(settings.get("level", 0.95))),
+        intervals=IntervalSettings(
+            int(settings.get("seed", DEFAULT_SEED)), int(settings.get("resamples", DEFAULT_RESAMPLES)), float(settings.get("level", DEFAULT_LEVEL))
+        ),
     )
 
 

@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from harness.common.environment import git_state, machine, package_versions
+from harness.common.paths import portable
 from harness.config import (
     RunConfig,
     RunSettings,
@@ -36,9 +38,7 @@ from harness.extractors.base import (
 )
 from harness.extractors.identity import cache_key, code_identity
 from harness.extractors.registry import create_extractor
-from harness.paths import portable
 from harness.runs.cache import PredictionCache
-from harness.runs.environment import git_state, machine, package_versions
 from harness.runs.executors import (
     Executor,
     ExtractorSpec,

@@ -119,7 +119,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from harness.model import Annotations, Claim, Entity, GoldDocument, Prediction, Quantity
+from harness.annotations import CLAIM_SLOTS, Annotations, Claim, Entity, GoldDocument, Prediction, Quantity
 from harness.scoring.counts import MatchCounts
 from harness.scoring.grounding import GroundingReport, keep_grounded
 from harness.text import canonical_unit, normalize_arabic_str, parse_number
@@ -132,8 +132,9 @@ EVIDENCE_WEIGHT = 0.5
 SIMILARITY_SLOT_WEIGHTS: Mapping[str, float] = {"quantity": 0.4, "speaker": 0.2, "time": 0.2, "location": 0.2}
 #: Pairs below this similarity (or without overlapping evidence) are never aligned.
 MIN_SIMILARITY = 0.1
-#: The slots scored one by one, in report order.
-SCORED_SLOTS: tuple[str, ...] = ("speaker", "quantity", "unit", "time", "location")
+#: The slots scored one by one, in report order: the annotation's claim slots, with the
+#: quantity's unit scored apart right after its value.
+SCORED_SLOTS: tuple[str, ...] = tuple(name for slot in CLAIM_SLOTS for name in ((slot, "unit") if slot == "quantity" else (slot,)))
 #: Claim modes this module judges, in report order (``content`` comes from a judge).
 CLAIM_MODES: tuple[str, ...] = ("evidence", "strict")
 #: The mode of the headline claim score (summaries, leaderboard, default gates).

@@ -22,16 +22,9 @@ Two things live here, both about BIO-style tag sequences:
   and a comparison of chunk sets can disagree; the report follows the
   script, the entity mode compares chunk sets.
 
-The scoring room must not import the corpus room, so the few lines of tag
-parsing needed here are written here, following conlleval's rules.
-
-Conlleval's rules, briefly. A tag ``P-T`` splits at its first hyphen into a
-prefix ``P`` and a type ``T`` (a tag without a hyphen has type ""). A chunk
-*starts* at a token when (previous prefix, prefix) is one of B-B, I-B, O-B,
-O-I, E-E, E-I, O-E, or the prefix is not ``O`` / ``.`` and the type changes,
-or the prefix is ``[`` or ``]``. A chunk *ends* before a token when the pair
-is one of B-B, B-O, I-B, I-O, E-E, E-I, E-O, or the previous prefix is not
-``O`` / ``.`` and the type changes, or the previous prefix is ``[`` or ``]``.
+How a tag is read and where a chunk starts and ends (conlleval's rules, and
+strict IOB2) is written once, in :mod:`harness.corpus.tagging`, the project's
+one module of tag schemes; that module imports nothing else of the harness.
 A chunk counts as correct when gold and guess start together with the same
 type and end together. Blank lines (and lines whose first field is ``-X-``)
 separate sentences and act as an ``O O`` token that is not counted.
@@ -54,12 +47,17 @@ import re
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
-from harness.scoring.entities import DocumentCounts, EntityScores, _count_spans, _normalise_labels
-from harness.scoring.entities import scores_from_counts, sum_documents
+from harness.corpus.tagging import (
+    Chunk,
+    conlleval_chunk_ends,
+    conlleval_chunk_starts,
+    conlleval_chunks,
+    iob2_chunks,
+    split_conlleval_tag,
+)
+from harness.scoring.entities import DocumentCounts, EntityScores, count_spans, normalise_labels, scores_from_counts, sum_documents
 
 #: First field of a line that marks a sentence boundary in conlleval.
 BOUNDARY = "-X-"
@@ -67,50 +65,6 @@ BOUNDARY = "-X-"
 # A field is a run of anything but ASCII whitespace. (``str.split()`` would
 # also split at a no-break space, which may sit inside an Arabic token.)
 _FIELD = re.compile(r"[^ \t\n\r\f\v]+")
-
-# Prefix pairs (previous, current) that end / start a chunk in conlleval.
-_END_PAIRS = frozenset(
-    {("B", "B"), ("B", "O"), ("I", "B"), ("I", "O"), ("E", "E"), ("E", "I"), ("E", "O")}
-)
-_START_PAIRS = frozenset(
-    {("B", "B"), ("I", "B"), ("O", "B"), ("O", "I"), ("E", "E"), ("E", "I"), ("O", "E")}
-)
-# Prefixes that never take part in a type change, and one-token chunk brackets.
-_NEUTRAL = frozenset({"O", "."})
-_BRACKETS = frozenset({"[", "]"})
-
-
-def split_tag(tag: str) -> tuple[str, str]:
-    """``(prefix, type)`` of a tag, split at the first hyphen as conlleval does.
-
-    A tag without a hyphen is all prefix with type "". The type ``"0"``
-    becomes "" too: the Perl script tests the type for truth, and "0" is
-    false in Perl.
-    """
-    prefix, hyphen, kind = tag.partition("-")
-    if not hyphen or kind == "0":
-        return prefix, ""
-    return prefix, kind
-
-
-def chunk_ends(prev: tuple[str, str], cur: tuple[str, str]) -> bool:
-    """True when a chunk ends between a token tagged ``prev`` and one tagged ``cur``."""
-    (p_prefix, p_type), (c_prefix, c_type) = prev, cur
-    return (
-        (p_prefix, c_prefix) in _END_PAIRS
-        or (p_prefix not in _NEUTRAL and p_type != c_type)
-        or p_prefix in _BRACKETS
-    )
-
-
-def chunk_starts(prev: tuple[str, str], cur: tuple[str, str]) -> bool:
-    """True when a chunk starts at a token tagged ``cur`` that follows ``prev``."""
-    (p_prefix, p_type), (c_prefix, c_type) = prev, cur
-    return (
-        (p_prefix, c_prefix) in _START_PAIRS
-        or (c_prefix not in _NEUTRAL and p_type != c_type)
-        or c_prefix in _BRACKETS
-    )
 
 
 # --------------------------------------------------------------------------
@@ -195,9 +149,9 @@ def count_conlleval(rows: Iterable[TagRow | None]) -> ConllevalCounts:
         if row is None:
             gold, guess = outside, outside
         else:
-            gold, guess = split_tag(row.gold), split_tag(row.guessed)
+            gold, guess = split_conlleval_tag(row.gold), split_conlleval_tag(row.guessed)
 
-        gold_ends, guess_ends = chunk_ends(last_gold, gold), chunk_ends(last_guess, guess)
+        gold_ends, guess_ends = conlleval_chunk_ends(last_gold, gold), conlleval_chunk_ends(last_guess, guess)
         if in_correct:
             if gold_ends and guess_ends and last_guess[1] == last_gold[1]:
                 in_correct = False
@@ -206,7 +160,7 @@ def count_conlleval(rows: Iterable[TagRow | None]) -> ConllevalCounts:
             elif gold_ends != guess_ends or guess[1] != gold[1]:
                 in_correct = False
 
-        gold_starts, guess_starts = chunk_starts(last_gold, gold), chunk_starts(last_guess, guess)
+        gold_starts, guess_starts = conlleval_chunk_starts(last_gold, gold), conlleval_chunk_starts(last_guess, guess)
         if gold_starts and guess_starts and guess[1] == gold[1]:
             in_correct = True
         if gold_starts:
@@ -335,85 +289,8 @@ def main_conlleval(path: str | os.PathLike[str]) -> int:
 # Entity spans from tag sequences
 # --------------------------------------------------------------------------
 
-
-class Chunk(NamedTuple):
-    """An entity read off a tag sequence: tokens ``[start, end)`` with a label."""
-
-    start: int
-    end: int
-    label: str
-
-
-SCHEMES: tuple[str, ...] = ("conlleval", "iob2")
-
-
-@lru_cache(maxsize=4096)
-def _decide(prev_tag: str, tag: str) -> tuple[bool, bool, str]:
-    """(closes an open chunk, starts a chunk, type of ``tag``) between two tags."""
-    prev, cur = split_tag(prev_tag), split_tag(tag)
-    starts = chunk_starts(prev, cur)
-    return starts or chunk_ends(prev, cur), starts, cur[1]
-
-
-def conlleval_chunks(tags: Sequence[str]) -> list[Chunk]:
-    """Chunks of one sentence by conlleval's start / end rules.
-
-    A chunk closes where conlleval sees an end or a new start, and at the end
-    of the sentence. For tags made of O, B-, I- and E- prefixes the chunks
-    are exactly the ones conlleval counts; the report itself
-    (:func:`count_conlleval`) follows the script step by step for any tag.
-    """
-    chunks: list[Chunk] = []
-    prev_tag = "O"
-    open_start = -1
-    open_type = ""
-    for index, tag in enumerate(tags):
-        if tag == "O" and open_start < 0:
-            # "O" never starts a chunk; nothing is open to close.
-            prev_tag = tag
-            continue
-        closes, starts, kind = _decide(prev_tag, tag)
-        if closes and open_start >= 0:
-            chunks.append(Chunk(open_start, index, open_type))
-            open_start = -1
-        if starts:
-            open_start, open_type = index, kind
-        prev_tag = tag
-    if open_start >= 0:
-        chunks.append(Chunk(open_start, len(tags), open_type))
-    return chunks
-
-
-def iob2_chunks(tags: Sequence[str]) -> list[Chunk]:
-    """Chunks of one sentence under strict IOB2: ``B-X`` then any ``I-X``.
-
-    An ``I-`` tag that does not continue a chunk of its own type is not part
-    of any entity. Any tag other than ``O``, ``B-type`` or ``I-type`` raises
-    ValueError naming its position.
-    """
-    chunks: list[Chunk] = []
-    open_start = -1
-    open_type = ""
-    for index, tag in enumerate(tags):
-        if tag == "O":
-            if open_start >= 0:
-                chunks.append(Chunk(open_start, index, open_type))
-                open_start = -1
-            continue
-        prefix, kind = tag[:2], tag[2:]
-        if prefix not in ("B-", "I-") or not kind:
-            raise ValueError(f"token {index}: tag {tag!r} is not O, B-<type> or I-<type> (strict IOB2)")
-        if prefix == "I-" and open_start >= 0 and kind == open_type:
-            continue
-        if open_start >= 0:
-            chunks.append(Chunk(open_start, index, open_type))
-            open_start = -1
-        if prefix == "B-":
-            open_start, open_type = index, kind
-    if open_start >= 0:
-        chunks.append(Chunk(open_start, len(tags), open_type))
-    return chunks
-
+#: The chunkings :func:`score_tag_sequences` offers (its ``scheme`` argument).
+CHUNKINGS: tuple[str, ...] = ("conlleval", "iob2")
 
 _CHUNKERS = {"conlleval": conlleval_chunks, "iob2": iob2_chunks}
 
@@ -422,7 +299,7 @@ def _chunker(scheme: str):
     try:
         return _CHUNKERS[scheme]
     except KeyError:
-        raise ValueError(f"unknown tag scheme {scheme!r}; expected one of {SCHEMES}") from None
+        raise ValueError(f"unknown tag scheme {scheme!r}; expected one of {CHUNKINGS}") from None
 
 
 def count_tag_sequence(
@@ -435,8 +312,8 @@ def count_tag_sequence(
     if len(gold) != len(predicted):
         raise ValueError(f"gold has {len(gold)} tags but predicted has {len(predicted)}")
     chunk = _chunker(scheme)
-    restriction = _normalise_labels(labels)
-    return _count_spans(_keep(chunk(gold), restriction), _keep(chunk(predicted), restriction), restriction)
+    restriction = normalise_labels(labels)
+    return count_spans(_keep(chunk(gold), restriction), _keep(chunk(predicted), restriction), restriction)
 
 
 def _keep(chunks: list[Chunk], restriction: tuple[str, ...] | None) -> list[tuple[int, int, str]]:
@@ -462,7 +339,7 @@ def score_tag_sequences(
     if len(gold) != len(predicted):
         raise ValueError(f"gold has {len(gold)} sentences but predicted has {len(predicted)}")
     chunk = _chunker(scheme)
-    restriction = _normalise_labels(labels)
+    restriction = normalise_labels(labels)
     keep = None if restriction is None else frozenset(restriction)
     gold_spans: list[tuple[int, int, str]] = []
     pred_spans: list[tuple[int, int, str]] = []
@@ -481,5 +358,5 @@ def score_tag_sequences(
             raise ValueError(f"sentence {number}: {error}") from None
         offset += len(g) + 1
     # Chunks come out in order of start already.
-    counts = _count_spans(gold_spans, pred_spans, restriction)
+    counts = count_spans(gold_spans, pred_spans, restriction)
     return scores_from_counts(sum_documents([counts], restriction))

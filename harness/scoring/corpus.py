@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.model import GoldDocument, Prediction
+from harness.annotations import GoldDocument, Prediction
 from harness.scoring.claims import CLAIM_MODES
 from harness.scoring.counts import MatchCounts, sum_counts
 from harness.scoring.document import score_document

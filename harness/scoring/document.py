@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.model import Entity, GoldDocument, Prediction
+from harness.annotations import Entity, GoldDocument, Prediction
 from harness.scoring.claims import align_document
 from harness.scoring.counts import MatchCounts
 from harness.scoring.entities import MODES, DocumentCounts, ModeCounts, align_entities, count_document

@@ -170,7 +170,7 @@ class DocumentCounts:
 
 def sum_documents(items: Iterable[DocumentCounts], labels: Collection[str] | None = None) -> DocumentCounts:
     """Sum of per-document counts; ``labels`` names the restriction of an empty sum."""
-    total = DocumentCounts(labels=_normalise_labels(labels))
+    total = DocumentCounts(labels=normalise_labels(labels))
     for item in items:
         total = total + item
     return total
@@ -274,7 +274,13 @@ def score_entities(
 _Span = tuple[int, int, str]
 
 
-def _normalise_labels(labels: Collection[str] | None) -> tuple[str, ...] | None:
+def normalise_labels(labels: Collection[str] | None) -> tuple[str, ...] | None:
+    """A label restriction in its one form (sorted, without repeats), or None for every label.
+
+    Public because the tag-sequence scorer (:mod:`harness.scoring.conlleval`)
+    restricts labels the same way; a bare string is refused, since it would
+    read as a set of one-letter labels.
+    """
     if labels is None:
         return None
     if isinstance(labels, str):
@@ -305,9 +311,9 @@ def count_document(
     min_overlap: float = 0.0,
 ) -> DocumentCounts:
     """Match counts of one document in every mode, overall and per label."""
-    restriction = _normalise_labels(labels)
+    restriction = normalise_labels(labels)
     keep = None if restriction is None else frozenset(restriction)
-    return _count_spans(_spans(gold, "gold", keep), _spans(predicted, "predicted", keep), restriction, min_overlap)
+    return count_spans(_spans(gold, "gold", keep), _spans(predicted, "predicted", keep), restriction, min_overlap)
 
 
 def overlap_ratio(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -324,10 +330,13 @@ def _overlap(g: _Span, p: _Span, min_overlap: float) -> bool:
     return min_overlap <= 0.0 or overlap_ratio((g[0], g[1]), (p[0], p[1])) >= min_overlap
 
 
-def _count_spans(
+def count_spans(
     gold: list[_Span], pred: list[_Span], restriction: tuple[str, ...] | None, min_overlap: float = 0.0
 ) -> DocumentCounts:
-    """``count_document`` on filtered spans sorted by start (the tag mode calls this).
+    """``count_document`` on ``(start, end, label)`` spans already filtered and sorted by start.
+
+    Public because character spans and tag sequences
+    (:mod:`harness.scoring.conlleval`) share this one counting step.
 
     One sweep finds the groups of overlapping spans of all labels. A label's
     own groups lie inside these, so the per-label rows are computed from the
@@ -528,7 +537,7 @@ def align_entities(
     """
     if mode not in MODES:
         raise ValueError(f"unknown entity scoring mode {mode!r}; expected one of {MODES}")
-    restriction = _normalise_labels(labels)
+    restriction = normalise_labels(labels)
     keep = None if restriction is None else frozenset(restriction)
     _spans(gold, "gold", keep)  # validation with named errors
     _spans(predicted, "predicted", keep)

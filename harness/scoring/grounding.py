@@ -27,9 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from harness.model import Annotations, Claim, Document, Entity
-
-_CLAIM_SLOTS = ("speaker", "quantity", "time", "location")
+from harness.annotations import CLAIM_SLOTS, Annotations, Claim, Document, Entity
 
 
 @dataclass(frozen=True)
@@ -134,7 +132,7 @@ def _entity_spans(entity: Entity) -> list[tuple[str, Any]]:
 def _claim_spans(claim: Claim) -> list[tuple[str, Any]]:
     """(field, object with start/end/text) for every span of a claim; None evidence included."""
     spans: list[tuple[str, Any]] = [("evidence", claim.evidence)]
-    for slot in _CLAIM_SLOTS:
+    for slot in CLAIM_SLOTS:
         part = getattr(claim, slot, None)
         if part is not None:
             spans.append((slot, part))

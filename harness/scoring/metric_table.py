@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.model import ENTITY_LABELS
+from harness.annotations import ENTITY_LABELS
 from harness.scoring.claims import CLAIM_KINDS, CLAIM_MODES, HEADLINE_CLAIM_MODE, SCORED_SLOTS, ClaimAlignment
 from harness.scoring.counts import MatchCounts
 from harness.scoring.entities import MODES, PARTIAL_CREDIT

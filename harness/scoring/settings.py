@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from harness.model import ENTITY_LABELS, Entity
+from harness.annotations import ENTITY_LABELS, Entity
+from harness.stats import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
 
-DEFAULT_SEED = 13
-DEFAULT_RESAMPLES = 1000
-DEFAULT_LEVEL = 0.95
+# The bootstrap defaults above (seed 13, 1000 resamples, level 0.95) are defined once, beside the
+# bootstrap in harness.stats; every other module imports them from here.
+__all__ = ["DEFAULT_LEVEL", "DEFAULT_MIN_OVERLAP", "DEFAULT_RESAMPLES", "DEFAULT_SEED", "IntervalSettings", "Projection", "ScoringSettings"]
+
 #: Minimum overlap ratio (IoU) of a partial / type entity match and of claim evidence; 0 = any shared character.
 DEFAULT_MIN_OVERLAP = 0.0
 

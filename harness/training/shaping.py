@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.annotations import sha256_text
 from harness.extractors.base import SHAPING_FILE, ShapingText, write_shaping_file
-from harness.model import sha256_text
 from harness.training.data import Split, TaggedSentence
 
 

@@ -249,7 +249,7 @@ def hardware() -> dict[str, Any]:
     """What the training ran on, for the card; the CPU as run records name it (kernels differ between CPUs)."""
     import torch
 
-    from harness.runs.environment import this_cpu
+    from harness.common.environment import this_cpu
 
     return {
         **this_cpu(),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Annotations, Document, Entity, GoldDocument, Prediction
 from harness.conventions import (
     load_convention,
     project_entities,
@@ -20,7 +21,6 @@ from harness.conventions import (
     project_prediction,
     token_bounds,
 )
-from harness.model import Annotations, Document, Entity, GoldDocument, Prediction
 
 ANERCORP = load_convention("anercorp")
 PROJECT = load_convention("project")

@@ -12,6 +12,7 @@ import random
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
+from harness.annotations import Annotations, Claim, Document, Entity, GoldDocument, Quantity, Span, Speaker, TimeRef
 from harness.corpus.agreement import (
     ALL,
     Agreement,
@@ -21,7 +22,6 @@ from harness.corpus.agreement import (
     compare,
     token_labels,
 )
-from harness.model import Annotations, Claim, Document, Entity, GoldDocument, Quantity, Span, Speaker, TimeRef
 
 TEXT = (
     "قالت وزارة الصحة في عمّان إن 40 مريضا غادروا المستشفى في 3 أيار 2024. "

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import sha256_text
 from harness.corpus.agreement_input import AgreementInputError, read_annotation_pair
 from harness.corpus.gold import GoldError
-from harness.model import sha256_text
 
 TEXTS = {
     "d1": "أعلن المجلس البلدي في حمص افتتاح 3 مدارس جديدة بتمويل ياباني.",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import GoldDocument
 from harness.corpus.conll import ConllFormatError, read_conll
-from harness.model import GoldDocument
 
 # Two sentences; the second has an entity that starts with I- (as in ANERcorp).
 IOB2_TEXT = """-DOCSTART- O

@@ -8,14 +8,7 @@ from pathlib import Path
 import pytest
 from datasets import ClassLabel, List, Value
 
-from harness.corpus.conll import read_conll
-from harness.corpus.dataset_view import (
-    DOCUMENT_FEATURES,
-    conll_to_token_dataset,
-    gold_documents_from_dataset,
-    to_dataset,
-)
-from harness.model import (
+from harness.annotations import (
     ENTITY_LABELS,
     Annotations,
     Claim,
@@ -26,6 +19,13 @@ from harness.model import (
     Span,
     Speaker,
     TimeRef,
+)
+from harness.corpus.conll import read_conll
+from harness.corpus.dataset_view import (
+    DOCUMENT_FEATURES,
+    conll_to_token_dataset,
+    gold_documents_from_dataset,
+    to_dataset,
 )
 
 TEXT = "قال وزير المالية إن العجز بلغ 5 مليارات دولار في 2023."

@@ -16,11 +16,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness.annotations import ENTITY_LABELS, sha256_text
 from harness.corpus.conll import ConllFormatError
 from harness.corpus.gold import GoldError, UnreviewedDraftsError
 from harness.corpus.load import CorpusOptionError, load_corpus
 from harness.corpus.validate import validate_gold_file
-from harness.model import ENTITY_LABELS, sha256_text
 
 #: More examples for a deep run: HARNESS_FUZZ_EXAMPLES=5000 pytest tests/corpus/test_fuzz_readers.py
 FUZZ = settings(max_examples=int(os.environ.get("HARNESS_FUZZ_EXAMPLES", 150)), deadline=None, suppress_health_check=[HealthCheck.too_slow])

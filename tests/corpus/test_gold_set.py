@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.corpus.gold import load_gold_corpus
 from harness.corpus.gold_stats import BEGIN, END, stats_markdown
 from harness.corpus.validate import gold_files, validate_gold_file
 
-ROOT = Path(__file__).resolve().parents[2]
 GOLD, SEEDS = ROOT / "gold", ROOT / "seeds"
 
 

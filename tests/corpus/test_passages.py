@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from harness.annotations import Annotations, Claim, Document, GoldDocument, Span
 from harness.corpus.load import CorpusOptionError, load_conll_file, load_corpus
 from harness.corpus.passages import join_gold_documents, pack_consecutive
-from harness.model import Annotations, Claim, Document, GoldDocument, Span
 
 # Three sentences of 4, 3 and 2 tokens; the last one starts with an entity.
 CONLL = """قال O

@@ -143,7 +143,7 @@ ADJ_TEXT = "أعلن مسؤول عراقي أن مؤتمر البصرة للما
 
 def adjective_doc(tmp_path: Path, *entities: dict) -> tuple[Path, Path]:
     """A one-sentence document written for these tests, with the given entities; (gold file, seeds dir)."""
-    from harness.model import sha256_text
+    from harness.annotations import sha256_text
 
     seeds = tmp_path / "seeds"
     seeds.mkdir(exist_ok=True)
@@ -195,7 +195,7 @@ def test_adjective_true_on_a_non_misc_entity_is_refused(tmp_path):
 
 
 def test_entity_json_carries_adjective_only_when_stated():
-    from harness.model import Entity
+    from harness.annotations import Entity
     from harness.serialize import entity_from_dict, entity_to_dict
 
     prediction = Entity("p1", "MISC", 10, 15, "عراقي")

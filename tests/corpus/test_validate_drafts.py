@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import sha256_text
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT
 from harness.corpus.gold import UnreviewedDraftsError, load_gold_corpus
 from harness.corpus.load import CorpusSpec, load_corpus
 from harness.corpus.validate import unreviewed_drafts, validate_gold_file
-from harness.model import sha256_text
 
 TEXT = "قالت وزارة الصحة في عمّان إن 300 طبيب وصلوا يوم الأحد.\n"
 REVIEW = {"status": "accepted", "by": "سلمى", "at": "2024-05-01T09:30:00Z"}
@@ -168,7 +169,7 @@ def test_validate_warns_one_line_per_file_with_drafts_and_fails_only_when_asked(
 
 def test_harness_run_refuses_drafts_in_one_line_and_scores_them_when_allowed(tmp_path, capsys):
     corpus(tmp_path / "corpus", [item("e1", "ORG", "وزارة الصحة", drafted=True)])
-    config = Path(__file__).resolve().parents[2] / "configs" / "rules.yaml"
+    config = PROJECT_ROOT / "configs" / "rules.yaml"
     results = tmp_path / "results"
     assert main(["run", str(config), "--corpus", str(tmp_path / "corpus"), "--results", str(results)]) == 2
     err = capsys.readouterr().err

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Annotations, Prediction
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.corpus.validate import unreviewed_drafts, validate_gold_file
 from harness.drafting import draft as draft_module
 from harness.drafting.draft import draft_gold
 from harness.extractors.base import fingerprint_hash
 from harness.extractors.registry import create_extractor
-from harness.model import Annotations, Prediction
 
-ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "configs" / "rules.yaml"
 # A Windows line end and a character outside the BMP: the copy must keep both byte for byte.
 TEXT_ONE = "قال المتحدث باسم وزارة الزراعة في دمشق إن 40 بالمئة من القمح وصل.\r\nوأضاف أن الموسم جيد 🌾.\n"
@@ -71,7 +71,7 @@ def test_the_predictions_of_a_draft_equal_the_extractors_own(tmp_path):
     (drafted,) = result.files
     gold = json.loads(drafted.gold_path.read_text(encoding="utf-8"))
     assert gold["provenance"]["drafted_at"] == "2024-05-01T00:00:00+00:00"
-    from harness.model import Document
+    from harness.annotations import Document
 
     (prediction,) = create_extractor("rules", {}).extract([Document("one", TEXT_ONE)])
     assert [(e["label"], e["start"], e["end"]) for e in gold["entities"]] == [(e.label, e.start, e.end) for e in prediction.annotations.entities]

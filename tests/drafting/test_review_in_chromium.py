@@ -27,8 +27,8 @@ import pytest
 from cdp_browser import Browser, chromium
 
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 REVIEWER = "مراجع الاختبار"
 
 # Written for this test (not from the seed articles). The first character is U+1F4F0.

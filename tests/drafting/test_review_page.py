@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from cdp_browser import Browser, chromium
 
+from harness.annotations import sha256_text
 from harness.cli import main
 from harness.drafting.page import page_data, read_review_corpus, render_review_page
-from harness.model import sha256_text
 
 TEXT = 'قال الناطق "<b>سمير</b>" </script><script>alert(1)</script> في 🏙️ مدينة حمص:\r\nإن 𝟑 قوافل وصلت إلى حماة.\n'
 

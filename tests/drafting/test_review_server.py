@@ -15,10 +15,10 @@ from urllib.request import Request, urlopen
 
 import pytest
 
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.drafting.draft import draft_gold
 from harness.drafting.server import TOKEN_HEADER, ReviewServer
 
-ROOT = Path(__file__).resolve().parents[2]
 TEXT = "أكد محافظ البصرة أسعد العيداني أن 75 مدرسة جديدة افتتحت في المحافظة خلال أيلول 2023.\n"
 REVIEW = {"status": "accepted", "by": "ليلى", "at": "2024-05-01T09:30:00Z"}
 

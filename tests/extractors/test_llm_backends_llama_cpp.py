@@ -24,6 +24,7 @@ np = pytest.importorskip("numpy")
 gguf = pytest.importorskip("gguf", reason="the gguf package (project extra 'llm') writes the tiny model")
 pytest.importorskip("llama_cpp", reason="llama-cpp-python (project extra 'llm') is not installed")
 
+from harness.annotations import Document  # noqa: E402
 from harness.extractors.llm.backends import create_backend  # noqa: E402
 from harness.extractors.llm.backends.base import BackendError, ChatMessage  # noqa: E402
 from harness.extractors.llm.backends.llama_cpp import LlamaCppBackend  # noqa: E402
@@ -31,8 +32,7 @@ from harness.extractors.llm.backends.openai_http import OpenAIBackend  # noqa: E
 from harness.extractors.llm.extractor import LLMExtractor  # noqa: E402
 from harness.extractors.llm.parsing import parse_output  # noqa: E402
 from harness.extractors.llm.settings import GenerationSettings, canonical_schema  # noqa: E402
-from harness.model import Document  # noqa: E402
-from harness.models import read_gguf_info, sha256_file  # noqa: E402
+from harness.model_files import read_gguf_info, sha256_file  # noqa: E402
 
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"

@@ -12,12 +12,12 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
+from harness.annotations import Document  # noqa: E402
 from harness.extractors.llm.backends import create_backend  # noqa: E402
 from harness.extractors.llm.backends.base import ChatMessage  # noqa: E402
 from harness.extractors.llm.backends.transformers import TransformersBackend  # noqa: E402
 from harness.extractors.llm.extractor import LLMExtractor  # noqa: E402
 from harness.extractors.llm.settings import GenerationSettings  # noqa: E402
-from harness.model import Document  # noqa: E402
 
 SPECIALS = ["<pad>", "</s>", "<|im_start|>", "<|im_end|>"]
 CHAT_TEMPLATE = (

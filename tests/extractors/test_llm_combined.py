@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import yaml
 
+from harness.annotations import Claim, Document, Entity, Location, Span, Speaker
+from harness.common.paths import PROJECT_ROOT
 from harness.config import load_setup
 from harness.extractors.base import Extractor, shaping_texts
 from harness.extractors.llm.backends.base import BackendError, Generation
 from harness.extractors.llm.combined import NerWithLLMClaims, relink_claims
 from harness.extractors.llm.extractor import LLMExtractor
-from harness.model import Claim, Document, Entity, Location, Span, Speaker
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = PROJECT_ROOT / "models" / "ner-e5-anercorp"
 NER_PARAMS = {"model": str(SHIPPED), "label_map": {"PERS": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}, "threads": 1}
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Document
 from harness.extractors.llm.backends.base import BackendError, ConcurrentBackend, Generation
 from harness.extractors.llm.extractor import LLMExtractor
-from harness.model import Document
 
 
 def _json(data) -> str:

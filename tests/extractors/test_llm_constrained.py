@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from harness.annotations import Document
+from harness.common.paths import PROJECT_ROOT
 from harness.config import load_setup
 from harness.extractors.base import fingerprint_hash
 from harness.extractors.llm.backends.base import Generation
 from harness.extractors.llm.extractor import LLMExtractor
 from harness.extractors.llm.prompts import PROMPTS_DIR, load_template
 from harness.extractors.llm.schema import output_json_schema, validate_output
-from harness.model import Document
 
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+CONFIGS = PROJECT_ROOT / "configs"
 
 
 class Backend:

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
+from harness.annotations import Document
+from harness.common.paths import PROJECT_ROOT
 from harness.extractors.base import Extractor, fingerprint_hash
 from harness.extractors.llm.backends.base import BackendError, Generation
 from harness.extractors.llm.extractor import LLMExtractor
-from harness.model import Document
 
 HEADLINE = "وزارة الزراعة تعلن نتائج موسم الحصاد في الشمال"
 BODY = "أعلنت وزارة الزراعة الأردنية، أمس، حصاد أكثر من 12 ألف طن من القمح في إربد خلال شهر حزيران/يونيو 2024."
@@ -220,11 +221,10 @@ def test_missing_model_file_says_how_to_install_it(tmp_path):
 
 
 def test_packaged_setups_are_valid_llm_configurations(tmp_path):
-    from pathlib import Path
 
     from harness.config import load_run_config, load_setup
 
-    configs = Path(__file__).resolve().parents[2] / "configs"
+    configs = PROJECT_ROOT / "configs"
     for name in ("llm.yaml", "llm_zero_shot.yaml"):
         setup = load_setup(configs / name)
         assert setup.extractor == "llm"

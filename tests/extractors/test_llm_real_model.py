@@ -12,8 +12,8 @@ import json
 
 import pytest
 
+from harness.annotations import Document
 from harness.extractors.llm.extractor import LLMExtractor
-from harness.model import Document
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ pytest.importorskip("llama_cpp", reason="llama-cpp-python (project extra 'llm') 
 
 @pytest.fixture(scope="module")
 def extractor(tmp_path_factory):
-    from harness.models import DEFAULT_MODEL, find_installed, get_spec
+    from harness.model_files import DEFAULT_MODEL, find_installed, get_spec
 
     if find_installed(get_spec(DEFAULT_MODEL)) is None:
         pytest.skip(f"model {DEFAULT_MODEL} is not installed (run `harness models install`)")

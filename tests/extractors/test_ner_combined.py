@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from harness.annotations import Document, Entity
 from harness.extractors.ner.combined import NerWithRuleClaims, merge_mentions
 from harness.extractors.registry import create_extractor
 from harness.extractors.rules.claims import find_claims
 from harness.extractors.rules.entities import analyse
 from harness.extractors.rules.lexicon import load_lexicon
-from harness.model import Document, Entity
 
 TEXT = "وقال سامر الخطيب إن خمسة آلاف شخص وصلوا إلى مدينة الرمادي يوم 3 آذار 2021."
 

@@ -8,13 +8,13 @@ import pytest
 
 pytest.importorskip("torch")
 
+from harness.annotations import Document  # noqa: E402
+from harness.common.paths import PROJECT_ROOT  # noqa: E402
 from harness.extractors.ner.extractor import TransformersNerExtractor, entity_types, trim_span  # noqa: E402
 from harness.extractors.ner.loading import ModelUnavailableError  # noqa: E402
 from harness.extractors.registry import create_extractor  # noqa: E402
-from harness.model import Document  # noqa: E402
 from harness.training.tiny import write_tiny_classifier  # noqa: E402
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = PROJECT_ROOT / "models" / "ner-e5-anercorp"
 LABELS = ["O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-PERS", "I-PERS"]
 MAP = {"PERS": "PER", "ORG": "ORG", "LOC": "LOC"}

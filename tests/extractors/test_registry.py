@@ -30,7 +30,7 @@ def installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     (package / "__init__.py").write_text(
         textwrap.dedent(
             '''
-            from harness.model import Annotations, Entity, Prediction
+            from harness.annotations import Annotations, Entity, Prediction
 
             class EchoFirstWord:
                 """Labels the first word of every document as MISC."""
@@ -77,7 +77,7 @@ def test_builtin_rules_extractor_is_listed():
 
 
 def test_plugin_registers_through_the_entry_point_group(installed_plugin):
-    from harness.model import Document
+    from harness.annotations import Document
 
     assert installed_plugin in available_extractors()
     extractor = create_extractor(installed_plugin, {"x": 1})

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from harness.annotations import Claim, Document
 from harness.extractors.rules.extractor import RulesExtractor
-from harness.model import Claim, Document
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from harness.annotations import Document
 from harness.extractors.rules.extractor import RulesExtractor
-from harness.model import Document
 
 
 @pytest.fixture(scope="module")

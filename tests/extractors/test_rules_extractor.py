@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Document
 from harness.extractors.base import Extractor, fingerprint_hash
 from harness.extractors.registry import create_extractor
 from harness.extractors.rules.extractor import VERSION, RulesExtractor
 from harness.extractors.rules.lexicon import DEFAULT_CUE_DIR, DEFAULT_GAZETTEER_DIR
-from harness.model import Document
 
 #: A short article written for these tests (names, places and numbers are not the seeds').
 ARTICLE = """الجيش التركي: تحييد 5 مسلحين شمال العراق

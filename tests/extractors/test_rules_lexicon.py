@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Document
 from harness.extractors.rules.extractor import RulesExtractor
 from harness.extractors.rules.lexicon import (
     DEFAULT_CUE_DIR,
@@ -16,7 +17,6 @@ from harness.extractors.rules.lexicon import (
     load_lexicon,
 )
 from harness.extractors.rules.tokens import readings_of
-from harness.model import Document
 from harness.text.arabic import normalize_arabic_str
 
 

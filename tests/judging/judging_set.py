@@ -11,9 +11,9 @@ from pathlib import Path
 
 from judging_pairs import gold_document, prediction, quantity, span, speaker
 
+from harness.annotations import Claim
 from harness.judging.items import item_for
 from harness.judging.validation import ValidationPair
-from harness.model import Claim
 
 PAIRS = (
     ("t1", "g1", Claim("p", span("أعلنت وزارة الصحة في عمّان يوم الأحد تسجيل 120 إصابة جديدة بالحصبة"), "", quantity=quantity("120 إصابة", 120)),

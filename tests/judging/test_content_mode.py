@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 from judging_pairs import gold_document, prediction, quantity, span, speaker
 
+from harness.annotations import Claim
 from harness.judging.apply import judge_results
 from harness.judging.deterministic import DeterministicJudge
 from harness.judging.items import ERROR, JudgeItem, Judgement
-from harness.model import Claim
 from harness.scoring.claims import align_document
 from harness.scoring.corpus import metrics_document
 from harness.scoring.document import score_document

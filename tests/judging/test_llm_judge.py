@@ -14,13 +14,13 @@ from typing import Any, Sequence
 import pytest
 from judging_pairs import GOLD_CLAIMS, gold_document, prediction, span
 
+from harness.annotations import Claim
 from harness.extractors.llm.backends import Backend, BackendError, ChatMessage, Generation
 from harness.extractors.llm.settings import GenerationSettings
 from harness.judging.items import ERROR, JUDGED, REFUSED, UNPARSEABLE, item_for
 from harness.judging.llm import DEFAULT_GENERATION, LLMJudge, build
 from harness.judging.prompt import PROMPTS_DIR, JudgePromptError, load_judge_prompt
 from harness.judging.verdicts import read_answer
-from harness.model import Claim
 
 
 class ScriptedBackend:

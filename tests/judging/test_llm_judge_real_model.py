@@ -13,9 +13,9 @@ import json
 import pytest
 from judging_pairs import gold_document, prediction, quantity, span, speaker
 
+from harness.annotations import Claim
 from harness.judging.items import JUDGED, item_for
 from harness.judging.llm import build
-from harness.model import Claim
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +24,7 @@ pytest.importorskip("llama_cpp", reason="llama-cpp-python (project extra 'llm') 
 
 @pytest.fixture(scope="module")
 def judge(tmp_path_factory):
-    from harness.models import DEFAULT_MODEL, find_installed, get_spec
+    from harness.model_files import DEFAULT_MODEL, find_installed, get_spec
 
     if find_installed(get_spec(DEFAULT_MODEL)) is None:
         pytest.skip(f"model {DEFAULT_MODEL} is not installed (run `harness models install`)")

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.corpus.load import load_corpus
 from harness.judging.validation import DEFAULT_VALIDATION_SET, load_validation_set
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.config import RunConfig, load_run_config
 from harness.report.leaderboard import Leaderboard, build_leaderboard, select_runs
 from harness.runs.registry import RunRegistry
 
-ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "data" / "heldout-b"
 
 TRACKS = f"""tracks:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from harness.annotations import Annotations, Claim, Entity, Span, Speaker, sha256_text
 from harness.cli import main
-from harness.model import Annotations, Claim, Entity, Span, Speaker, sha256_text
 from harness.serialize import annotations_to_dict
 
 TEXT = "أكد المتحدث باسم الشرطة رامي عيسى أن الطريق بين حماة وحلب أعيد فتحه."

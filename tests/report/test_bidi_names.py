@@ -12,8 +12,8 @@ import json
 import re
 from pathlib import Path
 
+from harness.annotations import sha256_text
 from harness.cli import main
-from harness.model import sha256_text
 from harness.report.markdown import md_escape
 from harness.report.visible import visible
 

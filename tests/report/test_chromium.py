@@ -24,9 +24,9 @@ from urllib.parse import quote
 
 import pytest
 
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.report.leaderboard import write_leaderboard
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "results" / "artifacts"
 
 

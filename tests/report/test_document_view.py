@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Annotations, Claim, Entity, Prediction, Span
+from harness.common.paths import PROJECT_ROOT
 from harness.corpus.load import load_corpus
-from harness.model import Annotations, Claim, Entity, Prediction, Span
 from harness.report.document_view import ViewedRun, build_corpus_view, entity_marks, label_class, setup_view
 from harness.report.highlight import Node
 from harness.scoring.claims import HEADLINE_CLAIM_MODE, align_document
@@ -173,7 +174,7 @@ def test_a_failed_document_shows_its_reason_and_all_gold_missed(gold):
 
 
 def test_a_long_corpus_shows_its_first_documents_and_says_how_many_there_are():
-    corpus = load_corpus(Path(__file__).resolve().parents[2])
+    corpus = load_corpus(PROJECT_ROOT)
     results = score_documents(corpus.documents, [], ScoringSettings(entity_labels=ALL_LABELS))
     empty = ViewedRun("r", ALL_LABELS, (), results)
     corpus_view = build_corpus_view(corpus, [empty], limit=2)

@@ -6,10 +6,10 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from harness.annotations import Claim, Entity, Span, Speaker, sha256_text
 from harness.cli import main
 from harness.extractors.registry import BUILTIN
 from harness.extractors.rules.extractor import RulesExtractor
-from harness.model import Claim, Entity, Span, Speaker, sha256_text
 from harness.runs.record import read_record
 
 SCRIPT = "<script>alert(1)</script>"

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Annotations, Prediction
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.config import Ranking
 from harness.corpus.load import Corpus, load_corpus
-from harness.model import Annotations, Prediction
 from harness.report import leaderboard as leaderboard_module
 from harness.report.html import render_html
 from harness.report.leaderboard import build_leaderboard, select_runs, write_leaderboard
@@ -24,7 +25,6 @@ from harness.runs.registry import RunRegistry
 from harness.scoring.corpus import score_corpus
 from harness.scoring.settings import IntervalSettings, ScoringSettings
 
-ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "data" / "heldout"
 SETUPS = ["rules", "rules-entities", "rules-no-anchor"]
 TRACKS = ["seeds", "heldout"]

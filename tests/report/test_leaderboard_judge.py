@@ -6,18 +6,16 @@ deterministic judge through the bench file's ``judge:`` key.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.config import Ranking
 from harness.report.leaderboard import build_leaderboard, select_runs
 from harness.report.markdown import render_markdown
 from harness.report.tables import claim_table
 from harness.runs.registry import RunRegistry
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "data" / "example"
 
 

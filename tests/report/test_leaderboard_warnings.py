@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.capped import MAX_LINES, capped
+from harness.common.capped import MAX_LINES, capped
 from harness.report.html import render_html
 from harness.report.leaderboard import build_leaderboard, select_runs
 from harness.report.markdown import render_markdown

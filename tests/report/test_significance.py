@@ -8,13 +8,12 @@ pattern and its mirror are as extreme).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from harness.annotations import ENTITY_LABELS, Annotations, Prediction
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.config import Ranking
 from harness.corpus.load import load_corpus
-from harness.model import ENTITY_LABELS, Annotations, Prediction
 from harness.report.board import SetupRow, Speed, TrackRun
 from harness.report.leaderboard import _neighbours
 from harness.report.significance import Neighbours, RankingNote, ranking_notes
@@ -25,7 +24,6 @@ from harness.scoring.metric_table import build_table, find_metric
 from harness.scoring.settings import ScoringSettings
 from harness.stats import exact_permutation_counts
 
-ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = {"seed": 13, "resamples": 1000, "level": 0.95}
 
 

@@ -13,11 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.runs.cache import ENTRY_FORMAT, content_sha256
 from harness.runs.record import read_record
 from harness.runs.registry import RunRegistry
 
-ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "data" / "heldout"
 EXAMPLE = ROOT / "tests" / "data" / "example"
 #: Exit status of a child stopped at an injected point.

@@ -14,7 +14,7 @@ import signal
 import threading
 from pathlib import Path
 
-from harness.model import Annotations, Entity, Prediction
+from harness.annotations import Annotations, Entity, Prediction
 
 
 class Labeller:

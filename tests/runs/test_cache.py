@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from harness.model import Annotations, Document, Entity, Prediction
+from harness.annotations import Annotations, Document, Entity, Prediction
 from harness.runs.cache import PredictionCache
 
 DOC = Document("d1", "زار الوفد مدينة حمص أمس.")

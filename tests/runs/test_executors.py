@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 from labelling_extractors import HoldsALock, Labeller, Threaded
 
+from harness.annotations import Document
+from harness.common.paths import PROJECT_ROOT
 from harness.corpus.load import load_corpus
-from harness.model import Document
 from harness.runs.cache import PredictionCache
 from harness.runs.executors import (
     ExecutorError,
@@ -39,7 +40,6 @@ from harness.runs.extract import run_extractor
 from harness.scoring.corpus import score_corpus
 from harness.scoring.settings import IntervalSettings, ScoringSettings
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DOCS = [Document(f"d{i}", f"عبارة{i} كتبت للاختبار في السطر {i}") for i in range(9)]
 HAS_RAY = importlib.util.find_spec("ray") is not None
 needs_ray = pytest.mark.skipif(not HAS_RAY, reason="Ray is not installed (pip install -e '.[ray]')")

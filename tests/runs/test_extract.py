@@ -6,7 +6,7 @@ they label the first word of each document and can be told to fail.
 
 from __future__ import annotations
 
-from harness.model import Annotations, Document, Entity, Prediction
+from harness.annotations import Annotations, Document, Entity, Prediction
 from harness.runs.cache import PredictionCache
 from harness.runs.extract import run_extractor
 

@@ -8,17 +8,16 @@ article, to check that the marking counts documents, not corpora.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
+from harness.annotations import Annotations, Document, Prediction
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.config import RunSettings, SetupConfig, Track, load_run_config
 from harness.corpus.load import CorpusSpec, load_corpus
 from harness.extractors.base import ShapingText
-from harness.model import Annotations, Document, Prediction
 from harness.runs.record import InSample, read_record
 from harness.runs.run import in_sample, run_config, run_setup
 
-ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "data" / "heldout"
 EXAMPLE = ROOT / "tests" / "data" / "example"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.judging.validation import find_agreement
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "data" / "example"
 DETERMINISTIC = ROOT / "configs" / "judges" / "deterministic.yaml"
 

@@ -19,15 +19,15 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Prediction
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.corpus.load import load_corpus
-from harness.model import Prediction
 from harness.runs.record import InSample, RunRecord, prediction_to_json, write_record
 from harness.runs.registry import SCHEMA_VERSION, RegistryError, RunRegistry
 from harness.scoring.corpus import score_corpus
 from harness.scoring.settings import IntervalSettings, ScoringSettings
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "data" / "example"
 CORPUS = load_corpus(EXAMPLE)
 

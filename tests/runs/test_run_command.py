@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "data" / "example"
 
 
@@ -138,7 +138,7 @@ def test_a_run_record_holds_the_time_of_each_computed_document_and_the_executor(
 
 
 def test_token_usage_reported_by_a_generative_extractor_is_summed_per_run():
-    from harness.model import Annotations, Document, Prediction
+    from harness.annotations import Annotations, Document, Prediction
     from harness.runs.extract import ExtractionResult
     from harness.runs.run import costs
 

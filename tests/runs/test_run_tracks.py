@@ -11,13 +11,13 @@ import json
 from pathlib import Path
 
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
+from harness.common.paths import portable
 from harness.config import load_run_config
-from harness.paths import portable
 from harness.runs.record import read_record
 from harness.runs.registry import RunRegistry
 from harness.runs.run import run_config
 
-ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "data" / "heldout"
 EXAMPLE = ROOT / "tests" / "data" / "example"
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.model import (
+from harness.annotations import (
     Annotations,
     Claim,
     Document,

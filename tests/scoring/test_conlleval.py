@@ -6,34 +6,22 @@ import os
 import random
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
+from harness.common import paths
+from harness.corpus.tagging import Chunk, conlleval_chunks, iob2_chunks, split_conlleval_tag
 from harness.scoring.conlleval import (
-    Chunk,
     TagRow,
-    conlleval_chunks,
     conlleval_report,
     count_conlleval,
     count_tag_sequence,
-    iob2_chunks,
     main_conlleval,
     score_tag_sequences,
-    split_tag,
 )
 from harness.scoring.counts import MatchCounts
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def shared_data() -> Path:
-    """``../shared/data`` from the project root, or ``$HARNESS_SHARED_DATA``."""
-    override = os.environ.get("HARNESS_SHARED_DATA")
-    return Path(override) if override else PROJECT_ROOT.parent / "shared" / "data"
-
-
-METRIC_REFS = shared_data() / "metric-refs"
+METRIC_REFS = paths.shared_data_dir() / "metric-refs"
 needs_metric_refs = pytest.mark.skipif(
     not (METRIC_REFS / "seqeval_ground_truth.txt").is_file(),
     reason=f"conlleval reference files not found in {METRIC_REFS} (set HARNESS_SHARED_DATA)",
@@ -98,7 +86,7 @@ def test_types_are_sorted_by_bytes_and_hyphens_stay_in_the_type():
     report = conlleval_report(["a B-b-x O", "b B-Z O", "c B-a O"])
     names = [row.split(":")[0].strip() for row in report.splitlines()[2:]]
     assert names == ["Z", "a", "b-x"]
-    assert split_tag("B-b-x") == ("B", "b-x")
+    assert split_conlleval_tag("B-b-x") == ("B", "b-x")
 
 
 def test_empty_input_prints_only_the_counts_line():

@@ -6,8 +6,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from harness.annotations import Annotations, Entity, Prediction
 from harness.corpus.gold import load_gold_corpus
-from harness.model import Annotations, Entity, Prediction
 from harness.scoring.claims import CLAIM_MODES, HEADLINE_CLAIM_MODE, SCORED_SLOTS
 from harness.scoring.corpus import SCHEMA_VERSION, score_corpus
 from harness.scoring.settings import IntervalSettings, ScoringSettings

@@ -6,7 +6,7 @@ import itertools
 import random
 from collections import Counter
 
-from harness.model import Entity
+from harness.annotations import Entity
 from harness.scoring.entities import MODES, _pair_grade, align_entities, count_document
 
 

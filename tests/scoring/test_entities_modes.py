@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.model import Entity
+from harness.annotations import Entity
 from harness.scoring.counts import MatchCounts
 from harness.scoring.entities import (
     MODES,

@@ -31,7 +31,8 @@ import warnings
 
 import pytest
 
-from harness.scoring.conlleval import Chunk, conlleval_chunks, iob2_chunks, score_tag_sequences
+from harness.corpus.tagging import Chunk, conlleval_chunks, iob2_chunks
+from harness.scoring.conlleval import score_tag_sequences
 from harness.scoring.entities import MODES, count_document
 
 seqeval_metrics = pytest.importorskip("seqeval.metrics")

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from harness.model import (
+from harness.annotations import (
     Annotations,
     Claim,
     Document,

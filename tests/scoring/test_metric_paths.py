@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.scoring.metric_paths import is_rate, metric_path_problem
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def numeric_paths(data, prefix: str = ""):

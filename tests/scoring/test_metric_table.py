@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import Annotations, Prediction
 from harness.corpus.gold import load_gold_corpus
-from harness.model import Annotations, Prediction
 from harness.scoring import metric_table
 from harness.scoring.corpus import metrics_document, score_corpus
 from harness.scoring.counts import MatchCounts

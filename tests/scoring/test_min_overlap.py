@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.model import Annotations, Claim, Document, Entity, GoldDocument, Prediction, Span
+from harness.annotations import Annotations, Claim, Document, Entity, GoldDocument, Prediction, Span
 from harness.scoring.claims import CLAIM_MODES, align_document, evidence_iou
 from harness.scoring.counts import MatchCounts
 from harness.scoring.document import score_document

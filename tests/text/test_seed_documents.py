@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from harness.common.paths import PROJECT_ROOT
 from harness.text.arabic import find_normalized
 from harness.text.dates import find_dates
 from harness.text.numbers import find_numbers
 from harness.text.quantities import find_quantities
 
-SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+SEEDS = sorted((PROJECT_ROOT / "seeds").glob("*.txt"))
 
 
 def read(path: Path) -> str:

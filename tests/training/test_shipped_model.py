@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from harness.common.paths import PROJECT_ROOT
+
 SHIPPED = PROJECT_ROOT / "models" / "ner-e5-anercorp"
 needs_model = pytest.mark.skipif(not SHIPPED.is_dir(), reason=f"the shipped model is not at {SHIPPED}")
 

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from harness.extractors.ner.extractor import TransformersNerExtractor  # noqa: E402
-from harness.model import Document  # noqa: E402
+from harness.annotations import Document  # noqa: E402
 from harness.training.data import Split, TaggedSentence  # noqa: E402
 from harness.training.trainer import CHECKPOINT_NAME, TrainSettings, train_token_classifier  # noqa: E402
 from harness.training.tiny import write_tiny_model  # noqa: E402

@@ -21,8 +21,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Sequence
 
+from harness.common.atomic import write_json_atomic
 from harness.extractors.llm.backends.base import ChatMessage, Generation
-from harness.runs.atomic import write_json_atomic
 
 
 def _digest(data: Any) -> str:

@@ -48,7 +48,7 @@ from harness.extractors.ner.combined import merge_mentions
 from harness.extractors.rules.claims import find_claims
 from harness.extractors.registry import create_extractor
 from harness.extractors.rules.entities import Mention, analyse
-from harness.model import ENTITY_LABELS, Annotations, Claim, Document, Entity, Location, Prediction, TimeRef
+from harness.annotations import ENTITY_LABELS, Annotations, Claim, Document, Entity, Location, Prediction, TimeRef
 from harness.text import normalize_arabic_str
 
 VERSION = "1.0.0"

@@ -49,6 +49,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
+from harness.annotations import CLAIM_SLOTS, Annotations, Claim, Document, Entity, Location, Prediction, Quantity, Span, Speaker, TimeRef
+from harness.common.paths import PROJECT_ROOT
 from harness.extractors.base import REUSED_CACHED_WORK
 from harness.extractors.llm import grounding as g
 from harness.extractors.llm.backends import Backend, BackendError, create_backend
@@ -60,7 +62,6 @@ from harness.extractors.llm.parsing import parse_output
 from harness.extractors.llm.prompts import PromptTemplate, load_template
 from harness.extractors.llm.schema import RawClaim, RawEntity, Validated, output_json_schema, validate_output
 from harness.extractors.llm.settings import GenerationSettings, canonical_schema, settings_from_params
-from harness.model import CLAIM_SLOTS, Annotations, Claim, Document, Entity, Location, Prediction, Quantity, Span, Speaker, TimeRef
 from harness.text import find_dates, find_quantities, parse_date, parse_number
 
 #: Bump when parsing, validation or grounding changes what comes out of the
@@ -68,7 +69,6 @@ from harness.text import find_dates, find_quantities, parse_date, parse_number
 #: re-reads cached answers rather than generating again).
 VERSION = "1.4.0"
 DEFAULT_PROMPT = "claims_few_shot_v1"
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "results" / "cache" / "llm"
 _KNOWN_PARAMS = frozenset({"backend", "prompt", "generation", "paragraphs", "cache_dir", "date_anchor", "progress", "constraint"})
 #: ``none``: the model writes free text (parsed with repairs); ``json_schema``:

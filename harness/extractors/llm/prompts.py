@@ -37,8 +37,9 @@ from typing import Any
 import yaml
 
 from harness.extractors.llm.backends.base import ChatMessage
-from harness.safe_yaml import load_yaml
-from harness.model import ENTITY_LABELS
+from harness.common.safe_yaml import load_yaml
+from harness.annotations import ENTITY_LABELS
+from harness.common.paths import PROJECT_ROOT
 
 FENCE_OPEN = "<document>"
 FENCE_CLOSE = "</document>"
@@ -46,7 +47,6 @@ _FENCE_LIKE = re.compile(r"<\s*/?\s*document\s*>", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{\{(headline|document)\}\}")
 _KEYS = {"name", "version", "description", "labels", "system", "user", "examples"}
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
 PROMPTS_DIR = PROJECT_ROOT / "configs" / "prompts"
 
 

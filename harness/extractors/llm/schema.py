@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
-from harness.model import ENTITY_LABELS
+from harness.annotations import ENTITY_LABELS
 
 Item = TypeVar("Item")
 

@@ -21,12 +21,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from harness.annotations import ENTITY_LABELS, Annotations, Document, Entity, Prediction
 from harness.extractors.base import ShapingText, declared_convention, shaping_texts
 from harness.extractors.registry import create_extractor
 from harness.extractors.rules.claims import find_claims
 from harness.extractors.rules.entities import Analysis, Mention, analyse
 from harness.extractors.rules.names import Candidate
-from harness.model import ENTITY_LABELS, Annotations, Document, Entity, Prediction
 
 VERSION = "1.0.0"
 NER_NAME = "ner"

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from harness.annotations import Claim, Location, Quantity, Span, Speaker, TimeRef
 from harness.extractors.rules.entities import Analysis, Mention
 from harness.extractors.rules.lexicon import Cue, Lexicon
 from harness.extractors.rules.sentences import Region, find_quotations, split_sentences, trim
 from harness.extractors.rules.tokens import Token
-from harness.model import Claim, Location, Quantity, Span, Speaker, TimeRef
 from harness.text.arabic import normalize_arabic_str
 
 #: How many words after a reporting word may name its subject when no

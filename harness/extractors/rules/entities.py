@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.annotations import Entity
 from harness.extractors.rules.lexicon import Lexicon
 from harness.extractors.rules.names import Candidate, find_names
 from harness.extractors.rules.tokens import Token, tokenize
-from harness.model import Entity
 from harness.text.arabic import normalize_arabic
 from harness.text.dates import DateMatch, find_dates, find_dates_from_latest
 from harness.text.offsets import MappedText

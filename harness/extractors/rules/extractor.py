@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from harness.annotations import CLAIM_SLOTS, Annotations, Document, Prediction
 from harness.extractors.base import SHAPING_FILE, ShapingText, read_shaping_file
 from harness.extractors.rules.claims import find_claims
 from harness.extractors.rules.entities import analyse
 from harness.extractors.rules.lexicon import Lexicon, load_lexicon
-from harness.model import CLAIM_SLOTS, Annotations, Document, Prediction
 
 #: Bump whenever a rule changes what the extractor outputs (word-list changes
 #: are covered by the lists' digest in the fingerprint).

@@ -69,7 +69,7 @@ class LlamaCppBackend:
 
     @classmethod
     def from_params(cls, params: dict[str, Any], where: str = "backend") -> "LlamaCppBackend":
-        from harness.models import DEFAULT_MODEL, find_installed, get_spec, model_file, sha256_file
+        from harness.model_files import DEFAULT_MODEL, find_installed, get_spec, model_file, sha256_file
 
         unknown = sorted(set(params) - _KNOWN)
         if unknown:

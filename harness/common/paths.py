@@ -2,8 +2,12 @@
 
 The harness runs from a checkout (``pip install -e .``): the project root is
 the folder above the package, holding ``gold/``, ``seeds/``, ``configs/``,
-``models/`` and ``results/``. Third-party data lives beside the project in
-``../shared/data`` unless ``HARNESS_SHARED_DATA`` says otherwise.
+``models/`` and ``results/``. Beside the project sits one shared folder,
+``../shared`` unless ``HARNESS_SHARED`` names another: its ``seeds/`` hold the
+originals of the seed articles and its ``data/`` the third-party data
+(ANERcorp, conlleval reference files). ``HARNESS_SHARED_DATA`` overrides the
+data folder alone; without it the data folder is always ``data/`` of the
+shared folder, so one variable moves both.
 """
 
 from __future__ import annotations
@@ -12,14 +16,21 @@ import os
 from pathlib import Path
 
 #: The checkout the package was installed from.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-#: Environment variable naming the folder of third-party data.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: Environment variable naming the shared folder (``seeds/`` originals and ``data/``).
+SHARED_ENV = "HARNESS_SHARED"
+#: Environment variable naming the folder of third-party data, when it is not ``data/`` of the shared folder.
 SHARED_DATA_ENV = "HARNESS_SHARED_DATA"
 
 
+def shared_dir() -> Path:
+    """``$HARNESS_SHARED``, or ``../shared`` beside the project."""
+    return Path(os.environ.get(SHARED_ENV) or PROJECT_ROOT.parent / "shared")
+
+
 def shared_data_dir() -> Path:
-    """``$HARNESS_SHARED_DATA``, or ``../shared/data`` beside the project."""
-    return Path(os.environ.get(SHARED_DATA_ENV) or PROJECT_ROOT.parent / "shared" / "data")
+    """``$HARNESS_SHARED_DATA``, or ``data/`` of :func:`shared_dir` (``../shared/data`` by default)."""
+    return Path(os.environ.get(SHARED_DATA_ENV) or shared_dir() / "data")
 
 
 def portable(path: Path, root: Path = PROJECT_ROOT) -> str:

@@ -1,6 +1,6 @@
 """The machine part of a run record: enough to tell whether two runs used the same kernels."""
 
-from harness.runs.environment import cpu_description
+from harness.common.environment import cpu_description
 
 # Written for the test in /proc/cpuinfo's layout: two logical CPUs, flags on one line each.
 CPUINFO_WITH_AVX512_BF16 = """processor\t: 0

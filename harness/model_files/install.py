@@ -36,11 +36,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from harness.models.catalog import ModelPart, ModelSpec
-from harness.models.gguf_header import ArraySummary, GgufError, read_gguf_info
-from harness.runs.atomic import write_json_atomic
+from harness.common.atomic import write_json_atomic
+from harness.common.paths import PROJECT_ROOT
+from harness.model_files.catalog import ModelPart, ModelSpec
+from harness.model_files.gguf_header import ArraySummary, GgufError, read_gguf_info
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: Where models live unless ``HARNESS_MODELS_DIR`` says otherwise (gitignored).
 DEFAULT_MODELS_DIR = PROJECT_ROOT / "models" / "cache"
 _CHUNK = 1 << 20

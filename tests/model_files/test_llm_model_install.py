@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
-from harness.models import ModelInstallError, ModelPart, ModelSpec, find_installed, install_model, read_gguf_info
-from harness.models.catalog import CATALOG, DEFAULT_MODEL
-from harness.models.gguf_header import GgufError
-from harness.models.install import provenance_file
+from harness.model_files import ModelInstallError, ModelPart, ModelSpec, find_installed, install_model, read_gguf_info
+from harness.model_files.catalog import CATALOG, DEFAULT_MODEL
+from harness.model_files.gguf_header import GgufError
+from harness.model_files.install import provenance_file
 
 
 def _gguf_bytes(name: str, tensors: int = 0) -> bytes:

@@ -10,9 +10,9 @@ import evaluate
 import pytest
 from seqeval.metrics import classification_report
 
-import harness.metrics
+import harness.evaluate_modules
+from harness.annotations import Annotations, Prediction, Span
 from harness.corpus.gold import load_gold_corpus
-from harness.model import Annotations, Prediction, Span
 from harness.scoring.claims import CLAIM_MODES, HEADLINE_CLAIM_MODE, score_claims, total_counts
 from harness.scoring.entities import score_entities
 from harness.serialize import annotations_to_dict
@@ -28,13 +28,13 @@ def offline(monkeypatch):
 
 def test_unknown_module_name_lists_the_available_ones():
     with pytest.raises(KeyError, match="entity_spans"):
-        harness.metrics.path("bleu")
+        harness.evaluate_modules.path("bleu")
 
 
 def test_entity_spans_module_equals_the_scorer():
     gold = [[{"start": 0, "end": 4, "label": "PER"}, {"start": 10, "end": 14, "label": "LOC"}], [{"start": 2, "end": 5, "label": "ORG"}]]
     pred = [[{"start": 0, "end": 4, "label": "PER"}, {"start": 10, "end": 12, "label": "LOC"}], []]
-    result = evaluate.load(harness.metrics.path("entity_spans")).compute(predictions=pred, references=gold)
+    result = evaluate.load(harness.evaluate_modules.path("entity_spans")).compute(predictions=pred, references=gold)
 
     class Span:
         def __init__(self, d):
@@ -50,7 +50,7 @@ def test_entity_spans_module_equals_the_scorer():
 def test_conlleval_tags_module_agrees_with_seqeval_default_mode():
     refs = [["B-PER", "I-PER", "O", "B-LOC"], ["O", "I-ORG", "I-ORG", "O"]]
     preds = [["B-PER", "I-PER", "O", "O"], ["O", "B-ORG", "I-ORG", "O"]]
-    result = evaluate.load(harness.metrics.path("conlleval_tags")).compute(predictions=preds, references=refs)
+    result = evaluate.load(harness.evaluate_modules.path("conlleval_tags")).compute(predictions=preds, references=refs)
     expected = classification_report(refs, preds, output_dict=True)
     assert result["overall_f1"] == pytest.approx(expected["micro avg"]["f1-score"])
     for label in ("PER", "ORG", "LOC"):
@@ -61,7 +61,7 @@ def claim_module(doc, claims, **options) -> dict:
     """The claim_alignment module's result for one predicted claim list on ``doc``."""
     reference = {**annotations_to_dict(doc.gold), "text": doc.document.text}
     prediction = annotations_to_dict(Annotations(doc.document.doc_id, doc.gold.entities, tuple(claims)))
-    return evaluate.load(harness.metrics.path("claim_alignment")).compute(
+    return evaluate.load(harness.evaluate_modules.path("claim_alignment")).compute(
         predictions=[json.dumps(prediction, ensure_ascii=False)], references=[json.dumps(reference, ensure_ascii=False)], **options
     )
 

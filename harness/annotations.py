@@ -21,7 +21,8 @@ ENTITY_LABELS: tuple[str, ...] = ("PER", "ORG", "LOC", "MISC", "DATE", "QUANTITY
 ClaimKind = Literal["fact", "opinion"]
 CLAIM_KINDS: tuple[str, ...] = ("fact", "opinion")
 
-#: The claim slots a scorer compares one by one, and an extractor may declare.
+#: The claim slots, in the one order every room uses (validation, grounding, scoring, judging,
+#: drawing); a scorer compares them one by one and an extractor may declare them.
 CLAIM_SLOTS: tuple[str, ...] = ("speaker", "quantity", "time", "location")
 
 

@@ -1,4 +1,4 @@
-"""Every YAML file the harness reads goes through one loader with bounds (harness/safe_yaml.py)."""
+"""Every YAML file the harness reads goes through one loader with bounds (harness/common/safe_yaml.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from harness.common.paths import PROJECT_ROOT
+from harness.common.safe_yaml import MAX_DEPTH, YamlLimitError, expanded_size, load_yaml
 from harness.config import ConfigError, load_run_config
 from harness.conventions import ConventionError, read_convention_file
 from harness.extractors.llm.prompts import PromptError, load_template
 from harness.gate import load_gate_file
-from harness.safe_yaml import MAX_DEPTH, YamlLimitError, expanded_size, load_yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 
 
 def bomb(levels: int = 9, key: str = "params") -> str:
@@ -75,7 +76,7 @@ def test_every_yaml_reader_of_the_harness_refuses_the_bomb_naming_its_file(tmp_p
 
 
 def test_no_module_of_the_harness_reads_yaml_around_the_bounded_loader():
-    """A new reader (a judge's config, say) must call harness.safe_yaml.load_yaml, not yaml.safe_load."""
+    """A new reader (a judge's config, say) must call harness.common.safe_yaml.load_yaml, not yaml.safe_load."""
     direct = re.compile(r"\byaml\.(safe_load|load|full_load|unsafe_load|load_all|safe_load_all|compose)\s*\(")
     offenders = [
         f"{path.relative_to(ROOT)}:{number}"

@@ -1,6 +1,6 @@
 """Hugging Face ``evaluate`` modules over the harness scorers, loaded from local paths.
 
-The hub is not needed: ``evaluate.load(harness.metrics.path("entity_spans"))``.
+The hub is not needed: ``evaluate.load(harness.evaluate_modules.path("entity_spans"))``.
 Each module is a thin wrapper over :mod:`harness.scoring`, never a second
 implementation, so its numbers are the harness's numbers.
 """
