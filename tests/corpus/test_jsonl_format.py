@@ -172,3 +172,17 @@ def test_export_writes_one_record_per_document_that_reads_back_unchanged(tmp_pat
     assert export_jsonl(corpus, out) == 2
     again = CorpusSpec.of(out).load()
     assert again.documents == corpus.documents and again.labels == corpus.labels
+
+
+def test_the_dataset_view_of_a_corpus_with_its_own_labels_declares_them_and_reads_back(tmp_path):
+    from harness.corpus.dataset_view import to_dataset
+
+    gold = CorpusSpec.of(_write(tmp_path / "c.jsonl", _records())).load()
+    with pytest.raises(ValueError, match="label 'WEAPON', not one of PER, ORG, LOC, MISC, DATE, QUANTITY"):
+        to_dataset(gold.documents)
+    view = to_dataset(gold.documents, gold.labels)
+    assert view.features["entities"].feature["label"].names == ["PER", "ORG", "LOC", "WEAPON"]
+    view.save_to_disk(str(tmp_path / "view"))
+    again = CorpusSpec.of(tmp_path / "view").load()
+    assert again.labels == gold.labels
+    assert [[(e.label, e.text) for e in g.gold.entities] for g in again.documents] == [[(e.label, e.text) for e in g.gold.entities] for g in gold.documents]
