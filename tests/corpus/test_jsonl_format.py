@@ -186,3 +186,10 @@ def test_the_dataset_view_of_a_corpus_with_its_own_labels_declares_them_and_read
     again = CorpusSpec.of(tmp_path / "view").load()
     assert again.labels == gold.labels
     assert [[(e.label, e.text) for e in g.gold.entities] for g in again.documents] == [[(e.label, e.text) for e in g.gold.entities] for g in gold.documents]
+
+
+def test_bytes_that_are_not_utf8_are_refused_with_their_line(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(json.dumps(_records()[0], ensure_ascii=False).encode("utf-8") + b"\n{\"doc_id\": \"\xff\"}\n")
+    with pytest.raises(JsonlFormatError, match=rf"{path}:2: not valid UTF-8"):
+        CorpusSpec.of(path).load()

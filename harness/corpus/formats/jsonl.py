@@ -103,8 +103,8 @@ def _file_records(path: Path) -> Iterator[tuple[str, Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise JsonlFormatError(path, [f"{path}:{line}: not valid UTF-8: {err.reason}"]) from None
+        bad_line = data[: err.start].count(b"\n") + 1
+        raise JsonlFormatError(path, [f"{path}:{bad_line}: not valid UTF-8: {err.reason}"]) from None
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
