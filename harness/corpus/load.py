@@ -171,8 +171,8 @@ def load_conll_file(
     )
 
 
-#: Options of the CoNLL format that a spec used to carry as fields (and old run records as keys).
-_LEGACY_SPEC_KEYS = ("label_map", "scheme", "passage_tokens", "convention", "sentences")
+#: Keys of a recorded spec that are not format options.
+_SPEC_KEYS = ("path", "format", "allow_drafts")
 
 
 @dataclass(frozen=True)
@@ -200,11 +200,12 @@ class CorpusSpec:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], path: Path) -> CorpusSpec:
-        """A spec as :meth:`to_dict` wrote it (run records), ``path`` already resolved."""
-        options = dict(data.get("options") or {})
-        for key in _LEGACY_SPEC_KEYS:
-            if key in data:
-                options[key] = data[key]
+        """A spec as :meth:`to_dict` wrote it (run records), ``path`` already resolved.
+
+        Every key other than ``path``, ``format`` and ``allow_drafts`` is an option; records
+        written before formats hold CoNLL options the same way, so they read back unchanged.
+        """
+        options = {key: value for key, value in data.items() if key not in _SPEC_KEYS}
         return cls.of(path, data.get("format"), options, bool(data.get("allow_drafts", False)))
 
     def option(self, key: str, default: Any = None) -> Any:

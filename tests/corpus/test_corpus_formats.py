@@ -141,3 +141,13 @@ def test_a_plug_in_format_from_an_entry_point_is_found_by_name_and_detected(tmp_
     assert "lines" in available_formats() and detect_format(path).name == "lines"
     corpus = CorpusSpec.of(path, None, {"label": "LOC"}).load()
     assert corpus.labels == ("LOC",) and [g.gold.entities[0].text for g in corpus.documents] == ["دمشق", "حلب"]
+
+
+def test_a_recorded_jsonl_spec_keeps_its_label_set(tmp_path):
+    from harness.runs.compare import spec_from_json
+
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"doc_id": "d1", "text": "وصل سامر", "entities": [{"label": "PER", "start": 4, "end": 8}]}\n', encoding="utf-8")
+    spec = CorpusSpec.of(path, None, {"labels": ["PER", "WEAPON"]})
+    again = spec_from_json(spec.to_dict())
+    assert again == spec and again.load().labels == ("PER", "WEAPON")
