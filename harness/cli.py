@@ -7,6 +7,7 @@ test would want to call without a shell.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import warnings
 from pathlib import Path
@@ -129,18 +130,50 @@ def _cmd_gold_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export_jsonl(args: argparse.Namespace) -> int:
+    from harness.corpus.formats.jsonl import export_jsonl
+
+    corpus = _corpus_spec(args, args.corpus or PROJECT_ROOT).load()
+    count = export_jsonl(corpus, args.out)
+    claims = "entities and claims" if corpus.has_claims else "entities only"
+    print(f"written {args.out}: {count} document(s) of {corpus.source} ({claims}; labels {', '.join(corpus.labels)}, convention {corpus.convention})")
+    return 0
+
+
 def _cmd_conlleval(args: argparse.Namespace) -> int:
     from harness.scoring.conlleval import main_conlleval
 
     return main_conlleval(args.file)
 
 
-def _corpus_spec(args: argparse.Namespace):
-    from harness.corpus.load import CorpusSpec
+#: Flags kept as aliases of CoNLL format options (README commands use them): flag attribute -> option.
+_OPTION_ALIASES = {"label_map": "label_map", "scheme": "scheme", "passage_tokens": "passage_tokens", "convention": "convention"}
 
-    return CorpusSpec(
-        args.corpus, label_map=args.label_map, scheme=args.scheme, passage_tokens=args.passage_tokens, convention=args.convention, allow_drafts=args.allow_drafts
-    )
+
+def _option_value(text: str):
+    """A ``--option`` value: a number or true/false when it reads as JSON, else the text itself."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, (int, float, bool)) else text
+
+
+def _corpus_spec(args: argparse.Namespace, path: Path | None = None):
+    """The corpus of ``--corpus`` (or ``path``) with ``--format`` and its options (``--option`` and the alias flags)."""
+    from harness.corpus.load import CorpusOptionError, CorpusSpec
+
+    options = {}
+    for item in args.option:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise CorpusOptionError(f"--option {item!r}: expected KEY=VALUE, e.g. --option sentences=3572:")
+        options[key.strip()] = _option_value(value)
+    for attribute, key in _OPTION_ALIASES.items():
+        value = getattr(args, attribute)
+        if value is not None:
+            options[key] = value
+    return CorpusSpec.of(path or args.corpus, args.format, options, args.allow_drafts)
 
 
 def _load_corpus_arg(args: argparse.Namespace):
@@ -485,12 +518,18 @@ def _add_corpus_options(p: argparse.ArgumentParser, help: str) -> None:
         "--allow-drafts", action="store_true",
         help="score against gold that still holds unreviewed model drafts (refused by default; the run record notes it)",
     )  # fmt: skip
+    p.add_argument("--format", default=None, metavar="NAME", help="the corpus format: gold-dir, conll, jsonl or a plug-in (default: detected)")
+    p.add_argument(
+        "--option", action="append", default=[], metavar="KEY=VALUE",
+        help="an option of the corpus format (repeatable), e.g. --option sentences=3572: or --option labels=PER,WEAPON",
+    )  # fmt: skip
     _add_conll_options(p)
 
 
 def _add_conll_options(p: argparse.ArgumentParser) -> None:
+    """The CoNLL format's options as flags of their own: aliases of ``--option KEY=VALUE``."""
     p.add_argument("--label-map", default=None, help="for CoNLL corpora: e.g. PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC")
-    p.add_argument("--scheme", default="IOB2", help="for CoNLL corpora: IOB1, IOB2, IOBES (default IOB2)")
+    p.add_argument("--scheme", default=None, help="for CoNLL corpora: IOB1, IOB2, IOBES (default IOB2)")
     p.add_argument(
         "--passage-tokens",
         type=_positive_int,
@@ -539,6 +578,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write every figure as JSON")
     p.add_argument("--disagreements", type=Path, default=None, metavar="OUT.md", help="also write the list of disagreements")
     p.set_defaults(func=_cmd_gold_agree)
+
+    p = sub.add_parser("export-jsonl", help="write a corpus (default: the project's gold) as a JSONL corpus (docs/corpus-formats.md)")
+    _add_corpus_options(p, "the corpus to export (default: the project's gold)")
+    p.add_argument("--out", type=Path, required=True, help="the .jsonl file to write")
+    p.set_defaults(func=_cmd_export_jsonl)
 
     p = sub.add_parser("conlleval", help="print conlleval.pl's report for 'token ... gold predicted' lines")
     p.add_argument("file", type=Path)
@@ -684,6 +728,8 @@ def _run(args: argparse.Namespace) -> int:
     from harness.conventions import ConventionError
     from harness.corpus.conll import ConllFormatError
     from harness.corpus.gold import GoldError, UnreviewedDraftsError
+    from harness.corpus.formats.jsonl import JsonlFormatError
+    from harness.corpus.formats.registry import UnknownFormatError
     from harness.corpus.load import CorpusOptionError
     from harness.drafting.errors import DraftError
     from harness.extractors.registry import ExtractorParamsError, UnknownExtractorError
@@ -696,6 +742,9 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
     except (ConfigError, ConllFormatError, CorpusOptionError, UnknownExtractorError, FileNotFoundError, FileExistsError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except (JsonlFormatError, UnknownFormatError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except (ExtractorParamsError, UnknownModelError, ConventionError, RecordError, NotWritableError) as err:

@@ -17,13 +17,14 @@ Two kinds of file live in ``configs/``:
       setups: [rules.yaml]
       tracks:                   # optional; default: one track, the project's gold
         - name: seeds
-          corpus: ..            # a gold directory (DIR/gold + DIR/seeds) or a CoNLL file
+          corpus: ..            # a gold directory (DIR/gold + DIR/seeds), a CoNLL file, a .jsonl file, ...
           description: ...
         - name: heldout
           corpus: ../tests/data/heldout
         - name: anercorp-dev
           corpus: ../../shared/data/anercorp/dev.txt
-          label_map: PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC   # CoNLL options
+          format: conll         # optional: gold-dir, conll, jsonl or a plug-in (default: detected)
+          label_map: PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC   # every other key is an option of the format
           passage_tokens: 256
           convention: anercorp
           sentences: "3572:"          # CoNLL: a range of the file's sentences (START:STOP)
@@ -62,13 +63,9 @@ import yaml
 
 from harness.common.paths import PROJECT_ROOT, allowed_roots, is_inside
 from harness.common.safe_yaml import describe_yaml_error, load_yaml
-from harness.corpus.load import (
-    CorpusOptionError,
-    CorpusSpec,
-    harness_label_map,
-    sentence_slice,
-)
-from harness.corpus.tagging import get_scheme
+from harness.corpus.formats.base import FormatOptionError
+from harness.corpus.formats.registry import UnknownFormatError
+from harness.corpus.load import CorpusOptionError, CorpusSpec
 from harness.judging.floor import DEFAULT_JUDGE_KAPPA_FLOOR
 from harness.scoring.metric_paths import metric_path_problem
 from harness.scoring.settings import (
@@ -304,7 +301,8 @@ def _unknown_keys(data: dict, path: Path, known: set[str], prefix: str = "") -> 
 SETUP_KEYS = {"setup", "extractor", "params", "batch_size", "description", OUTSIDE_KEY}
 BENCH_KEYS = {"setups", "tracks", "ranking", "seed", "bootstrap", "scoring", "executor", "description", "max_failures", "judge", OUTSIDE_KEY}
 EXECUTOR_NAMES = ("serial", "processes", "ray")
-TRACK_KEYS = {"name", "corpus", "description", "label_map", "scheme", "passage_tokens", "convention", "setups", "optional", "sentences"}
+#: Keys every track has; any other key of a track is an option of its corpus format.
+TRACK_KEYS = {"name", "corpus", "description", "format", "setups", "optional"}
 RANKING_KEYS = {"track", "metrics", "judge_kappa_floor"}
 
 
@@ -338,35 +336,11 @@ def default_track(project_root: Path) -> Track:
 def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str], outside: bool = False) -> Track:
     if not isinstance(data, dict):
         raise ConfigError(path, prefix.rstrip("."), f"expected a mapping with name and corpus, got {shown(data)}")
-    _unknown_keys(data, path, TRACK_KEYS, prefix)
     name = _take(data, path, "name", str, prefix=prefix)
     if not name.strip() or any(c in name for c in "/\\"):
         raise ConfigError(path, prefix + "name", f"expected a short name without slashes, got {shown(name)}")
     corpus = check_inside(path, prefix + "corpus", path.parent / _take(data, path, "corpus", str, prefix=prefix), outside)
-    label_map = _take(data, path, "label_map", str, None, prefix=prefix)
-    if label_map is not None:
-        try:
-            harness_label_map(label_map)
-        except CorpusOptionError as err:
-            raise ConfigError(path, prefix + "label_map", str(err)) from None
-    scheme = _take(data, path, "scheme", str, "IOB2", prefix=prefix)
-    try:
-        get_scheme(scheme)
-    except ValueError as err:
-        raise ConfigError(path, prefix + "scheme", str(err)) from None
-    convention = _take(data, path, "convention", str, None, prefix=prefix)
-    if convention is not None:
-        for candidate in _path_candidates(convention, path) if convention.endswith((".yaml", ".yml")) else ():
-            check_inside(path, prefix + "convention", candidate, outside)
-        from harness.conventions import ConventionError, load_convention
-
-        try:
-            load_convention(convention)
-        except ConventionError as err:
-            raise ConfigError(path, prefix + "convention", str(err)) from None
-    passage_tokens = _take(data, path, "passage_tokens", int, None, prefix=prefix)
-    if passage_tokens is not None and passage_tokens < 1:
-        raise ConfigError(path, prefix + "passage_tokens", f"must be at least 1, got {passage_tokens}")
+    spec = _track_corpus(data, path, prefix, corpus, outside)
     setups = _take(data, path, "setups", list, None, prefix=prefix)
     if setups is not None:
         for i, setup in enumerate(setups):
@@ -374,29 +348,43 @@ def _load_track(data: Any, path: Path, prefix: str, setup_names: list[str], outs
                 raise ConfigError(path, f"{prefix}setups[{i}]", f"no setup named {shown(setup)} in this bench (setups: {', '.join(setup_names)})")
     return Track(
         name=name,
-        corpus=CorpusSpec(
-            corpus,
-            label_map=label_map,
-            scheme=scheme,
-            passage_tokens=passage_tokens,
-            convention=convention,
-            sentences=_sentence_range(data, path, prefix),
-        ),
+        corpus=spec,
         description=_take(data, path, "description", str, "", prefix=prefix),
         setups=tuple(setups) if setups is not None else None,
         optional=_take(data, path, "optional", bool, False, prefix=prefix),
     )
 
 
-def _sentence_range(data: dict, path: Path, prefix: str) -> str | None:
-    """A track's ``sentences: "START:STOP"`` (CoNLL), checked here so the error names the key."""
-    value = _take(data, path, "sentences", str, None, prefix=prefix)
-    if value is not None:
-        try:
-            sentence_slice(value)
-        except CorpusOptionError as err:
-            raise ConfigError(path, prefix + "sentences", str(err)) from None
-    return value
+def _track_corpus(data: dict, path: Path, prefix: str, corpus: Path, outside: bool) -> CorpusSpec:
+    """A track's corpus spec: its ``format`` (default: detected) and that format's options.
+
+    The options are checked here by the format's own parser, so an error names
+    the track's key (``tracks[2].passage_tokens``); a format that cannot be
+    detected yet (the data is absent, e.g. an optional track) is checked when read.
+    """
+    name = _take(data, path, "format", str, None, prefix=prefix)
+    options = {key: value for key, value in data.items() if key not in TRACK_KEYS}
+    spec = CorpusSpec.of(corpus, name, options)
+    try:
+        fmt = spec.corpus_format()
+    except UnknownFormatError as err:
+        raise ConfigError(path, prefix + "format", str(err)) from None
+    except FileNotFoundError:
+        # Absent data (an optional track): check the options against the format its name suggests.
+        from harness.corpus.formats.registry import get_format
+
+        fmt = get_format("jsonl" if corpus.suffix == ".jsonl" else "conll" if corpus.suffix else "gold-dir")
+    for key in fmt.path_options:
+        value = options.get(key)
+        for candidate in _path_candidates(value, path) if isinstance(value, str) and value.endswith((".yaml", ".yml")) else ():
+            check_inside(path, prefix + key, candidate, outside)
+    try:
+        fmt.parse_options(options)
+    except FormatOptionError as err:
+        raise ConfigError(path, prefix + err.key, err.message) from None
+    except CorpusOptionError as err:
+        raise ConfigError(path, prefix.rstrip("."), str(err)) from None
+    return spec
 
 
 def _load_tracks(data: dict, path: Path, setup_names: list[str], outside: bool = False) -> tuple[Track, ...]:

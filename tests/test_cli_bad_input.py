@@ -63,7 +63,7 @@ def test_a_label_map_target_outside_the_label_set_is_refused_instead_of_dropping
     capsys.readouterr()
     assert run(RULES, "--corpus", conll, "--label-map", "PERS=FOO,LOC=LOC", results=tmp_path / "r") == 2
     line = one_error(capsys.readouterr().err, "PERS=FOO", "'FOO' is not a harness label", "PERS=drop")
-    assert line.startswith("error: label map 'PERS=FOO,LOC=LOC'")
+    assert line.startswith("error: conll option label_map: label map 'PERS=FOO,LOC=LOC'")
     assert len(list((tmp_path / "r" / "runs").iterdir())) == 1  # nothing was recorded for the refused map
 
 

@@ -93,7 +93,8 @@ def test_tracks_resolve_relative_to_the_bench_file_with_their_conll_options(tmp_
     )
     (track,) = load_run_config(bench).tracks
     assert track.corpus.path == tmp_path / "data" / "dev.txt"
-    assert (track.corpus.label_map, track.corpus.passage_tokens, track.corpus.convention) == ("PERS=PER", 64, "anercorp")
+    assert track.corpus.format is None  # detected when read
+    assert dict(track.corpus.options) == {"label_map": "PERS=PER", "passage_tokens": 64, "convention": "anercorp"}
     assert track.optional and track.setups == ("b",) and track.runs("b") and not track.runs("a")
     assert load_run_config(bench).ranking == Ranking("dev", DEFAULT_RANKING_METRICS)
 
@@ -110,8 +111,11 @@ def test_tracks_resolve_relative_to_the_bench_file_with_their_conll_options(tmp_
         ("tracks: [{name: 'a/b', corpus: .}]\n", "tracks[0].name", "expected a short name without slashes"),
         ("tracks: [{name: t}]\n", "tracks[0].corpus", "missing key"),
         ("tracks: [{name: t, corpus: ., setups: [zz]}]\n", "tracks[0].setups[0]", "no setup named 'zz'"),
-        ("tracks: [{name: t, corpus: ., passage_tokens: 0}]\n", "tracks[0].passage_tokens", "must be at least 1"),
-        ("tracks: [{name: t, corpus: ., labels: x}]\n", "tracks[0].labels", "unknown key"),
+        ("tracks: [{name: t, corpus: dev.txt, passage_tokens: 0}]\n", "tracks[0].passage_tokens", "must be at least 1"),
+        ("tracks: [{name: t, corpus: ., format: conll, passage_tokens: 0}]\n", "tracks[0].passage_tokens", "must be at least 1"),
+        ("tracks: [{name: t, corpus: ., labels: x}]\n", "tracks[0].labels", "not an option of the gold-dir format"),
+        ("tracks: [{name: t, corpus: ., passage_tokens: 4}]\n", "tracks[0].passage_tokens", "an option of the conll format"),
+        ("tracks: [{name: t, corpus: ., format: xml}]\n", "tracks[0].format", "unknown corpus format 'xml'; available: conll, gold-dir, jsonl"),
         ("scoring: {min_overlap: 2}\n", "scoring.min_overlap", "must be between 0 and 1"),
     ],
 )

@@ -22,7 +22,7 @@ def _bench(tmp_path: Path, sentences: str) -> Path:
 
 def test_a_track_names_a_range_of_sentences_and_its_spec_carries_it(tmp_path):
     [track] = load_run_config(_bench(tmp_path, '"0:"')).tracks
-    assert track.corpus.sentences == "0:" and track.corpus.to_dict()["sentences"] == "0:"
+    assert track.corpus.option("sentences") == "0:" and track.corpus.to_dict()["sentences"] == "0:"
 
 
 @pytest.mark.parametrize("value", ['"10"', '"x:"', "12"])

@@ -76,7 +76,12 @@ from dataclasses import dataclass
 from harness.annotations import ENTITY_LABELS, Claim, Entity, GoldDocument, Prediction
 from harness.scoring.claims import SCORED_SLOTS, align_document
 from harness.scoring.counts import PRF, MatchCounts
-from harness.scoring.entities import align_entities, count_document, scores_from_counts, sum_documents
+from harness.scoring.entities import (
+    align_entities,
+    count_document,
+    scores_from_counts,
+    sum_documents,
+)
 
 #: The category of a unit (token) no entity covers.
 OUTSIDE = "O"

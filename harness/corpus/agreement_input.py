@@ -17,11 +17,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.annotations import Document, GoldDocument
 from harness.corpus.gold import GoldError
 from harness.corpus.seeds import read_text_exact
 from harness.corpus.validate import gold_files, validate_gold_file
-from harness.annotations import Document, GoldDocument
 from harness.serialize import annotations_from_dict
+
 
 class AgreementInputError(ValueError):
     """Two annotation directories that cannot be compared; the message names the files."""

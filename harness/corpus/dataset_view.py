@@ -4,9 +4,9 @@ Two views, for two kinds of user:
 
 * :func:`to_dataset`: one row per gold document (seeds + gold, or CoNLL
   sentences) with its entities as a list of typed records. ``label`` is a
-  ``ClassLabel`` over :data:`harness.annotations.ENTITY_LABELS`, so a corpus whose
-  labels were not mapped to the harness's set fails here, loudly, instead of
-  producing a column no scorer can compare.
+  ``ClassLabel`` over a label set (the project's :data:`harness.annotations.ENTITY_LABELS`
+  unless the corpus's own is passed), so a label outside it fails here,
+  loudly, instead of producing a column no scorer can compare.
 * :func:`conll_to_token_dataset`: one row per CoNLL sentence with ``tokens``
   and ``ner_tags`` as ``List(ClassLabel)``, the layout token-classification
   trainers and ``evaluate``'s seqeval expect.
@@ -31,45 +31,58 @@ from collections.abc import Iterable, Sequence
 
 from datasets import ClassLabel, Dataset, Features, List, Value
 
-from harness.annotations import ENTITY_LABELS, Annotations, Document, Entity, GoldDocument
+from harness.annotations import (
+    ENTITY_LABELS,
+    Annotations,
+    Document,
+    Entity,
+    GoldDocument,
+)
 from harness.corpus.conll import ConllCorpus
 from harness.corpus.tagging import OUTSIDE, get_scheme, spans_to_tags
 from harness.serialize import claim_from_dict, claim_to_dict
 
-#: Features of :func:`to_dataset`; declared once so every view has the same schema.
-DOCUMENT_FEATURES = Features(
-    {
-        "doc_id": Value("string"),
-        "text": Value("string"),
-        "entities": List(
-            {
-                "id": Value("string"),
-                "label": ClassLabel(names=list(ENTITY_LABELS)),
-                "start": Value("int64"),
-                "end": Value("int64"),
-                "text": Value("string"),
-                "drafted": Value("bool"),
-            }
-        ),
-        "claims": Value("string"),
-    }
-)
+
+def document_features(labels: Sequence[str] = ENTITY_LABELS) -> Features:
+    """Features of :func:`to_dataset` over a label set (a corpus's ``labels``; the project's by default)."""
+    return Features(
+        {
+            "doc_id": Value("string"),
+            "text": Value("string"),
+            "entities": List(
+                {
+                    "id": Value("string"),
+                    "label": ClassLabel(names=list(labels)),
+                    "start": Value("int64"),
+                    "end": Value("int64"),
+                    "text": Value("string"),
+                    "drafted": Value("bool"),
+                }
+            ),
+            "claims": Value("string"),
+        }
+    )
 
 
-def to_dataset(gold_documents: Iterable[GoldDocument]) -> Dataset:
+#: Features of :func:`to_dataset` over the project's labels; declared once so every view has the same schema.
+DOCUMENT_FEATURES = document_features()
+
+
+def to_dataset(gold_documents: Iterable[GoldDocument], labels: Sequence[str] = ENTITY_LABELS) -> Dataset:
     """One row per document: ``doc_id, text, entities, claims`` (claims as JSON).
 
-    Raises ValueError naming the document and label when an entity's label is
-    not one of :data:`harness.annotations.ENTITY_LABELS` (map it when reading).
+    ``labels`` is the ``ClassLabel`` vocabulary (pass ``corpus.labels`` for a
+    corpus with labels of its own). Raises ValueError naming the document and
+    label when an entity's label is not one of them (map it when reading).
     """
     rows = {"doc_id": [], "text": [], "entities": [], "claims": []}
     for gold_doc in gold_documents:
         doc_id = gold_doc.document.doc_id
         for entity in gold_doc.gold.entities:
-            if entity.label not in ENTITY_LABELS:
+            if entity.label not in labels:
                 raise ValueError(
                     f"{doc_id}: entity {entity.id} has label {entity.label!r}, not one of "
-                    f"{', '.join(ENTITY_LABELS)}; map it with a label map when reading"
+                    f"{', '.join(labels)}; map it with a label map when reading, or pass the corpus's labels"
                 )
         rows["doc_id"].append(doc_id)
         rows["text"].append(gold_doc.document.text)
@@ -89,7 +102,7 @@ def to_dataset(gold_documents: Iterable[GoldDocument]) -> Dataset:
         rows["claims"].append(
             json.dumps([claim_to_dict(c) for c in gold_doc.gold.claims], ensure_ascii=False)
         )
-    return Dataset.from_dict(rows, features=DOCUMENT_FEATURES)
+    return Dataset.from_dict(rows, features=document_features(labels))
 
 
 def gold_documents_from_dataset(dataset: Dataset) -> list[GoldDocument]:

@@ -9,7 +9,12 @@ from pathlib import Path
 from harness.annotations import Document, GoldDocument
 from harness.common.capped import capped
 from harness.corpus.seeds import read_text_exact
-from harness.corpus.validate import Problem, gold_files, unreviewed_drafts, validate_gold_file
+from harness.corpus.validate import (
+    Problem,
+    gold_files,
+    unreviewed_drafts,
+    validate_gold_file,
+)
 from harness.serialize import annotations_from_dict
 
 

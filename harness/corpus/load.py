@@ -1,20 +1,33 @@
-"""One entry point for every corpus a run can be scored against.
+"""What a run is scored against (:class:`Corpus`) and where it comes from (:class:`CorpusSpec`).
 
-* the project's gold (``gold/`` beside ``seeds/``), the default;
-* another directory in the same format: ``DIR`` holding ``gold/`` and ``seeds/``,
+A spec names a path, a format and that format's options; the format reads it
+(:mod:`harness.corpus.formats`). The built-in formats:
+
+* ``gold-dir``: the project's gold (``gold/`` beside ``seeds/``), the default;
+  another directory in the same format: ``DIR`` holding ``gold/`` and ``seeds/``,
   or a gold directory whose sibling ``seeds/`` holds the texts;
-* a CoNLL/BIO file (entities only), with a label map such as ``PERS=PER``.
+* ``conll``: a CoNLL/BIO file (entities only), with a label map such as ``PERS=PER``;
+* ``jsonl``: one JSON document per line, or a saved Hugging Face dataset (``docs/corpus-formats.md``).
+
+The readers of the first two live here; the formats wrap them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness.annotations import ENTITY_LABELS, GoldDocument, sha256_text
 from harness.common.paths import portable
 from harness.corpus.conll import read_conll
+from harness.corpus.formats.base import (
+    CorpusFormat,
+    CorpusOptionError,
+    FormatOptionError,
+)
 from harness.corpus.gold import gold_corpus_sha256, load_gold_corpus
 from harness.corpus.passages import join_gold_documents, pack_consecutive
 from harness.corpus.tagging import LabelMap, get_scheme, parse_label_map
@@ -22,9 +35,7 @@ from harness.corpus.tagging import LabelMap, get_scheme, parse_label_map
 #: The annotation convention of gold in the project's format (``gold/GUIDELINES.md``).
 PROJECT_CONVENTION = "project"
 
-
-class CorpusOptionError(ValueError):
-    """An option that does not apply to the corpus it was given with."""
+__all__ = ["Corpus", "CorpusOptionError", "CorpusSpec", "PROJECT_CONVENTION", "load_corpus"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,8 @@ class Corpus:
     #: False for corpora that hold entities only (CoNLL): claim metrics are then not computed.
     has_claims: bool
     source: str
-    #: Entity labels the corpus annotates; predictions of other labels are not scored against it.
+    #: Entity labels the corpus annotates (the project gold's by default; a CoNLL file's or a JSONL
+    #: corpus's own otherwise): with the extractor's declared labels they decide the per-label metrics.
     labels: tuple[str, ...] = ENTITY_LABELS
     #: Per document, the SHA-256 of each text unit it is made of (the document's text; the
     #: sentences of a CoNLL passage), to tell whether an extractor was shaped by it (in-sample scores).
@@ -72,14 +84,17 @@ def load_gold_dir(path: Path, allow_drafts: bool = False) -> Corpus:
     )
 
 
-def harness_label_map(spec: str) -> LabelMap:
+def harness_label_map(spec: str, extra_labels: Sequence[str] = ()) -> LabelMap:
     """A label map onto the harness's labels: ``PERS=PER,ORG=ORG,MISC=drop``.
 
-    Every target must be one of :data:`harness.annotations.ENTITY_LABELS` (or
-    ``drop``): a typo such as ``PERS=PRE`` would otherwise keep the entities
-    under a label no extractor declares, which quietly takes a whole label
-    out of the headline score. Raises :class:`CorpusOptionError` naming the entry.
+    Every target must be one of :data:`harness.annotations.ENTITY_LABELS`, one of
+    ``extra_labels`` (a corpus with a label set of its own declares it, e.g.
+    ``WEAPON``) or ``drop``: a typo such as ``PERS=PRE`` would otherwise keep
+    the entities under a label no extractor declares, which quietly takes a
+    whole label out of the headline score. Raises :class:`CorpusOptionError`
+    naming the entry.
     """
+    known = (*ENTITY_LABELS, *(label for label in extra_labels if label not in ENTITY_LABELS))
     try:
         parsed = parse_label_map(spec)
     except ValueError as err:
@@ -87,10 +102,10 @@ def harness_label_map(spec: str) -> LabelMap:
     if not parsed.mapping:
         raise CorpusOptionError(f"label map {spec!r}: maps no label (write e.g. PERS=PER,ORG=ORG,LOC=LOC,MISC=MISC)")
     for source, target in parsed.mapping.items():
-        if target is not None and target not in ENTITY_LABELS:
+        if target is not None and target not in known:
             raise CorpusOptionError(
-                f"label map {spec!r}: {source}={target}: {target!r} is not a harness label ({', '.join(ENTITY_LABELS)});"
-                f" write {source}=drop to leave {source} out"
+                f"label map {spec!r}: {source}={target}: {target!r} is not a harness label ({', '.join(known)});"
+                f" write {source}=drop to leave {source} out, or declare it with the labels option"
             )
     return parsed
 
@@ -116,6 +131,7 @@ def load_conll_file(
     passage_tokens: int | None = None,
     convention: str = "conll",
     sentences: str | None = None,
+    extra_labels: Sequence[str] = (),
 ) -> Corpus:
     """A CoNLL/BIO file as a corpus of entity-only documents.
 
@@ -132,7 +148,7 @@ def load_conll_file(
         get_scheme(scheme)
     except ValueError as err:
         raise CorpusOptionError(f"{path}: {err}") from None
-    conll = read_conll(path, scheme=scheme, label_map=harness_label_map(label_map) if label_map is not None else None)
+    conll = read_conll(path, scheme=scheme, label_map=harness_label_map(label_map, extra_labels) if label_map is not None else None)
     documents = conll.gold_documents()
     name, grouping, chosen = path.stem, "", list(conll.sentences)
     if sentences is not None:
@@ -159,47 +175,78 @@ def load_conll_file(
     )
 
 
+#: Keys of a recorded spec that are not format options.
+_SPEC_KEYS = ("path", "format", "allow_drafts")
+
+
 @dataclass(frozen=True)
 class CorpusSpec:
     """Where a corpus is and how to read it: what a track of a bench file names.
 
-    The options other than ``path`` apply to CoNLL files only (a gold
-    directory carries its own labels and claims); giving one for a gold
-    directory is refused, so a typo cannot silently score something else.
+    ``format`` names a registered corpus format (:mod:`harness.corpus.formats.registry`);
+    None: detected from the path. ``options`` are that format's options as given
+    (key, value pairs); the format parses them into its own typed options and
+    refuses keys it does not have, so a CoNLL option given for a gold directory
+    fails by name instead of silently scoring something else.
     """
 
     path: Path
-    #: CoNLL: the file's labels mapped to the harness's, e.g. ``PERS=PER,ORG=ORG``.
-    label_map: str | None = None
-    #: CoNLL: the tagging scheme (IOB1, IOB2, IOBES).
-    scheme: str = "IOB2"
-    #: CoNLL: consecutive sentences read together as documents of up to N tokens.
-    passage_tokens: int | None = None
-    #: CoNLL: the annotation convention of the file's tags (e.g. ``anercorp``).
-    convention: str | None = None
-    #: Gold directories: score even when files hold unreviewed model drafts (``--allow-drafts``).
+    format: str | None = None
+    options: tuple[tuple[str, Any], ...] = ()
+    #: Score even when the gold holds unreviewed model drafts (``--allow-drafts``); any format.
     allow_drafts: bool = False
-    #: CoNLL: a range of the file's sentences, ``"START:STOP"`` (e.g. ``"3572:"``).
-    sentences: str | None = None
+
+    @classmethod
+    def of(cls, path: Path, format: str | None = None, options: Mapping[str, Any] | None = None, allow_drafts: bool = False) -> CorpusSpec:
+        """A spec from a mapping of options (lists become tuples, so the spec stays hashable)."""
+        items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in (options or {}).items())
+        return cls(Path(path), format, items, allow_drafts)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], path: Path) -> CorpusSpec:
+        """A spec as :meth:`to_dict` wrote it (run records), ``path`` already resolved.
+
+        Every key other than ``path``, ``format`` and ``allow_drafts`` is an option; records
+        written before formats hold CoNLL options the same way, so they read back unchanged.
+        """
+        options = {key: value for key, value in data.items() if key not in _SPEC_KEYS}
+        return cls.of(path, data.get("format"), options, bool(data.get("allow_drafts", False)))
+
+    def option(self, key: str, default: Any = None) -> Any:
+        """The value given for ``key`` (``default`` when not given)."""
+        return dict(self.options).get(key, default)
+
+    def corpus_format(self) -> CorpusFormat:
+        """The named format, or the one detected from the path."""
+        from harness.corpus.formats.registry import detect_format, get_format
+
+        return get_format(self.format) if self.format is not None else detect_format(self.path)
+
+    def parsed_options(self) -> Any:
+        """The options as the format's typed dataclass (errors name the key)."""
+        return self.corpus_format().parse_options(dict(self.options))
 
     def load(self) -> Corpus:
-        return load_corpus(self.path, self.label_map, self.scheme, self.passage_tokens, self.convention, self.allow_drafts, self.sentences)
+        fmt = self.corpus_format()
+        try:
+            options = fmt.parse_options(dict(self.options))
+        except FormatOptionError as err:
+            raise FormatOptionError(err.format_name, err.key, f"{err.message} (corpus {self.path})") from None
+        return fmt.load(self.path, options, allow_drafts=self.allow_drafts)
 
     def to_dict(self) -> dict[str, object]:
-        """The spec as recorded in a run record (options left at their default are left out)."""
+        """The spec as recorded in a run record: path, the format when named, the options given.
+
+        The options sit beside ``path`` (not under a key of their own), as CoNLL
+        options always did, so records written before formats read the same.
+        """
         out: dict[str, object] = {"path": portable(self.path)}
-        if self.label_map is not None:
-            out["label_map"] = self.label_map
-        if self.scheme != "IOB2":
-            out["scheme"] = self.scheme
-        if self.passage_tokens is not None:
-            out["passage_tokens"] = self.passage_tokens
-        if self.convention is not None:
-            out["convention"] = self.convention
+        if self.format is not None:
+            out["format"] = self.format
+        for key, value in self.options:
+            out[key] = list(value) if isinstance(value, tuple) else value
         if self.allow_drafts:
             out["allow_drafts"] = True
-        if self.sentences is not None:
-            out["sentences"] = self.sentences
         return out
 
 
@@ -212,22 +259,13 @@ def load_corpus(
     allow_drafts: bool = False,
     sentences: str | None = None,
 ) -> Corpus:
-    """A directory is gold in the project's format; a file is CoNLL/BIO."""
-    if path.is_dir():
-        for name, value, default in (
-            ("passage tokens", passage_tokens, None),
-            ("a label map", label_map, None),
-            ("a convention", convention, None),
-            ("a sentence range", sentences, None),
-        ):
-            if value != default:
-                raise CorpusOptionError(f"{path}: {name} applies to CoNLL files only; gold directories carry their own labels and convention")
-        return load_gold_dir(path, allow_drafts)
-    if path.is_file():
-        if convention is not None:
-            # A misspelt convention would only be recorded, never applied: refuse it by name.
-            from harness.conventions import load_convention
+    """The corpus at ``path``, its format detected, with the CoNLL options given as arguments.
 
-            load_convention(convention)
-        return load_conll_file(path, label_map, scheme, passage_tokens, convention or "conll", sentences)
-    raise FileNotFoundError(f"{path}: no such corpus (a gold directory or a CoNLL file)")
+    Kept for callers from before formats (a directory is gold, a file CoNLL);
+    new code builds a :class:`CorpusSpec`.
+    """
+    given = {"label_map": label_map, "passage_tokens": passage_tokens, "convention": convention, "sentences": sentences}
+    options = {k: v for k, v in given.items() if v is not None}
+    if scheme != "IOB2":
+        options["scheme"] = scheme
+    return CorpusSpec.of(path, None, options, allow_drafts).load()

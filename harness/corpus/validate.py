@@ -280,9 +280,19 @@ def draft_warnings(paths: list[Path]) -> list[str]:
 
 
 def _check_semantics(
-    entities: list[tuple[int, dict]], claims: list[tuple[int, dict]], text: str, problems: list[str]
+    entities: list[tuple[int, dict]],
+    claims: list[tuple[int, dict]],
+    text: str,
+    problems: list[str],
+    labels: tuple[str, ...] | None = ENTITY_LABELS,
+    entity_facts: bool = True,
 ) -> None:
-    """Checks that need the document text, over the items whose structure is sound."""
+    """Checks that need the document text, over the items whose structure is sound.
+
+    ``labels``: the label set entities must use (None: any label, for a corpus
+    that brings its own). ``entity_facts``: require the project gold's per-label
+    facts (:func:`_check_entity_facts`); corpora in other formats need not state them.
+    """
     entity_ids: dict[str, str] = {}
     for i, ent in entities:
         path = f"$.entities[{i}]"
@@ -290,9 +300,12 @@ def _check_semantics(
             problems.append(f"{path}.id: duplicate id {ent['id']!r} (first at {entity_ids[ent['id']]})")
         else:
             entity_ids[ent["id"]] = path
-        if ent["label"] not in ENTITY_LABELS:
-            problems.append(f"{path}.label: unknown label {ent['label']!r} (known: {', '.join(ENTITY_LABELS)})")
-        _check_entity_facts(ent, path, problems)
+        if labels is not None and ent["label"] not in labels:
+            problems.append(f"{path}.label: unknown label {ent['label']!r} (known: {', '.join(labels)})")
+        elif not ent["label"].strip():
+            problems.append(f"{path}.label: empty label")
+        if entity_facts:
+            _check_entity_facts(ent, path, problems)
         _check_review(ent, path, problems)
         _check_span(ent, text, path, problems)
 
@@ -418,3 +431,9 @@ def validation_targets(paths: list[Path], seeds: Path | None, default_gold: Path
         texts = seeds or texts_beside(gold) or default_seeds
         out.extend((file, texts) for file in gold_files([gold]))
     return out
+
+
+#: The structural and semantic checks of gold items, for readers of other corpus formats
+#: (:mod:`harness.corpus.formats.jsonl`) that keep the gold's entity and claim shapes.
+check_structure = _check_structure
+check_semantics = _check_semantics

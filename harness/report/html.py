@@ -58,7 +58,8 @@ def render_html(board: Leaderboard) -> str:
         how_to_read=how_to_read(board),
         charts=charts,
         colours={row.name: colour(i) for i, row in enumerate(board.rows)},
-        labels=ENTITY_LABELS,
+        # The legend names the labels the runs were scored on (a corpus may bring its own, e.g. WEAPON).
+        labels=label_columns(board) or ENTITY_LABELS,
         entity_outcomes=ENTITY_OUTCOMES,
         claim_statuses=CLAIM_STATUSES,
         slots=DRAWN_SLOTS,

@@ -169,15 +169,7 @@ def check_comparable(a: RunSide, b: RunSide, corpus: Corpus) -> None:
 
 def spec_from_json(spec: dict[str, Any]) -> CorpusSpec:
     """A recorded corpus spec (``run.json`` ``corpus.spec``) as a :class:`CorpusSpec`."""
-    return CorpusSpec(
-        from_portable(str(spec.get("path"))),
-        label_map=spec.get("label_map"),
-        scheme=str(spec.get("scheme", "IOB2")),
-        passage_tokens=spec.get("passage_tokens"),
-        convention=spec.get("convention"),
-        allow_drafts=bool(spec.get("allow_drafts", False)),
-        sentences=spec.get("sentences"),
-    )
+    return CorpusSpec.from_dict(spec, from_portable(str(spec.get("path"))))
 
 
 def corpus_of(side: RunSide) -> Corpus:

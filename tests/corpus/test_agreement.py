@@ -12,7 +12,17 @@ import random
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from harness.annotations import Annotations, Claim, Document, Entity, GoldDocument, Quantity, Span, Speaker, TimeRef
+from harness.annotations import (
+    Annotations,
+    Claim,
+    Document,
+    Entity,
+    GoldDocument,
+    Quantity,
+    Span,
+    Speaker,
+    TimeRef,
+)
 from harness.corpus.agreement import (
     ALL,
     Agreement,

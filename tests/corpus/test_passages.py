@@ -59,7 +59,7 @@ def test_reading_in_passages_changes_the_gold_hash_and_the_corpus_name(tmp_path)
 
 
 def test_passages_are_refused_for_a_gold_directory(tmp_path):
-    with pytest.raises(CorpusOptionError, match="CoNLL files only"):
+    with pytest.raises(CorpusOptionError, match="passage_tokens: not an option of the gold-dir format"):
         load_corpus(tmp_path, passage_tokens=100)
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from harness.corpus.load import CorpusOptionError, CorpusSpec, load_conll_file, load_corpus, sentence_slice
+from harness.corpus.load import (
+    CorpusOptionError,
+    CorpusSpec,
+    load_conll_file,
+    load_corpus,
+    sentence_slice,
+)
 from harness.runs.compare import spec_from_json
 
 # Four sentences written for this test; the last two stand for a dev split.
@@ -66,12 +72,12 @@ def test_a_range_past_the_end_of_the_file_is_refused_with_the_file_and_its_size(
 
 
 def test_a_range_is_refused_for_a_gold_directory(tmp_path):
-    with pytest.raises(CorpusOptionError, match="sentence range applies to CoNLL files only"):
+    with pytest.raises(CorpusOptionError, match="sentences: not an option of the gold-dir format"):
         load_corpus(tmp_path, sentences="1:")
 
 
 def test_a_recorded_spec_with_a_range_reads_back_the_same_corpus(tmp_path):
-    spec = CorpusSpec(_write(tmp_path), label_map="PERS=PER,ORG=ORG,LOC=LOC", sentences="2:")
+    spec = CorpusSpec.of(_write(tmp_path), None, {"label_map": "PERS=PER,ORG=ORG,LOC=LOC", "sentences": "2:"})
     recorded = spec.to_dict()
     assert recorded["sentences"] == "2:"
     assert spec_from_json(recorded) == spec and spec_from_json(recorded).load().gold_sha256 == spec.load().gold_sha256

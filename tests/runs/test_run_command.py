@@ -101,7 +101,7 @@ def test_a_conll_corpus_read_in_passages_scores_the_same_gold_in_fewer_documents
 
 def test_passages_with_a_gold_directory_are_a_one_line_error(tmp_path, setup_file, capsys):
     status = main(["run", str(setup_file), "--corpus", str(EXAMPLE), "--passage-tokens", "50", "--results", str(tmp_path)])
-    assert status == 2 and "passage tokens applies to CoNLL files only" in capsys.readouterr().err
+    assert status == 2 and "passage_tokens: not an option of the gold-dir format" in capsys.readouterr().err
 
 
 def test_a_dry_run_counts_cached_and_missing_documents_and_writes_nothing(tmp_path, capsys):
