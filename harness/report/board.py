@@ -8,7 +8,8 @@ Built by :mod:`harness.report.leaderboard`, rendered by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from harness.config import Ranking
 from harness.judging.floor import JudgeInfo
@@ -16,6 +17,7 @@ from harness.report.document_view import CorpusView
 from harness.report.significance import RankingNote
 from harness.runs.record import InSample
 from harness.runs.registry import RunRow
+from harness.scoring.metric_table import Metric, value_at
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,16 @@ class TrackRun:
     failed: str | None = None
     #: The judge of its ``content`` claim mode (None: not judged).
     judge: JudgeInfo | None = None
+    #: The run's ``metrics.json``, for its scalar metrics (the F1s are read from the indexed row).
+    metrics: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def score(self, path: str) -> Score:
         return Score.at(self.row, path)
+
+    def value(self, metric: Metric) -> float | None:
+        """A scalar metric's value in this run (None when the run does not have it)."""
+        found = value_at(self.metrics, metric.key)
+        return float(found) if isinstance(found, (int, float)) and not isinstance(found, bool) else None
 
     @property
     def run_id(self) -> str:
@@ -113,6 +122,13 @@ class Leaderboard:
     resamples: int
     #: Problems met while building (a run on outdated gold...), shown on both pages.
     warnings: tuple[str, ...] = ()
+    #: The metric table over every run shown (:func:`harness.scoring.metric_table.union_table`):
+    #: the detail tables show its metrics that declare a ``board`` table, in table order.
+    metrics: tuple[Metric, ...] = ()
+
+    def shown_in(self, table: str) -> tuple[Metric, ...]:
+        """The metrics a detail table shows: those of the board's table that declare it, in table order."""
+        return tuple(metric for metric in self.metrics if metric.board == table)
 
     @property
     def ranked(self) -> tuple[SetupRow, ...]:

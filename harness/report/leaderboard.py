@@ -32,7 +32,7 @@ from harness.runs.atomic import write_text_atomic
 from harness.runs.compare import ComparisonRefused, corpus_of, results_of, side_from_record
 from harness.runs.record import RunRecord, read_record
 from harness.runs.registry import RunRow
-from harness.scoring.metric_table import build_table, find_metric
+from harness.scoring.metric_table import build_table, find_metric, union_table
 from harness.scoring.results import DocumentResult
 
 MARKDOWN_NAME = "leaderboard.md"
@@ -253,6 +253,7 @@ def build_leaderboard(
             tokens_per_document=(record.run.get("costs") or {}).get("tokens_per_document"),
             failed=failed_run(record, row),
             judge=JudgeInfo.of_run(record.run),
+            metrics=record.metrics,
         )
         if run.failed is not None:
             warnings.append(f"{row.setup} on {row.track}: run {row.run_id} failed ({run.failed}); shown, marked, not ranked")
@@ -312,6 +313,7 @@ def build_leaderboard(
         resamples=resamples,
         # Thousands of damaged records would bury the pages: the first 50 warnings, then their count.
         warnings=tuple(capped(warnings, what="warnings")),
+        metrics=union_table(results.values()),
     )
 
 
