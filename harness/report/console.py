@@ -18,7 +18,7 @@ from rich.table import Table
 
 from harness.scoring.claims import CLAIM_KINDS, HEADLINE_CLAIM_MODE
 from harness.scoring.entities import MODES
-from harness.scoring.metric_table import value_at
+from harness.scoring.metric_table import Metric, reference_table, value_at
 
 #: Logs and CI have no terminal width; 160 columns keep the tables on one line each.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -54,13 +54,32 @@ def _level(metrics: Mapping[str, Any]) -> str:
     return f"{level:.0%}" if isinstance(level, (int, float)) else "?"
 
 
+def summary_metrics() -> tuple[tuple[Metric, ...], tuple[Metric, ...]]:
+    """The summary's metric columns (``Metric.summary``): entity scores, then the rest, each section's headline first.
+
+    The extractor's own-convention entity score goes between the two groups.
+    """
+    chosen = [metric for metric in reference_table() if metric.summary]
+    sections = list(dict.fromkeys(metric.section for metric in chosen))
+    ordered = sorted(chosen, key=lambda metric: (sections.index(metric.section), not metric.headline))
+    return tuple(m for m in ordered if m.section == "entities"), tuple(m for m in ordered if m.section != "entities")
+
+
+def _summary_cell(metrics: Mapping[str, Any], metric: Metric, mark: str) -> str:
+    value = value_at(metrics, metric.key)
+    if metric.is_count:
+        return with_ci(value) + mark
+    return "n/a" if value is None else str(value)
+
+
 def print_summary(outcomes: Sequence[Any]) -> None:
-    """One row per (setup, track): headline entity and claim F1 with intervals, in-sample marks, failures, time."""
+    """One row per (setup, track): the summary metrics (headline entity and claim F1 with intervals...), in-sample marks, time."""
     if not outcomes:
         return
     level = _level(outcomes[0].metrics)
+    entities, others = summary_metrics()
     table = Table(title=f"Run summary (F1 with {level} bootstrap interval over documents; † in-sample: the extractor was built on this text)")
-    for column in ("setup", "track", "entities strict F1", "own convention", f"claims {HEADLINE_CLAIM_MODE} F1", "claims evidence F1", "failures", "time s", "run id"):
+    for column in ("setup", "track", *(m.title for m in entities), "own convention", *(m.title for m in others), "time s", "run id"):
         table.add_column(column, overflow="fold")
     for o in sorted(outcomes, key=lambda o: (o.track, o.setup)):
         m = o.metrics
@@ -69,11 +88,9 @@ def print_summary(outcomes: Sequence[Any]) -> None:
         table.add_row(
             escape(o.setup),
             escape(o.track),
-            with_ci(value_at(m, "entities.strict")) + mark,
+            *(_summary_cell(m, metric, mark) for metric in entities),
             f"{with_ci(own)}{mark} ({escape(o.convention)})" if own else "",
-            with_ci(value_at(m, f"claims.{HEADLINE_CLAIM_MODE}")) + mark,
-            with_ci(value_at(m, "claims.evidence")) + mark,
-            str(m.get("failures", 0)),
+            *(_summary_cell(m, metric, mark) for metric in others),
             f"{o.seconds:.2f}",
             escape(o.run_id),
         )
