@@ -412,3 +412,43 @@ def test_a_conll_track_gets_a_leaderboard_without_claims(tmp_path, capsys):
     assert markdown_rows(markdown, "Claims: F1 per mode (strict is the headline), per kind, and per slot") == []
     page = (tmp_path / "r" / "leaderboard.html").read_text(encoding="utf-8")
     assert page.count('<details class="doc"') == 2 and "Claims were not scored for this row." in page
+
+
+def count_scoring(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count every document scored from now on (the real scorer still runs): the ids, in call order."""
+    from harness.scoring import document as document_module
+
+    real = document_module.score_document
+    calls: list[str] = []
+
+    def counted(gold, prediction, settings):
+        calls.append(gold.document.doc_id)
+        return real(gold, prediction, settings)
+
+    monkeypatch.setattr("harness.scoring.document.score_document", counted)
+    monkeypatch.setattr("harness.scoring.corpus.score_document", counted)
+    return calls
+
+
+def test_leaderboard_ranking_notes_and_compare_over_stored_runs_call_the_scorer_zero_times(real_runs, monkeypatch, capsys):
+    calls = count_scoring(monkeypatch)
+    stored = real_runs.registry.latest_per_setup()
+    assert len(stored) == 6
+    assert main(["leaderboard", "--results", str(real_runs.results), "--bench", str(real_runs.bench)]) == 0
+    out = capsys.readouterr().out
+    assert "3 row(s) on 2 track(s)" in out
+    # The ranking notes were tested (a paired test per pair of neighbours), from the stored results.
+    config = real_runs.config
+    board = build_leaderboard(select_runs(real_runs.registry), real_runs.registry, config.tracks, config.ranking)
+    assert len(board.notes) == 2 and all(note.test is not None for note in board.notes)
+    # harness compare on two stored runs: every shared metric tested, the per-document diff read from the alignments.
+    rules, no_anchor = (real_runs.registry.list(setup=s, track="heldout")[0].run_id for s in ("rules", "rules-no-anchor"))
+    assert main(["compare", rules, no_anchor, "--results", str(real_runs.results)]) == 0
+    compared = capsys.readouterr().out
+    assert "claims.strict.f1 " in compared and "per document (A -> B):" in compared
+    assert calls == []
+    # The counter does see scoring: re-scoring one run scores each of its documents once.
+    run = real_runs.registry.get(rules)
+    assert main(["score", run.path]) == 0
+    capsys.readouterr()
+    assert len(calls) == run.documents == 5
