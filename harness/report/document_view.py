@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from harness.corpus.load import Corpus
 from harness.model import ENTITY_LABELS, Claim, Entity, GoldDocument, Prediction
 from harness.report.highlight import Mark, Node, nest_marks
-from harness.runs.compare import slot_value
+from harness.runs.document_diff import slot_value
 from harness.scoring.claims import HEADLINE_CLAIM_MODE
 from harness.scoring.counts import MatchCounts
 from harness.scoring.results import DECLARED, DocumentResult

@@ -29,7 +29,7 @@ from harness.report.board import Leaderboard, SetupRow, Speed, TrackColumn, Trac
 from harness.report.document_view import CorpusView, ViewedRun, build_corpus_view
 from harness.report.significance import Neighbours, ranking_notes
 from harness.runs.atomic import write_text_atomic
-from harness.runs.compare import ComparisonRefused, corpus_of, results_of, side_from_record
+from harness.runs.sides import ComparisonRefused, corpus_of, results_of, side_from_record
 from harness.runs.record import RunRecord, read_record
 from harness.runs.registry import RunRow
 from harness.scoring.metric_table import build_table, find_metric, union_table

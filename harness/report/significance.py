@@ -1,7 +1,7 @@
 """Ranking notes: does each row of the leaderboard really beat the next one on the ranking track?
 
 Every pair of neighbours in the ranking is tested on the ranking metric with
-the paired test of ``harness compare`` (:func:`harness.runs.compare.compare_metric`),
+the paired test of ``harness compare`` (:func:`harness.runs.paired.compare_metric`),
 on the per-document results both runs stored: a permutation test, exact over
 all 2^n swaps of n documents when n is small, with the paired bootstrap
 interval of the difference.
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from harness.runs.compare import compare_metric
+from harness.runs.paired import compare_metric
 from harness.scoring.metric_table import Metric
 from harness.scoring.results import DocumentResult
 from harness.stats import DEFAULT_ALPHA, PairedComparison, SignificanceVerdict, significance_verdict

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.gate import Check, CheckResult, GateReport
-from harness.runs.compare import Comparison, DocumentDiff
+from harness.runs.compare import Comparison
+from harness.runs.document_diff import DocumentDiff
 from harness.runs.record import read_record
 from harness.runs.registry import RunRow, Score
 from harness.scoring.metric_table import Metric, reference_table
