@@ -1,6 +1,6 @@
 """Plain-text reports for terminals and CI logs: ``harness compare``, ``gate``, ``runs list``/``show``.
 
-The computing rooms (``harness.runs.compare``, ``harness.gate``,
+The computing rooms (``harness.runs.compare``, ``harness.gating``,
 ``harness.runs.registry``) return data; the sentences are written here, so the
 words a reader sees live in one room.
 """
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.gate import Check, CheckResult, GateReport
+from harness.gating.file import Check
+from harness.gating.verdicts import CheckResult, GateReport
 from harness.runs.compare import Comparison
 from harness.runs.document_diff import DocumentDiff
 from harness.runs.record import read_record
