@@ -312,7 +312,8 @@ def _cmd_gate(args: argparse.Namespace) -> int:
 
 def _cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.config import load_run_config
-    from harness.report.leaderboard import LeaderboardError, build_leaderboard, select_runs, write_leaderboard
+    from harness.report.leaderboard import LeaderboardError, build_leaderboard, select_runs
+    from harness.report.pages import write_leaderboard
     from harness.runs.registry import RegistryError
 
     registry = _registry(args, announce=False)  # its notices are among the board's warnings

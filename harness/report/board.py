@@ -13,11 +13,54 @@ from typing import Any
 
 from harness.config import Ranking
 from harness.judging.floor import JudgeInfo
-from harness.report.document_view import CorpusView
-from harness.report.significance import RankingNote
+from harness.report.views import CorpusView
 from harness.runs.record import InSample
 from harness.runs.registry import RunRow
 from harness.scoring.metric_table import Metric, value_at
+from harness.stats import DEFAULT_ALPHA, PairedComparison, SignificanceVerdict, significance_verdict
+
+
+@dataclass(frozen=True)
+class RankingNote:
+    """One neighbour pair on the ranking metric: the paired test, or why there is none."""
+
+    #: Name of the higher-ranked row.
+    higher: str
+    #: Name of the row ranked just below it.
+    lower: str
+    #: How the note names the metric, e.g. "claim strict F1 on heldout".
+    metric: str
+    #: Why the pair was not tested; None when tested.
+    skipped: str | None = None
+    #: The permutation test, lower row as A and higher row as B (difference = higher - lower),
+    #: its interval the paired bootstrap's.
+    test: PairedComparison | None = None
+    #: Tests made on the board together (the Bonferroni factor).
+    tests: int = 1
+    alpha: float = DEFAULT_ALPHA
+
+    @property
+    def verdict(self) -> SignificanceVerdict | None:
+        return significance_verdict(self.test, self.alpha, self.tests) if self.test is not None else None
+
+    @property
+    def significant(self) -> bool:
+        verdict = self.verdict
+        return verdict is not None and verdict.significant
+
+    @property
+    def text(self) -> str:
+        """The note as a sentence a reader can check."""
+        pair = f"{self.higher} vs {self.lower}"
+        verdict, test = self.verdict, self.test
+        if self.skipped is not None or verdict is None or test is None:
+            return f"{pair}: {self.metric} not compared: {self.skipped}"
+        return (
+            f"{pair}: difference in {self.metric} {verdict.reason} "
+            f"({test.method}, n = {test.units}; assumption: {test.assumption}; "
+            f"{test.metric_b:.3f} vs {test.metric_a:.3f}, difference {test.difference:+.3f}, "
+            f"{test.level:.0%} paired bootstrap interval [{test.low:+.3f}, {test.high:+.3f}])"
+        )
 
 
 @dataclass(frozen=True)

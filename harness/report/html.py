@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from harness.model import ENTITY_LABELS
 from harness.report.board import Leaderboard
-from harness.report.document_view import CLAIM_STATUSES, DRAWN_SLOTS, label_class
+from harness.report.views import CLAIM_STATUSES, DRAWN_SLOTS, label_class
 from harness.report.plots import colour, label_f1_svg, slot_f1_svg
 from harness.report.tables import IN_SAMPLE_MARK, how_to_read, in_sample_line, leaderboard_tables, track_lines
 from harness.report.templating import environment

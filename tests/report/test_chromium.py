@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import pytest
 
-from harness.report.leaderboard import write_leaderboard
+from harness.report.pages import write_leaderboard
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "results" / "artifacts"

@@ -14,9 +14,10 @@ from harness.cli import main
 from harness.config import Ranking
 from harness.corpus.load import Corpus, load_corpus
 from harness.model import Annotations, Prediction
-from harness.report import leaderboard as leaderboard_module
+from harness.report import pages as pages_module
 from harness.report.html import render_html
-from harness.report.leaderboard import build_leaderboard, select_runs, write_leaderboard
+from harness.report.leaderboard import build_leaderboard, select_runs
+from harness.report.pages import write_leaderboard
 from harness.report.markdown import render_markdown
 from harness.report.tables import IN_SAMPLE_MARK, leaderboard_tables
 from harness.runs.record import InSample, RunRecord, prediction_to_json, write_record
@@ -293,13 +294,13 @@ def test_markdown_says_how_to_read_the_intervals(board):
 
 def test_both_pages_are_written_through_the_atomic_writer(board, tmp_path, monkeypatch):
     written = []
-    real_writer = leaderboard_module.write_text_atomic
+    real_writer = pages_module.write_text_atomic
 
     def recording_writer(path: Path, text: str) -> None:
         written.append(path)
         real_writer(path, text)
 
-    monkeypatch.setattr(leaderboard_module, "write_text_atomic", recording_writer)
+    monkeypatch.setattr(pages_module, "write_text_atomic", recording_writer)
     markdown, page = write_leaderboard(board, tmp_path)
     assert written == [tmp_path / "leaderboard.md", tmp_path / "leaderboard.html"] == [markdown, page]
     assert markdown.read_text(encoding="utf-8") == render_markdown(board)
@@ -312,7 +313,7 @@ def test_a_page_that_fails_to_render_leaves_both_previous_pages_untouched(board,
     def broken(_board):
         raise RuntimeError("template broke")
 
-    monkeypatch.setattr("harness.report.html.render_html", broken)
+    monkeypatch.setattr("harness.report.pages.render_html", broken)
     with pytest.raises(RuntimeError):
         write_leaderboard(board, tmp_path)
     assert (tmp_path / "leaderboard.md").read_text(encoding="utf-8") == "old markdown"
