@@ -138,21 +138,21 @@ class TableContext:
     @classmethod
     def union(cls, contexts: Iterable[TableContext]) -> TableContext:
         """One context holding every label, convention and mode of ``contexts``: the columns of a report over several runs."""
-        contexts = list(contexts)
+        given = list(contexts)
         conventions: dict[str, set[str]] = {}
-        for context in contexts:
-            for name, labels in context.conventions:
-                conventions.setdefault(name, set()).update(labels)
+        for context in given:
+            for name, rows in context.conventions:
+                conventions.setdefault(name, set()).update(rows)
 
-        def labels(attribute: str) -> tuple[str, ...]:
-            return tuple(sorted({label for c in contexts for label in getattr(c, attribute)}, key=label_order))
+        def merged(attribute: str) -> tuple[str, ...]:
+            return tuple(sorted({label for c in given for label in getattr(c, attribute)}, key=label_order))
 
         return cls(
-            declared_labels=labels("declared_labels"),
-            declared_rows=labels("declared_rows"),
-            all_rows=labels("all_rows"),
+            declared_labels=merged("declared_labels"),
+            declared_rows=merged("declared_rows"),
+            all_rows=merged("all_rows"),
             conventions=tuple((name, tuple(sorted(found, key=label_order))) for name, found in sorted(conventions.items())),
-            claim_modes=_mode_order([mode for c in contexts for mode in c.claim_modes]),
+            claim_modes=_mode_order([mode for c in given for mode in c.claim_modes]),
         )
 
     @classmethod
