@@ -23,7 +23,11 @@ DEFAULT_BENCH = PROJECT_ROOT / "configs" / "bench.yaml"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from harness.corpus.validate import draft_warnings, validate_gold_file, validation_targets
+    from harness.corpus.validate import (
+        draft_warnings,
+        validate_gold_file,
+        validation_targets,
+    )
 
     targets = validation_targets([Path(p) for p in args.paths], args.seeds, args.gold, DEFAULT_SEEDS)
     paths = [path for path, _ in targets]
@@ -64,10 +68,14 @@ def _cmd_gold_stats(args: argparse.Namespace) -> int:
 def _cmd_gold_agree(args: argparse.Namespace) -> int:
     import json
 
+    from harness.common.atomic import write_text_atomic
     from harness.corpus.agreement import AgreementError, compare
     from harness.corpus.agreement_input import AgreementInputError, read_annotation_pair
-    from harness.report.agreement import agreement_json, agreement_markdown, disagreements_markdown
-    from harness.common.atomic import write_text_atomic
+    from harness.report.agreement import (
+        agreement_json,
+        agreement_markdown,
+        disagreements_markdown,
+    )
 
     try:
         pair = read_annotation_pair(args.a, args.b, args.seeds)
@@ -288,9 +296,8 @@ def _cmd_runs_list(args: argparse.Namespace) -> int:
 
 def _cmd_runs_show(args: argparse.Namespace) -> int:
     from harness.report.text import format_run
-    from harness.runs.registry import RegistryError
-
     from harness.runs.record import read_record
+    from harness.runs.registry import RegistryError
 
     try:
         row = _registry(args).get(args.run)
@@ -346,7 +353,12 @@ def _cmd_gate(args: argparse.Namespace) -> int:
 
 def _cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.config import load_run_config
-    from harness.report.leaderboard import LeaderboardError, build_leaderboard, select_runs, write_leaderboard
+    from harness.report.leaderboard import (
+        LeaderboardError,
+        build_leaderboard,
+        select_runs,
+    )
+    from harness.report.pages import write_leaderboard
     from harness.runs.registry import RegistryError
 
     registry = _registry(args, announce=False)  # its notices are among the board's warnings
@@ -392,7 +404,12 @@ def _cmd_judge_run(args: argparse.Namespace) -> int:
 
 def _cmd_judge_validate(args: argparse.Namespace) -> int:
     from harness.judging.config import build_judge, load_judge_config
-    from harness.judging.validation import file_sha256, load_validation_set, measure, write_agreement
+    from harness.judging.validation import (
+        file_sha256,
+        load_validation_set,
+        measure,
+        write_agreement,
+    )
 
     try:
         config = load_judge_config(args.config)
@@ -440,7 +457,13 @@ def _add_judge_commands(sub) -> None:
 
 
 def _cmd_models_install(args: argparse.Namespace) -> int:
-    from harness.model_files import DEFAULT_MODEL, ModelInstallError, UnknownModelError, get_spec, install_model
+    from harness.model_files import (
+        DEFAULT_MODEL,
+        ModelInstallError,
+        UnknownModelError,
+        get_spec,
+        install_model,
+    )
 
     try:
         installed = install_model(get_spec(args.name or DEFAULT_MODEL), args.dir, force=args.force, log=print)
@@ -724,18 +747,18 @@ _DEFAULT_FORMAT = warnings.formatwarning
 
 def _run(args: argparse.Namespace) -> int:
     """Call the subcommand; the error types the harness raises for bad input print as one line."""
+    from harness.common.atomic import NotWritableError
     from harness.config import ConfigError
     from harness.conventions import ConventionError
     from harness.corpus.conll import ConllFormatError
-    from harness.corpus.gold import GoldError, UnreviewedDraftsError
     from harness.corpus.formats.jsonl import JsonlFormatError
     from harness.corpus.formats.registry import UnknownFormatError
+    from harness.corpus.gold import GoldError, UnreviewedDraftsError
     from harness.corpus.load import CorpusOptionError
     from harness.drafting.errors import DraftError
     from harness.extractors.registry import ExtractorParamsError, UnknownExtractorError
     from harness.gate import GateRefused
     from harness.model_files.catalog import UnknownModelError
-    from harness.common.atomic import NotWritableError
     from harness.runs.executors import ExecutorError, ExecutorUnavailableError
     from harness.runs.record import RecordError
 

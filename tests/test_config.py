@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from harness.common.paths import PROJECT_ROOT as ROOT
-from harness.config import DEFAULT_RANKING_METRICS, ConfigError, Ranking, config_hash, load_run_config
+from harness.config import (
+    DEFAULT_RANKING_METRICS,
+    ConfigError,
+    Ranking,
+    config_hash,
+    load_run_config,
+)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -9,7 +9,6 @@ deliberate losses, so the verdicts are known by construction.
 from __future__ import annotations
 
 import json
-
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -17,17 +16,17 @@ from typing import Callable
 import pytest
 import yaml
 
+from harness.annotations import Annotations, GoldDocument, Prediction
 from harness.cli import main
+from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.config import ConfigError
 from harness.corpus.load import Corpus, load_corpus
 from harness.extractors.identity import code_identity_of_module
 from harness.gate import evaluate_gates, load_gate_file
-from harness.annotations import Annotations, GoldDocument, Prediction
 from harness.runs.record import RunRecord, prediction_to_json, read_record, write_record
 from harness.runs.registry import RunRegistry
 from harness.scoring.corpus import score_corpus
 from harness.scoring.settings import IntervalSettings, ScoringSettings
-from harness.common.paths import PROJECT_ROOT as ROOT
 
 #: The rules extractor's code identity in this checkout (records made here carry it).
 RULES_CODE = code_identity_of_module("harness.extractors.rules.extractor").sha256

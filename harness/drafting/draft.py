@@ -33,7 +33,13 @@ from harness.corpus.seeds import read_text_exact
 from harness.corpus.validate import validate_gold_file
 from harness.drafting.errors import DraftError
 from harness.drafting.fit import fit_to_contract
-from harness.drafting.provenance import DraftOrigin, DraftProvenance, Dropped, ExtractorIdentity, ToolIdentity
+from harness.drafting.provenance import (
+    DraftOrigin,
+    DraftProvenance,
+    Dropped,
+    ExtractorIdentity,
+    ToolIdentity,
+)
 from harness.extractors.base import fingerprint_hash
 from harness.extractors.registry import create_extractor
 from harness.runs.cache import PredictionCache

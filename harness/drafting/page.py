@@ -36,7 +36,13 @@ from markupsafe import Markup
 from harness.annotations import CLAIM_KINDS, CLAIM_SLOTS, ENTITY_LABELS
 from harness.corpus.gold import GoldError
 from harness.corpus.seeds import read_text_exact
-from harness.corpus.validate import REVIEW_STATUSES, TIME_VALUE, gold_files, texts_beside, validate_gold_file
+from harness.corpus.validate import (
+    REVIEW_STATUSES,
+    TIME_VALUE,
+    gold_files,
+    texts_beside,
+    validate_gold_file,
+)
 from harness.text.units import UNIT_FORMS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"

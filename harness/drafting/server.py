@@ -31,7 +31,12 @@ from urllib.parse import unquote, urlsplit
 
 from harness.common.atomic import write_text_atomic
 from harness.corpus.validate import unreviewed_drafts, validate_gold_file
-from harness.drafting.page import ReviewCorpus, corpus_dirs, read_review_corpus, render_review_page
+from harness.drafting.page import (
+    ReviewCorpus,
+    corpus_dirs,
+    read_review_corpus,
+    render_review_page,
+)
 
 #: Largest reviewed file accepted (a gold file of a long article is a few hundred kB).
 MAX_BODY_BYTES = 8 * 1024 * 1024

@@ -6,7 +6,14 @@
 - ``install``: ``harness models install``: download, assemble, verify, record.
 """
 
-from harness.model_files.catalog import CATALOG, DEFAULT_MODEL, ModelPart, ModelSpec, UnknownModelError, get_spec
+from harness.model_files.catalog import (
+    CATALOG,
+    DEFAULT_MODEL,
+    ModelPart,
+    ModelSpec,
+    UnknownModelError,
+    get_spec,
+)
 from harness.model_files.gguf_header import GgufError, GgufInfo, read_gguf_info
 from harness.model_files.install import (
     InstalledModel,

@@ -14,7 +14,6 @@ from harness.corpus.agreement import Agreement, Disagreement, Kappa, Side
 from harness.report.markdown import md_escape
 from harness.scoring.counts import MatchCounts
 
-
 #: The scorer compares the value of a quantity and of a time, not their spans.
 _SLOT_NAMES = {"quantity": "quantity value", "time": "time value"}
 

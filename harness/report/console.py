@@ -13,12 +13,18 @@ from typing import Any, Callable
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from harness.scoring.claims import CLAIM_KINDS, HEADLINE_CLAIM_MODE
 from harness.scoring.entities import MODES
-from harness.scoring.metric_table import value_at
+from harness.scoring.metric_table import Metric, reference_table, value_at
 
 #: Logs and CI have no terminal width; 160 columns keep the tables on one line each.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -54,14 +60,34 @@ def _level(metrics: Mapping[str, Any]) -> str:
     return f"{level:.0%}" if isinstance(level, (int, float)) else "?"
 
 
+def summary_metrics() -> tuple[tuple[Metric, ...], tuple[Metric, ...]]:
+    """The summary's metric columns (``Metric.summary``): entity scores, then the rest, each section's headline first.
+
+    The extractor's own-convention entity score goes between the two groups.
+    """
+    chosen = [metric for metric in reference_table() if metric.summary]
+    sections = list(dict.fromkeys(metric.section for metric in chosen))
+    ordered = sorted(chosen, key=lambda metric: (sections.index(metric.section), not metric.headline))
+    return tuple(m for m in ordered if m.section == "entities"), tuple(m for m in ordered if m.section != "entities")
+
+
+def _summary_cell(metrics: Mapping[str, Any], metric: Metric, mark: str) -> str:
+    value = value_at(metrics, metric.key)
+    if metric.is_count:
+        return with_ci(value) + mark
+    return "n/a" if value is None else str(value)
+
+
 def print_summary(outcomes: Sequence[Any]) -> None:
-    """One row per (setup, track): headline entity and claim F1 with intervals, in-sample marks, failures, time."""
+    """One row per (setup, track): the summary metrics (headline entity and claim F1 with intervals...), in-sample marks, time."""
     if not outcomes:
         return
     level = _level(outcomes[0].metrics)
+    entities, others = summary_metrics()
+    # The content mode exists only in judged runs; its judge and kappa are printed under the table.
     judged = any(getattr(o, "judge", None) is not None for o in outcomes)
     table = Table(title=f"Run summary (F1 with {level} bootstrap interval over documents; † in-sample: the extractor was built on this text)")
-    for column in ("setup", "track", "entities strict F1", "own convention", f"claims {HEADLINE_CLAIM_MODE} F1", "claims evidence F1", *(("claims content F1",) if judged else ()), "failures", "time s", "run id"):
+    for column in ("setup", "track", *(m.title for m in entities), "own convention", *(m.title for m in others), *(("claim content F1",) if judged else ()), "time s", "run id"):
         table.add_column(column, overflow="fold")
     for o in sorted(outcomes, key=lambda o: (o.track, o.setup)):
         m = o.metrics
@@ -70,12 +96,10 @@ def print_summary(outcomes: Sequence[Any]) -> None:
         table.add_row(
             escape(o.setup),
             escape(o.track),
-            with_ci(value_at(m, "entities.strict")) + mark,
+            *(_summary_cell(m, metric, mark) for metric in entities),
             f"{with_ci(own)}{mark} ({escape(o.convention)})" if own else "",
-            with_ci(value_at(m, f"claims.{HEADLINE_CLAIM_MODE}")) + mark,
-            with_ci(value_at(m, "claims.evidence")) + mark,
+            *(_summary_cell(m, metric, mark) for metric in others),
             *((_content_cell(m, o.judge, mark),) if judged else ()),
-            str(m.get("failures", 0)),
             f"{o.seconds:.2f}",
             escape(o.run_id),
         )
@@ -96,7 +120,7 @@ def _content_cell(metrics: Mapping[str, Any], judge: Any, mark: str) -> str:
 def _judge_lines(outcomes: Sequence[Any]) -> list[str]:
     """One line per judge of the content column: its name and its kappa on the judge validation set."""
     judges = {o.judge.identity_hash: o.judge for o in outcomes if getattr(o, "judge", None) is not None}
-    return [f"claims content F1: {escape(j.describe())} (Cohen's kappa with the validation set's labels; see docs/judging.md)" for j in judges.values()]
+    return [f"claim content F1: {escape(j.describe())} (Cohen's kappa with the validation set's labels; see docs/judging.md)" for j in judges.values()]
 
 
 def print_metrics_table(title: str, metrics: Mapping[str, Any]) -> None:

@@ -22,10 +22,17 @@ from markupsafe import Markup
 
 from harness.annotations import ENTITY_LABELS
 from harness.report.board import Leaderboard
-from harness.report.document_view import CLAIM_STATUSES, DRAWN_SLOTS, label_class
 from harness.report.plots import colour, label_f1_svg, slot_f1_svg
-from harness.report.tables import IN_SAMPLE_MARK, how_to_read, in_sample_line, label_columns, leaderboard_tables, track_lines
+from harness.report.tables import (
+    IN_SAMPLE_MARK,
+    how_to_read,
+    in_sample_line,
+    label_columns,
+    leaderboard_tables,
+    track_lines,
+)
 from harness.report.templating import environment
+from harness.report.views import CLAIM_STATUSES, DRAWN_SLOTS, label_class
 from harness.report.visible import visible
 
 #: Entity outcomes shown in the legend, with what each means on the page.
@@ -43,7 +50,7 @@ def render_html(board: Leaderboard) -> str:
     env.filters["label_class"] = label_class
     env.filters["vis"] = visible
     charts = []
-    label_chart = label_f1_svg(board, label_columns(board))
+    label_chart = label_f1_svg(board)
     if label_chart is not None:
         charts.append((f"Strict F1 per entity label on {board.ranking.track}", Markup(label_chart)))
     slot_chart = slot_f1_svg(board)

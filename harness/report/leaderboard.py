@@ -13,6 +13,8 @@ run; nothing is extracted or scored again (a record from before results were
 kept is the exception, scored once from its predictions and named in a
 warning). A score on text that shaped the extractor (in-sample) is marked,
 and a row in-sample on the ranking track is not ranked beside the others.
+Writing the pages is :mod:`harness.report.pages`: building does not depend
+on rendering.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from harness.common.atomic import write_text_atomic
 from harness.common.capped import capped
 from harness.config import Ranking, Track
 from harness.corpus.load import Corpus
@@ -29,15 +30,17 @@ from harness.judging.floor import JudgeInfo, rankable_metrics
 from harness.report.board import Leaderboard, SetupRow, Speed, TrackColumn, TrackRun
 from harness.report.document_view import CorpusView, ViewedRun, build_corpus_view
 from harness.report.significance import Neighbours, ranking_notes
-from harness.runs.compare import ComparisonRefused, corpus_of, results_of, side_from_record
 from harness.runs.record import RunRecord, read_record
 from harness.runs.registry import RunRow
-from harness.scoring.metric_table import build_table, find_metric
+from harness.runs.sides import (
+    ComparisonRefused,
+    corpus_of,
+    results_of,
+    side_from_record,
+)
+from harness.scoring.metric_table import build_table, find_metric, union_table
 from harness.scoring.results import DocumentResult
 from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
-
-MARKDOWN_NAME = "leaderboard.md"
-HTML_NAME = "leaderboard.html"
 
 
 class LeaderboardError(ValueError):
@@ -254,6 +257,7 @@ def build_leaderboard(
             tokens_per_document=(record.run.get("costs") or {}).get("tokens_per_document"),
             failed=failed_run(record, row),
             judge=JudgeInfo.of_run(record.run),
+            metrics=record.metrics,
         )
         if run.failed is not None:
             warnings.append(f"{row.setup} on {row.track}: run {row.run_id} failed ({run.failed}); shown, marked, not ranked")
@@ -313,16 +317,5 @@ def build_leaderboard(
         resamples=resamples,
         # Thousands of damaged records would bury the pages: the first 50 warnings, then their count.
         warnings=tuple(capped(warnings, what="warnings")),
+        metrics=union_table(results.values()),
     )
-
-
-def write_leaderboard(board: Leaderboard, results_dir: Path) -> tuple[Path, Path]:
-    """Write ``leaderboard.md`` and ``leaderboard.html`` into ``results_dir``, each atomically."""
-    from harness.report.html import render_html
-    from harness.report.markdown import render_markdown
-
-    markdown_path, html_path = results_dir / MARKDOWN_NAME, results_dir / HTML_NAME
-    markdown, page = render_markdown(board), render_html(board)
-    write_text_atomic(markdown_path, markdown)
-    write_text_atomic(html_path, page)
-    return markdown_path, html_path

@@ -9,7 +9,15 @@ taken as HTML by renderers that allow it.
 from __future__ import annotations
 
 from harness.report.board import Leaderboard
-from harness.report.tables import IN_SAMPLE_MARK, Cell, Table, how_to_read, in_sample_line, leaderboard_tables, track_lines
+from harness.report.tables import (
+    IN_SAMPLE_MARK,
+    Cell,
+    Table,
+    how_to_read,
+    in_sample_line,
+    leaderboard_tables,
+    track_lines,
+)
 from harness.report.templating import environment
 from harness.report.visible import visible
 

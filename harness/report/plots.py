@@ -24,7 +24,8 @@ from matplotlib.figure import Figure
 
 from harness.report.board import Leaderboard, Score
 from harness.report.visible import visible
-from harness.scoring.claims import HEADLINE_CLAIM_MODE, SCORED_SLOTS
+from harness.scoring.claims import HEADLINE_CLAIM_MODE
+from harness.scoring.metric_table import headline
 
 #: One colour per row, in ranking order (matplotlib's "tab10", then repeated).
 PALETTE: tuple[str, ...] = (
@@ -111,30 +112,35 @@ def grouped_bars(
     return svg[svg.index("<svg") :]
 
 
-def label_f1_svg(board: Leaderboard, labels: Sequence[str]) -> str | None:
-    """Strict F1 per entity label on the ranking track, one bar per row; None when no row scored any label."""
+def label_f1_svg(board: Leaderboard) -> str | None:
+    """Strict F1 per entity label on the ranking track (the label table's metrics), one bar per row; None when no row scored any label."""
     track = board.ranking.track
+    metrics = board.shown_in("labels")
     runs = [(row.name, row.on(track)) for row in board.rows]
     series = [
-        (name, colour(i), [run.score(f"entities.per_label.{label}.strict.f1") for label in labels])
+        (name, colour(i), [run.score(metric.path()) for metric in metrics])
         for i, (name, run) in enumerate(runs)
         if run is not None and run.labels
     ]
-    if not labels or not series:
+    if not metrics or not series:
         return None
-    return grouped_bars(f"Entities on {visible(track)}: strict F1 per label (whiskers: bootstrap interval)", [visible(label) for label in labels], series, "labels")
+    return grouped_bars(
+        f"Entities on {visible(track)}: strict F1 per label (whiskers: bootstrap interval)", [visible(m.column) for m in metrics], series, "labels"
+    )
 
 
 def slot_f1_svg(board: Leaderboard) -> str | None:
     """Claim F1 (headline mode) and F1 per claim slot on the ranking track, one bar per row that scored claims."""
     track = board.ranking.track
+    claims = headline(board.metrics, "claims")
+    slots = [metric for metric in board.metrics if metric.section == "slots"]
     series = []
     for i, row in enumerate(board.rows):
         run = row.on(track)
-        if run is None or not run.score(f"claims.{HEADLINE_CLAIM_MODE}.f1").scored:
+        if claims is None or run is None or not run.score(claims.path()).scored:
             continue
-        series.append((row.name, colour(i), [run.score(f"claims.{HEADLINE_CLAIM_MODE}.f1"), *(run.score(f"claims.slots.{s}.f1") for s in SCORED_SLOTS)]))
-    if not series:
+        series.append((row.name, colour(i), [run.score(claims.path()), *(run.score(m.path()) for m in slots)]))
+    if claims is None or not series:
         return None
-    groups = (f"claim ({HEADLINE_CLAIM_MODE})", *SCORED_SLOTS)
+    groups = (f"claim ({HEADLINE_CLAIM_MODE})", *(m.key.rsplit(".", 1)[-1] for m in slots))
     return grouped_bars(f"Claims on {visible(track)}: {HEADLINE_CLAIM_MODE} and slot F1 (whiskers: bootstrap interval)", groups, series, "slots")

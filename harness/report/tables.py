@@ -5,7 +5,9 @@ once here (and only rendering them in the templates) keeps them from drifting
 apart. Cell texts are not escaped: each renderer escapes for its own format.
 
 The overview has one column group per track; the detail tables have one row
-per (setup, track). A score on text that shaped the extractor is an
+per (setup, track) and a column per metric of the board's metric table that
+declares the table (``Metric.board``), headed ``Metric.column``: a metric
+added to the table reaches the pages without an edit here. A score on text that shaped the extractor is an
 *in-sample* cell: it carries the mark :data:`IN_SAMPLE_MARK` and a note, and
 both pages explain the mark.
 """
@@ -16,9 +18,8 @@ from dataclasses import dataclass
 
 from harness.judging.floor import refusal
 from harness.report.board import Leaderboard, Score, SetupRow, Speed, TrackRun
-from harness.scoring.claims import CLAIM_KINDS, CLAIM_MODES, HEADLINE_CLAIM_MODE, SCORED_SLOTS
-from harness.scoring.entities import MODES
-from harness.scoring.metric_table import label_order
+from harness.scoring.claims import HEADLINE_CLAIM_MODE
+from harness.scoring.metric_table import Metric
 
 NOT_SCORED = "n/a"
 NOT_RUN = "—"
@@ -136,47 +137,40 @@ def _pairs(board: Leaderboard) -> list[tuple[SetupRow, TrackRun]]:
     return [(row, run) for row in board.rows for track in board.tracks for run in (row.on(track.name),) if run is not None]
 
 
+def metric_cell(run: TrackRun | None, metric: Metric) -> Cell:
+    """A run's value of a metric: an F1 with its interval (marked when in-sample), or a plain number for a scalar."""
+    if metric.is_count or run is None:
+        return run_score(run, metric.path())
+    value = run.value(metric)
+    if value is None:
+        return Cell(NOT_SCORED)
+    return Cell(f"{value:.0f}" if value.is_integer() else f"{value:.3f}", numeric=True)
+
+
 def entity_table(board: Leaderboard) -> Table:
+    metrics = board.shown_in("entities")
     rows = tuple(
-        (
-            Cell(row.name),
-            Cell(run.track),
-            *(run_score(run, f"entities.{mode}.f1") for mode in MODES),
-            run_score(run, "entities.all_labels.strict.f1"),
-            Cell(", ".join(run.labels) or "none"),
-        )
+        (Cell(row.name), Cell(run.track), *(metric_cell(run, m) for m in metrics), Cell(", ".join(run.labels) or "none"))
         for row, run in _pairs(board)
     )
-    columns = ("setup", "track", *(f"{m} F1" for m in MODES), "strict F1, all labels", "labels scored")
+    columns = ("setup", "track", *(m.column for m in metrics), "labels scored")
     return Table("entities", "Entities: F1 in the four modes (declared labels), and strict F1 over every gold label", columns, rows)
 
 
 def label_columns(board: Leaderboard) -> tuple[str, ...]:
     """Every label some run was scored on: the project's labels in their order, others after."""
-    present = {label for _, run in _pairs(board) for label in run.labels}
-    return tuple(sorted(present, key=label_order))
+    return tuple(m.column for m in board.shown_in("labels"))
 
 
 def label_table(board: Leaderboard) -> Table:
-    labels = label_columns(board)
-    rows = tuple(
-        (Cell(row.name), Cell(run.track), *(run_score(run, f"entities.per_label.{label}.strict.f1") for label in labels))
-        for row, run in _pairs(board)
-    )
-    return Table("labels", "Entities: strict F1 per label", ("setup", "track", *labels), rows)
+    metrics = board.shown_in("labels")
+    rows = tuple((Cell(row.name), Cell(run.track), *(metric_cell(run, m) for m in metrics)) for row, run in _pairs(board))
+    return Table("labels", "Entities: strict F1 per label", ("setup", "track", *(m.column for m in metrics)), rows)
 
 
-def judged_modes(board: Leaderboard) -> tuple[str, ...]:
-    """Claim modes decided by a judge (``content``) that some run on the board has."""
-    found = {
-        path.split(".")[1] for _, run in _pairs(board) for path in run.row.scores if path.startswith("claims.") and path.count(".") == 2
-    }
-    return tuple(sorted(found - set(CLAIM_MODES) - {"slots"}))
-
-
-def judged_score(run: TrackRun, mode: str, floor: float) -> Cell:
+def judged_score(run: TrackRun, metric: Metric, floor: float) -> Cell:
     """A judged mode's F1 with its judge's name and kappa beside it, marked when it may not rank."""
-    cell = run_score(run, f"claims.{mode}.f1")
+    cell = metric_cell(run, metric)
     if cell.text in (NOT_RUN, NOT_SCORED):
         return cell
     refused = refusal(run.judge, floor)
@@ -187,38 +181,25 @@ def judged_score(run: TrackRun, mode: str, floor: float) -> Cell:
 
 def claim_table(board: Leaderboard) -> Table:
     runs = [(row, run) for row, run in _pairs(board) if run.score(CLAIM_HEADLINE).scored]
-    judged = judged_modes(board)
+    metrics = board.shown_in("claims")
+    floor = board.ranking.judge_kappa_floor
     rows = tuple(
-        (
-            Cell(row.name),
-            Cell(run.track),
-            *(run_score(run, f"claims.{mode}.f1") for mode in CLAIM_MODES),
-            *(judged_score(run, mode, board.ranking.judge_kappa_floor) for mode in judged),
-            *(run_score(run, f"claims.{HEADLINE_CLAIM_MODE}.by_kind.{kind}.f1") for kind in CLAIM_KINDS),
-            *(run_score(run, f"claims.slots.{slot}.f1") for slot in SCORED_SLOTS),
-        )
+        (Cell(row.name), Cell(run.track), *(judged_score(run, m, floor) if m.judged else metric_cell(run, m) for m in metrics))
         for row, run in runs
     )
-    columns = (
-        "setup",
-        "track",
-        *(f"{mode} F1" for mode in CLAIM_MODES),
-        *(f"{mode} F1 (judge, κ)" for mode in judged),
-        *(f"{kind}s ({HEADLINE_CLAIM_MODE})" for kind in CLAIM_KINDS),
-        *(f"{slot} F1" for slot in SCORED_SLOTS),
-    )
+    columns = ("setup", "track", *(m.column for m in metrics))
     return Table("claims", "Claims: F1 per mode (strict is the headline), per kind, and per slot", columns, rows)
 
 
 def run_table(board: Leaderboard) -> Table:
+    metrics = board.shown_in("runs")
     rows = tuple(
         (
             Cell(row.name),
             Cell(run.track),
             Cell(run.in_sample.describe(), in_sample=run.in_sample.marked),
             Cell(run.convention),
-            Cell(str(run.row.failures), numeric=True),
-            Cell(str(run.row.ungrounded), numeric=True),
+            *(metric_cell(run, m) for m in metrics),
             speed_cell(run.speed),
             Cell(f"{run.tokens_per_document:,.0f}", numeric=True) if run.tokens_per_document is not None else Cell(NOT_SCORED),
             Cell("ok") if run.failed is None else Cell("failed", note=run.failed),
@@ -226,7 +207,7 @@ def run_table(board: Leaderboard) -> Table:
         )
         for row, run in _pairs(board)
     )
-    columns = ("setup", "track", "sample", "convention", "failures", "ungrounded", "docs/s", "tokens/doc", "status", "run id")
+    columns = ("setup", "track", "sample", "convention", *(m.column for m in metrics), "docs/s", "tokens/doc", "status", "run id")
     return Table("runs", "Runs", columns, rows)
 
 

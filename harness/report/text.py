@@ -1,6 +1,6 @@
 """Plain-text reports for terminals and CI logs: ``harness compare``, ``gate``, ``runs list``/``show``.
 
-The computing rooms (``harness.runs.compare``, ``harness.gate``,
+The computing rooms (``harness.runs.compare``, ``harness.gating``,
 ``harness.runs.registry``) return data; the sentences are written here, so the
 words a reader sees live in one room.
 """
@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.gate import Check, CheckResult, GateReport
-from harness.runs.compare import Comparison, DocumentDiff
+from harness.gating.file import Check
+from harness.gating.verdicts import CheckResult, GateReport
+from harness.runs.compare import Comparison
+from harness.runs.document_diff import DocumentDiff
 from harness.runs.record import read_record
-from harness.runs.registry import LISTED_SCORES, RunRow, Score
+from harness.runs.registry import RunRow, Score
+from harness.scoring.metric_table import Metric, reference_table
 from harness.stats import DEFAULT_ALPHA, significance_verdict
 
 #: Lines of diff shown per document before "... N more".
@@ -117,9 +120,15 @@ def _with_interval(score: Score | None) -> str:
     return f"{value:.3f} [{low:.3f}, {high:.3f}]" if low is not None and high is not None else f"{value:.3f}"
 
 
+def listed_metrics() -> tuple[Metric, ...]:
+    """The scores ``runs list`` shows: the headline F1s of the metric table (the scalar headlines have columns of their own)."""
+    return tuple(metric for metric in reference_table() if metric.headline and metric.is_count)
+
+
 def format_rows(rows: list[RunRow]) -> str:
     """A plain table of runs, newest first, for terminals and logs."""
-    header = ("run id", "setup", "track", "extractor", "gold", *(title for _, title in LISTED_SCORES), "in-sample", "fail", "ungr.", "commit")
+    listed = listed_metrics()
+    header = ("run id", "setup", "track", "extractor", "gold", *(m.title for m in listed), "in-sample", "fail", "ungr.", "commit")
     body = [
         (
             row.run_id,
@@ -127,7 +136,7 @@ def format_rows(rows: list[RunRow]) -> str:
             row.track,
             f"{row.extractor} {row.extractor_version}",
             row.gold_sha256[:12],
-            *(_with_interval(row.score(path)) for path, _ in LISTED_SCORES),
+            *(_with_interval(row.score(m.path())) for m in listed),
             f"{row.in_sample_share:.0%}" if row.in_sample else "no",
             str(row.failures),
             str(row.ungrounded),

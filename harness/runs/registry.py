@@ -86,13 +86,6 @@ CREATE INDEX IF NOT EXISTS runs_gold ON runs (gold_sha256, started_at);
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
-#: The scores ``runs list`` shows, when the run has them (paths into metrics.json).
-LISTED_SCORES: tuple[tuple[str, str], ...] = (
-    ("entities.strict.f1", "entities strict F1"),
-    ("claims.strict.f1", "claims strict F1"),
-)
-
-
 class RegistryError(LookupError):
     """A run that cannot be found, or a name that matches several runs."""
 

@@ -17,7 +17,14 @@ from harness.runs.record import RunRecord, read_record
 from harness.runs.run import named_projections
 from harness.scoring.corpus import score_corpus
 from harness.scoring.results import DocumentResult
-from harness.scoring.settings import DEFAULT_LEVEL, DEFAULT_MIN_OVERLAP, DEFAULT_RESAMPLES, DEFAULT_SEED, IntervalSettings, ScoringSettings
+from harness.scoring.settings import (
+    DEFAULT_LEVEL,
+    DEFAULT_MIN_OVERLAP,
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    IntervalSettings,
+    ScoringSettings,
+)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from harness.extractors.base import (
 )
 from harness.extractors.identity import cache_key, code_identity
 from harness.extractors.registry import create_extractor
+from harness.judging.floor import JudgeInfo
 from harness.runs.cache import PredictionCache
 from harness.runs.executors import (
     Executor,
@@ -47,7 +48,6 @@ from harness.runs.executors import (
     make_executor,
 )
 from harness.runs.extract import ExtractionResult, run_extractor
-from harness.judging.floor import JudgeInfo
 from harness.runs.judged import LoadedJudge, judge_scoring, load_judge
 from harness.runs.record import (
     InSample,

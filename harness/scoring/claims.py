@@ -119,7 +119,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from harness.annotations import CLAIM_SLOTS, Annotations, Claim, Entity, GoldDocument, Prediction, Quantity
+from harness.annotations import (
+    CLAIM_SLOTS,
+    Annotations,
+    Claim,
+    Entity,
+    GoldDocument,
+    Prediction,
+    Quantity,
+)
 from harness.scoring.counts import MatchCounts
 from harness.scoring.grounding import GroundingReport, keep_grounded
 from harness.text import canonical_unit, normalize_arabic_str, parse_number

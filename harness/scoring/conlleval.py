@@ -57,7 +57,14 @@ from harness.corpus.tagging import (
     iob2_chunks,
     split_conlleval_tag,
 )
-from harness.scoring.entities import DocumentCounts, EntityScores, count_spans, normalise_labels, scores_from_counts, sum_documents
+from harness.scoring.entities import (
+    DocumentCounts,
+    EntityScores,
+    count_spans,
+    normalise_labels,
+    scores_from_counts,
+    sum_documents,
+)
 
 #: First field of a line that marks a sentence boundary in conlleval.
 BOUNDARY = "-X-"

@@ -15,9 +15,22 @@ from collections.abc import Sequence
 from harness.annotations import Entity, GoldDocument, Prediction
 from harness.scoring.claims import align_document
 from harness.scoring.counts import MatchCounts
-from harness.scoring.entities import MODES, DocumentCounts, ModeCounts, align_entities, count_document
+from harness.scoring.entities import (
+    MODES,
+    DocumentCounts,
+    ModeCounts,
+    align_entities,
+    count_document,
+)
 from harness.scoring.grounding import keep_grounded
-from harness.scoring.results import ALL_LABELS, CONVENTION_PREFIX, DECLARED, DocumentResult, EntityRow, UngroundedItem
+from harness.scoring.results import (
+    ALL_LABELS,
+    CONVENTION_PREFIX,
+    DECLARED,
+    DocumentResult,
+    EntityRow,
+    UngroundedItem,
+)
 from harness.scoring.settings import ScoringSettings
 
 NO_PREDICTION = "no prediction for this document"

@@ -7,7 +7,16 @@ has a confidence interval. Scoring (``metrics.json``), ``harness compare``,
 the gates, the registry, the console and the leaderboard all iterate over
 :func:`build_table`; none of them names a metric path of its own except the
 headline choice below. Adding a metric is one entry in :data:`METRIC_FAMILIES`
-(a function from the run's :class:`TableContext` to metrics) plus its test.
+(a function from the run's :class:`TableContext` to metrics) plus its test;
+:func:`registered` adds one for a while (a test, a plug-in).
+
+Where a metric is shown is declared on it, not in the readers: ``headline``
+(the registry's listing), ``summary`` (the console summary of ``harness
+run``), ``board`` and ``column`` (which detail table of the leaderboard, under
+which heading). Readers that hold no per-document results (the registry, the
+console, the gate file check) read the table expanded over a context of their
+own: :func:`reference_table` (the project's labels and claim modes) or
+:func:`path_patterns` (any label or convention name).
 
 Count metrics (most of them) reduce one document to
 :class:`~harness.scoring.counts.MatchCounts`; their corpus value is precision,
@@ -19,15 +28,28 @@ numbers over the corpus.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from harness.annotations import ENTITY_LABELS
-from harness.scoring.claims import CLAIM_KINDS, CLAIM_MODES, HEADLINE_CLAIM_MODE, SCORED_SLOTS, ClaimAlignment
+from harness.scoring.claims import (
+    CLAIM_KINDS,
+    CLAIM_MODES,
+    HEADLINE_CLAIM_MODE,
+    SCORED_SLOTS,
+    ClaimAlignment,
+)
 from harness.scoring.counts import MatchCounts
 from harness.scoring.entities import MODES, PARTIAL_CREDIT
-from harness.scoring.results import ALL_LABELS, CONVENTION_PREFIX, DECLARED, DocumentResult
+from harness.scoring.results import (
+    ALL_LABELS,
+    CONVENTION_PREFIX,
+    DECLARED,
+    DocumentResult,
+)
 
 #: The rates a count metric's block holds; ``<key>.<rate>`` is a metric path (gates, compare).
 RATES: tuple[str, ...] = ("f1", "precision", "recall")
@@ -60,6 +82,14 @@ class Metric:
     interval: bool = True
     #: One of the run's headline numbers (summaries, registry, leaderboard overview).
     headline: bool = False
+    #: A column of the console summary ``harness run`` prints after its runs.
+    summary: bool = False
+    #: The leaderboard detail table that shows it (``entities``, ``labels``, ``claims``, ``runs``), or None.
+    board: str | None = None
+    #: Its column heading in that table (short: the table's title says the rest).
+    column: str = ""
+    #: Decided by a judge (a claim mode such as ``content``): shown with the judge and its kappa.
+    judged: bool = False
     #: Its value depends on the labels the run declares: runs compare on it only with equal labels.
     declared_scope: bool = False
     #: Alignment rows with positions, when the metric can be resampled by paragraph.
@@ -113,8 +143,43 @@ class TableContext:
             declared_rows=tuple(sorted(declared_rows, key=label_order)),
             all_rows=tuple(sorted(all_rows, key=label_order)),
             conventions=tuple((name, tuple(sorted(labels, key=label_order))) for name, labels in sorted(conventions.items())),
-            claim_modes=tuple(m for m in (*CLAIM_MODES, *sorted(set(modes) - set(CLAIM_MODES))) if m in modes),
+            claim_modes=_mode_order(modes),
         )
+
+    @classmethod
+    def union(cls, contexts: Iterable[TableContext]) -> TableContext:
+        """One context holding every label, convention and mode of ``contexts``: the columns of a report over several runs."""
+        given = list(contexts)
+        conventions: dict[str, set[str]] = {}
+        for context in given:
+            for name, rows in context.conventions:
+                conventions.setdefault(name, set()).update(rows)
+
+        def merged(attribute: str) -> tuple[str, ...]:
+            return tuple(sorted({label for c in given for label in getattr(c, attribute)}, key=label_order))
+
+        return cls(
+            declared_labels=merged("declared_labels"),
+            declared_rows=merged("declared_rows"),
+            all_rows=merged("all_rows"),
+            conventions=tuple((name, tuple(sorted(found, key=label_order))) for name, found in sorted(conventions.items())),
+            claim_modes=_mode_order([mode for c in given for mode in c.claim_modes]),
+        )
+
+    @classmethod
+    def reference(cls) -> TableContext:
+        """A run of every project label with claims, scored under the project convention only.
+
+        Readers without per-document results (registry listing, console summary) take their
+        columns from the table over this context.
+        """
+        return cls(ENTITY_LABELS, ENTITY_LABELS, ENTITY_LABELS, (), CLAIM_MODES)
+
+
+def _mode_order(modes: Iterable[str]) -> tuple[str, ...]:
+    """Claim modes present in ``modes``: the scorer's in their order, then judged ones alphabetically."""
+    present = set(modes)
+    return tuple(m for m in (*CLAIM_MODES, *sorted(present - set(CLAIM_MODES))) if m in present)
 
 
 def label_order(label: str) -> tuple[int, str]:
@@ -183,8 +248,11 @@ def entity_metrics(context: TableContext) -> Iterator[Metric]:
             counts=_scope_counts(DECLARED, mode),
             partial_credit=PARTIAL_CREDIT[mode],
             headline=mode == "strict",
+            summary=mode == "strict",
             declared_scope=True,
             rows=_entity_rows(mode),
+            board="entities",
+            column=f"{mode} F1",
         )
 
 
@@ -199,6 +267,8 @@ def label_metrics(context: TableContext) -> Iterator[Metric]:
                 section="labels",
                 counts=_scope_counts(DECLARED, mode, label),
                 partial_credit=PARTIAL_CREDIT[mode],
+                board="labels" if mode == "strict" and label in context.declared_labels else None,
+                column=label,
             )
 
 
@@ -212,6 +282,8 @@ def all_label_metrics(context: TableContext) -> Iterator[Metric]:
             section="all_labels",
             counts=_scope_counts(ALL_LABELS, mode),
             partial_credit=PARTIAL_CREDIT[mode],
+            board="entities" if mode == "strict" else None,
+            column=f"{mode} F1, all labels",
         )
     for label in context.all_rows:
         for mode in MODES:
@@ -250,17 +322,27 @@ def convention_metrics(context: TableContext) -> Iterator[Metric]:
 
 
 def claim_metrics(context: TableContext) -> Iterator[Metric]:
-    """Claims in every judged mode, all kinds and per kind; ``strict`` is the headline."""
+    """Claims in every judged mode, then all modes per kind; ``strict`` is the headline.
+
+    Modes come first so reports read the modes side by side before the kinds
+    (``metrics.json`` nests kinds inside their mode either way).
+    """
     for mode in context.claim_modes:
+        judged = mode not in CLAIM_MODES
         yield Metric(
             key=f"claims.{mode}",
             title=f"claim {mode} F1",
-            description=f"claims aligned one-to-one and judged in the {mode} mode",
+            description=f"claims aligned one-to-one and judged in the {mode} mode" + (" by a judge" if judged else ""),
             section="claims",
             counts=_claim_counts(mode),
             headline=mode == HEADLINE_CLAIM_MODE,
+            summary=not judged,
             rows=_claim_rows(mode),
+            board="claims",
+            column=f"{mode} F1 (judge, κ)" if judged else f"{mode} F1",
+            judged=judged,
         )
+    for mode in context.claim_modes:
         for kind in CLAIM_KINDS:
             yield Metric(
                 key=f"claims.{mode}.by_kind.{kind}",
@@ -268,6 +350,8 @@ def claim_metrics(context: TableContext) -> Iterator[Metric]:
                 description=f"gold {kind}s (and predictions declared {kind}s), {mode} mode",
                 section="claims",
                 counts=_claim_counts(f"{mode}.{kind}"),
+                board="claims" if mode == HEADLINE_CLAIM_MODE else None,
+                column=f"{kind}s ({mode})",
             )
 
 
@@ -282,6 +366,8 @@ def slot_metrics(context: TableContext) -> Iterator[Metric]:
             description=f"the {slot} slot of aligned claims",
             section="slots",
             counts=_claim_counts(f"slot.{slot}"),
+            board="claims",
+            column=f"{slot} F1",
         )
 
 
@@ -296,6 +382,9 @@ def run_metrics(context: TableContext) -> Iterator[Metric]:
         higher_is_better=False,
         interval=False,
         headline=True,
+        summary=True,
+        board="runs",
+        column="failures",
     )
     yield Metric(
         key="ungrounded",
@@ -306,6 +395,8 @@ def run_metrics(context: TableContext) -> Iterator[Metric]:
         higher_is_better=False,
         interval=False,
         headline=True,
+        board="runs",
+        column="ungrounded",
     )
 
 
@@ -323,15 +414,67 @@ METRIC_FAMILIES: list[Family] = [
 ]
 
 
-def build_table(results: Sequence[DocumentResult], families: Sequence[Family] | None = None) -> tuple[Metric, ...]:
-    """The metrics of a run whose per-document results are ``results``, in report order."""
-    context = TableContext.of(results)
+@contextmanager
+def registered(family: Family) -> Iterator[Family]:
+    """Add a family to :data:`METRIC_FAMILIES` while the ``with`` block runs (a test's metric, a plug-in), then remove it."""
+    METRIC_FAMILIES.append(family)
+    try:
+        yield family
+    finally:
+        METRIC_FAMILIES.remove(family)
+
+
+def table_for(context: TableContext, families: Sequence[Family] | None = None) -> tuple[Metric, ...]:
+    """The metrics the families declare for ``context``, in report order (ValueError on a key declared twice)."""
     table = tuple(metric for family in (families if families is not None else METRIC_FAMILIES) for metric in family(context))
     keys = [m.key for m in table]
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
         raise ValueError(f"the metric table declares {', '.join(duplicates)} more than once")
     return table
+
+
+def build_table(results: Sequence[DocumentResult], families: Sequence[Family] | None = None) -> tuple[Metric, ...]:
+    """The metrics of a run whose per-document results are ``results``, in report order."""
+    return table_for(TableContext.of(results), families)
+
+
+def union_table(runs: Iterable[Sequence[DocumentResult]]) -> tuple[Metric, ...]:
+    """The metrics of several runs together (a leaderboard's columns): every label, convention and mode any of them has."""
+    return table_for(TableContext.union(TableContext.of(results) for results in runs))
+
+
+def reference_table() -> tuple[Metric, ...]:
+    """The table of a run over every project label with claims (:meth:`TableContext.reference`)."""
+    return table_for(TableContext.reference())
+
+
+#: Claim modes a run may hold besides the scorer's own: ``content`` comes from a judge (:mod:`harness.judging`).
+JUDGED_CLAIM_MODES: tuple[str, ...] = ("content",)
+#: The values of a count metric's block that are numbers (``f1_ci`` is a pair).
+COUNT_FIELDS: tuple[str, ...] = (*RATES, "correct", "incorrect", "partial", "missed", "spurious", "possible", "actual")
+#: Stand-ins for open names (labels, conventions) when the table is expanded into path patterns.
+_ANY_LABEL, _ANY_CONVENTION = "\x00label", "\x00convention"
+_NAME = r"[^.\s]+"
+
+
+def path_patterns() -> tuple[tuple[re.Pattern[str], Metric], ...]:
+    """A pattern per metric for every ``metrics.json`` number the table can hold, with its metric.
+
+    The table is expanded over a context whose label and convention names
+    stand for any name (a CoNLL corpus brings its own) and whose claim modes
+    are the scorer's and the judges'; everything else is the closed list the
+    families declare. A count metric's number is one of :data:`COUNT_FIELDS`
+    under its key; a scalar metric's number is the key itself.
+    """
+    any_label = (_ANY_LABEL,)
+    context = TableContext(any_label, any_label, any_label, ((_ANY_CONVENTION, any_label),), (*CLAIM_MODES, *JUDGED_CLAIM_MODES))
+    patterns = []
+    for metric in table_for(context):
+        key = re.escape(metric.key).replace(re.escape(_ANY_LABEL), _NAME).replace(re.escape(_ANY_CONVENTION), _NAME)
+        tail = f"\\.(?:{'|'.join(COUNT_FIELDS)})" if metric.is_count else ""
+        patterns.append((re.compile(f"^{key}{tail}$"), metric))
+    return tuple(patterns)
 
 
 def find_metric(table: Sequence[Metric], path: str) -> tuple[Metric, str]:

@@ -20,7 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.scoring.claims import SCORED_SLOTS, ClaimAlignment, ClaimPair, UnpairedClaim
+from harness.scoring.claims import (
+    SCORED_SLOTS,
+    ClaimAlignment,
+    ClaimPair,
+    UnpairedClaim,
+)
 from harness.scoring.counts import MatchCounts
 from harness.scoring.entities import MODES, DocumentCounts, ModeCounts
 

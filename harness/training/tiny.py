@@ -12,7 +12,14 @@ from typing import Iterable
 
 import numpy as np
 
-from harness.training.e5s1 import DTYPE_F32, DTYPE_Q4, E5S1Header, E5S1Vocab, read_e5s1, write_e5s1
+from harness.training.e5s1 import (
+    DTYPE_F32,
+    DTYPE_Q4,
+    E5S1Header,
+    E5S1Vocab,
+    read_e5s1,
+    write_e5s1,
+)
 from harness.training.export import write_model_directory
 
 META = "\u2581"

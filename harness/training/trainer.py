@@ -314,9 +314,17 @@ def train_token_classifier(
     """
     import torch
     from tqdm.auto import tqdm
-    from transformers import AutoModelForTokenClassification, AutoTokenizer, get_linear_schedule_with_warmup
+    from transformers import (
+        AutoModelForTokenClassification,
+        AutoTokenizer,
+        get_linear_schedule_with_warmup,
+    )
 
-    from harness.training.crf import TransitionScores, negative_log_likelihood, word_emissions
+    from harness.training.crf import (
+        TransitionScores,
+        negative_log_likelihood,
+        word_emissions,
+    )
 
     started = time.perf_counter()
     out_dir = Path(out_dir)

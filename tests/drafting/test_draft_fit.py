@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import math
 
-from harness.annotations import Annotations, Claim, Document, Entity, Location, Quantity, QuantityForm, Span, Speaker, TimeRef
+from harness.annotations import (
+    Annotations,
+    Claim,
+    Document,
+    Entity,
+    Location,
+    Quantity,
+    QuantityForm,
+    Span,
+    Speaker,
+    TimeRef,
+)
 from harness.drafting.fit import fit_to_contract, guess_adjective
 
 TEXT = "قال الوزير المصري حسام نبيل في القاهرة إن 200 شاحنة عبرت معبر رفح في مؤتمر الإغاثة الدولي."

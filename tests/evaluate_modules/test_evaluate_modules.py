@@ -13,7 +13,12 @@ from seqeval.metrics import classification_report
 import harness.evaluate_modules
 from harness.annotations import Annotations, Prediction, Span
 from harness.corpus.gold import load_gold_corpus
-from harness.scoring.claims import CLAIM_MODES, HEADLINE_CLAIM_MODE, score_claims, total_counts
+from harness.scoring.claims import (
+    CLAIM_MODES,
+    HEADLINE_CLAIM_MODE,
+    score_claims,
+    total_counts,
+)
 from harness.scoring.entities import score_entities
 from harness.serialize import annotations_to_dict
 

@@ -8,7 +8,15 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.extractors.llm.parsing import EMPTY, FAILED, OK, REPAIRED, TRUNCATED, ParseResult, parse_output
+from harness.extractors.llm.parsing import (
+    EMPTY,
+    FAILED,
+    OK,
+    REPAIRED,
+    TRUNCATED,
+    ParseResult,
+    parse_output,
+)
 
 #: More examples for a deep run: HARNESS_FUZZ_EXAMPLES=5000 pytest tests/extractors/test_fuzz_llm_parsing.py
 FUZZ = settings(max_examples=int(os.environ.get("HARNESS_FUZZ_EXAMPLES", 200)), deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -19,7 +19,11 @@ import pytest
 
 from harness.extractors.llm.backends.base import BackendError, ChatMessage, answer_all
 from harness.extractors.llm.backends.openai_http import OpenAIBackend
-from harness.extractors.llm.backends.retry import RetryPolicy, jittered, retry_after_seconds
+from harness.extractors.llm.backends.retry import (
+    RetryPolicy,
+    jittered,
+    retry_after_seconds,
+)
 from harness.extractors.llm.settings import GenerationSettings, canonical_schema
 
 SETTINGS = GenerationSettings(max_new_tokens=16)

@@ -31,7 +31,10 @@ from harness.extractors.llm.backends.llama_cpp import LlamaCppBackend  # noqa: E
 from harness.extractors.llm.backends.openai_http import OpenAIBackend  # noqa: E402
 from harness.extractors.llm.extractor import LLMExtractor  # noqa: E402
 from harness.extractors.llm.parsing import parse_output  # noqa: E402
-from harness.extractors.llm.settings import GenerationSettings, canonical_schema  # noqa: E402
+from harness.extractors.llm.settings import (  # noqa: E402
+    GenerationSettings,
+    canonical_schema,
+)
 from harness.model_files import read_gguf_info, sha256_file  # noqa: E402
 
 CHAT_TEMPLATE = (

@@ -19,7 +19,11 @@ from pathlib import Path
 import pytest
 
 from harness.annotations import Document
-from harness.extractors.llm.backends.base import BackendError, ConcurrentBackend, Generation
+from harness.extractors.llm.backends.base import (
+    BackendError,
+    ConcurrentBackend,
+    Generation,
+)
 from harness.extractors.llm.extractor import LLMExtractor
 
 

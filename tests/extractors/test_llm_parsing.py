@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from harness.extractors.llm.parsing import EMPTY, FAILED, OK, REPAIRED, TRUNCATED, parse_output
+from harness.extractors.llm.parsing import (
+    EMPTY,
+    FAILED,
+    OK,
+    REPAIRED,
+    TRUNCATED,
+    parse_output,
+)
 
 
 def test_clean_json_parses_without_repairs():

@@ -10,7 +10,11 @@ pytest.importorskip("torch")
 
 from harness.annotations import Document  # noqa: E402
 from harness.common.paths import PROJECT_ROOT  # noqa: E402
-from harness.extractors.ner.extractor import TransformersNerExtractor, entity_types, trim_span  # noqa: E402
+from harness.extractors.ner.extractor import (  # noqa: E402
+    TransformersNerExtractor,
+    entity_types,
+    trim_span,
+)
 from harness.extractors.ner.loading import ModelUnavailableError  # noqa: E402
 from harness.extractors.registry import create_extractor  # noqa: E402
 from harness.training.tiny import write_tiny_classifier  # noqa: E402

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from harness.extractors.ner.words import EncodedText, encode_text, owner_windows, plan_windows, word_spans
+from harness.extractors.ner.words import (
+    EncodedText,
+    encode_text,
+    owner_windows,
+    plan_windows,
+    word_spans,
+)
 from harness.training.export import build_tokenizer
 from harness.training.tiny import tiny_vocab
 

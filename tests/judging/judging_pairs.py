@@ -8,7 +8,18 @@ is grounded like a real extractor's output.
 
 from __future__ import annotations
 
-from harness.annotations import Annotations, Claim, Document, Entity, GoldDocument, Location, Prediction, Quantity, Span, Speaker
+from harness.annotations import (
+    Annotations,
+    Claim,
+    Document,
+    Entity,
+    GoldDocument,
+    Location,
+    Prediction,
+    Quantity,
+    Span,
+    Speaker,
+)
 
 TEXT = (
     "أعلنت وزارة الصحة في عمّان يوم الأحد تسجيل 120 إصابة جديدة بالحصبة، "

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import pytest
-from judging_pairs import GOLD_CLAIMS, gold_document, location, prediction, quantity, span, speaker
+from judging_pairs import (
+    GOLD_CLAIMS,
+    gold_document,
+    location,
+    prediction,
+    quantity,
+    span,
+    speaker,
+)
 
 from harness.annotations import Claim
-from harness.judging.deterministic import DICE_THRESHOLD, DeterministicJudge, build, dice, words
+from harness.judging.deterministic import (
+    DICE_THRESHOLD,
+    DeterministicJudge,
+    build,
+    dice,
+    words,
+)
 from harness.judging.items import item_for
 from harness.judging.registry import create_judge
 

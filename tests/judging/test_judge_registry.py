@@ -13,7 +13,12 @@ from harness.annotations import Claim
 from harness.judging.base import Judge
 from harness.judging.config import JudgeConfigError, build_judge, load_judge_config
 from harness.judging.items import item_for
-from harness.judging.registry import ENTRY_POINT_GROUP, UnknownJudgeError, available_judges, create_judge
+from harness.judging.registry import (
+    ENTRY_POINT_GROUP,
+    UnknownJudgeError,
+    available_judges,
+    create_judge,
+)
 
 
 @pytest.fixture

@@ -15,7 +15,12 @@ import pytest
 from judging_pairs import GOLD_CLAIMS, gold_document, prediction, span
 
 from harness.annotations import Claim
-from harness.extractors.llm.backends import Backend, BackendError, ChatMessage, Generation
+from harness.extractors.llm.backends import (
+    Backend,
+    BackendError,
+    ChatMessage,
+    Generation,
+)
 from harness.extractors.llm.settings import GenerationSettings
 from harness.judging.items import ERROR, JUDGED, REFUSED, UNPARSEABLE, item_for
 from harness.judging.llm import DEFAULT_GENERATION, LLMJudge, build

@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
-from harness.model_files import ModelInstallError, ModelPart, ModelSpec, find_installed, install_model, read_gguf_info
+from harness.model_files import (
+    ModelInstallError,
+    ModelPart,
+    ModelSpec,
+    find_installed,
+    install_model,
+    read_gguf_info,
+)
 from harness.model_files.catalog import CATALOG, DEFAULT_MODEL
 from harness.model_files.gguf_header import GgufError
 from harness.model_files.install import provenance_file

@@ -25,7 +25,7 @@ from urllib.parse import quote
 import pytest
 
 from harness.common.paths import PROJECT_ROOT as ROOT
-from harness.report.leaderboard import write_leaderboard
+from harness.report.pages import write_leaderboard
 
 ARTIFACTS = ROOT / "results" / "artifacts"
 

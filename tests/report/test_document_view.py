@@ -10,7 +10,13 @@ import pytest
 from harness.annotations import Annotations, Claim, Entity, Prediction, Span
 from harness.common.paths import PROJECT_ROOT
 from harness.corpus.load import load_corpus
-from harness.report.document_view import ViewedRun, build_corpus_view, entity_marks, label_class, setup_view
+from harness.report.document_view import (
+    ViewedRun,
+    build_corpus_view,
+    entity_marks,
+    label_class,
+    setup_view,
+)
 from harness.report.highlight import Node
 from harness.scoring.claims import HEADLINE_CLAIM_MODE, align_document
 from harness.scoring.corpus import score_documents

@@ -15,10 +15,11 @@ from harness.cli import main
 from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.config import Ranking
 from harness.corpus.load import Corpus, load_corpus
-from harness.report import leaderboard as leaderboard_module
+from harness.report import pages as pages_module
 from harness.report.html import render_html
-from harness.report.leaderboard import build_leaderboard, select_runs, write_leaderboard
+from harness.report.leaderboard import build_leaderboard, select_runs
 from harness.report.markdown import render_markdown
+from harness.report.pages import write_leaderboard
 from harness.report.tables import IN_SAMPLE_MARK, leaderboard_tables
 from harness.runs.record import InSample, RunRecord, prediction_to_json, write_record
 from harness.runs.registry import RunRegistry
@@ -293,13 +294,13 @@ def test_markdown_says_how_to_read_the_intervals(board):
 
 def test_both_pages_are_written_through_the_atomic_writer(board, tmp_path, monkeypatch):
     written = []
-    real_writer = leaderboard_module.write_text_atomic
+    real_writer = pages_module.write_text_atomic
 
     def recording_writer(path: Path, text: str) -> None:
         written.append(path)
         real_writer(path, text)
 
-    monkeypatch.setattr(leaderboard_module, "write_text_atomic", recording_writer)
+    monkeypatch.setattr(pages_module, "write_text_atomic", recording_writer)
     markdown, page = write_leaderboard(board, tmp_path)
     assert written == [tmp_path / "leaderboard.md", tmp_path / "leaderboard.html"] == [markdown, page]
     assert markdown.read_text(encoding="utf-8") == render_markdown(board)
@@ -312,7 +313,7 @@ def test_a_page_that_fails_to_render_leaves_both_previous_pages_untouched(board,
     def broken(_board):
         raise RuntimeError("template broke")
 
-    monkeypatch.setattr("harness.report.html.render_html", broken)
+    monkeypatch.setattr("harness.report.pages.render_html", broken)
     with pytest.raises(RuntimeError):
         write_leaderboard(board, tmp_path)
     assert (tmp_path / "leaderboard.md").read_text(encoding="utf-8") == "old markdown"
@@ -412,3 +413,43 @@ def test_a_conll_track_gets_a_leaderboard_without_claims(tmp_path, capsys):
     assert markdown_rows(markdown, "Claims: F1 per mode (strict is the headline), per kind, and per slot") == []
     page = (tmp_path / "r" / "leaderboard.html").read_text(encoding="utf-8")
     assert page.count('<details class="doc"') == 2 and "Claims were not scored for this row." in page
+
+
+def count_scoring(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count every document scored from now on (the real scorer still runs): the ids, in call order."""
+    from harness.scoring import document as document_module
+
+    real = document_module.score_document
+    calls: list[str] = []
+
+    def counted(gold, prediction, settings):
+        calls.append(gold.document.doc_id)
+        return real(gold, prediction, settings)
+
+    monkeypatch.setattr("harness.scoring.document.score_document", counted)
+    monkeypatch.setattr("harness.scoring.corpus.score_document", counted)
+    return calls
+
+
+def test_leaderboard_ranking_notes_and_compare_over_stored_runs_call_the_scorer_zero_times(real_runs, monkeypatch, capsys):
+    calls = count_scoring(monkeypatch)
+    stored = real_runs.registry.latest_per_setup()
+    assert len(stored) == 6
+    assert main(["leaderboard", "--results", str(real_runs.results), "--bench", str(real_runs.bench)]) == 0
+    out = capsys.readouterr().out
+    assert "3 row(s) on 2 track(s)" in out
+    # The ranking notes were tested (a paired test per pair of neighbours), from the stored results.
+    config = real_runs.config
+    board = build_leaderboard(select_runs(real_runs.registry), real_runs.registry, config.tracks, config.ranking)
+    assert len(board.notes) == 2 and all(note.test is not None for note in board.notes)
+    # harness compare on two stored runs: every shared metric tested, the per-document diff read from the alignments.
+    rules, no_anchor = (real_runs.registry.list(setup=s, track="heldout")[0].run_id for s in ("rules", "rules-no-anchor"))
+    assert main(["compare", rules, no_anchor, "--results", str(real_runs.results)]) == 0
+    compared = capsys.readouterr().out
+    assert "claims.strict.f1 " in compared and "per document (A -> B):" in compared
+    assert calls == []
+    # The counter does see scoring: re-scoring one run scores each of its documents once.
+    run = real_runs.registry.get(rules)
+    assert main(["score", run.path]) == 0
+    capsys.readouterr()
+    assert len(calls) == run.documents == 5

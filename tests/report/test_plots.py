@@ -7,9 +7,13 @@ from harness.report.board import Leaderboard, SetupRow, Speed, TrackColumn, Trac
 from harness.report.plots import colour, label_f1_svg, slot_f1_svg
 from harness.runs.record import InSample
 from harness.runs.registry import RunRow
+from harness.scoring.claims import CLAIM_MODES
+from harness.scoring.metric_table import TableContext, table_for
 
 SLOTS = ("speaker", "quantity", "unit", "time", "location")
 TRACK = "seeds"
+#: The board's metric table: runs declaring PER and LOC, with claims (what the charts iterate).
+METRICS = table_for(TableContext(("PER", "LOC"), ("PER", "LOC"), ("PER", "LOC"), (), CLAIM_MODES))
 
 
 def run(name: str, with_claims: bool, track: str = TRACK) -> TrackRun:
@@ -44,18 +48,19 @@ def board(*rows: tuple[str, bool] | SetupRow) -> Leaderboard:
         views=(),
         level=0.95,
         resamples=1000,
+        metrics=METRICS,
     )
 
 
 def test_the_same_entries_give_the_same_svg_without_a_date():
     shown = board(("rules", True), ("ner", False))
-    first, second = label_f1_svg(shown, ("PER", "LOC")), label_f1_svg(shown, ("PER", "LOC"))
+    first, second = label_f1_svg(shown), label_f1_svg(shown)
     assert first == second and first.startswith("<svg")
     assert "<dc:date>" not in first and "<?xml" not in first
 
 
 def test_names_are_text_escaped_and_a_dollar_is_not_mathematics():
-    svg = label_f1_svg(board(("cost $5 <b>", True)), ("PER", "LOC"))
+    svg = label_f1_svg(board(("cost $5 <b>", True)))
     assert "cost $5 &lt;b&gt;" in svg and "<b>" not in svg
 
 
@@ -75,6 +80,6 @@ def test_the_slot_chart_shows_the_headline_claim_mode():
 def test_rows_without_a_run_on_the_ranking_track_are_left_out_of_the_charts():
     elsewhere = SetupRow("heldout-only", {"heldout": run("heldout-only", True, track="heldout")})
     shown = board(("rules", True), elsewhere)
-    for svg in (label_f1_svg(shown, ("PER", "LOC")), slot_f1_svg(shown)):
+    for svg in (label_f1_svg(shown), slot_f1_svg(shown)):
         assert "rules" in svg and "heldout-only" not in svg
-    assert label_f1_svg(board(elsewhere), ("PER", "LOC")) is None
+    assert label_f1_svg(board(elsewhere)) is None

@@ -22,7 +22,13 @@ from harness.common.paths import PROJECT_ROOT as ROOT
 from harness.corpus.load import Corpus, load_corpus
 from harness.report.text import format_comparison, format_document_diff
 from harness.runs.compare import ComparisonRefused, compare_records
-from harness.runs.record import InSample, RunRecord, prediction_to_json, read_record, write_record
+from harness.runs.record import (
+    InSample,
+    RunRecord,
+    prediction_to_json,
+    read_record,
+    write_record,
+)
 from harness.scoring.corpus import score_corpus
 from harness.scoring.settings import IntervalSettings, ScoringSettings
 

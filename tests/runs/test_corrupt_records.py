@@ -15,8 +15,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from fault_tools import HELDOUT, write_setup
+
 from harness.cli import main
 from harness.runs.registry import RunRegistry
 
@@ -120,7 +120,9 @@ def test_a_record_damaged_before_it_was_indexed_is_listed_as_skipped(results, ca
 
 
 def test_a_damaged_cache_entry_is_not_served_but_recomputed_and_recorded(results, capsys):
-    entries = sorted(p for p in (results / "cache").rglob("*.json"))
+    # An entry of the rules setup (the cache also holds rules-entities' entries, under another key).
+    cache_key = json.loads((runs_of(results, "rules")[-1] / "run.json").read_text(encoding="utf-8"))["extractor"]["cache_key"]
+    entries = sorted((results / "cache" / cache_key).rglob("*.json"))
     damage(entries[0], "cut")
     setup = write_setup(results.parent, "rules", batch_size=4)
     assert main(["run", str(setup), "--corpus", str(HELDOUT), "--results", str(results)]) == 0

@@ -138,14 +138,14 @@ def _judging_helpers_on_path(monkeypatch):
 def test_the_run_summary_prints_the_content_column_and_the_judge_with_its_kappa(tmp_path, capsys):
     assert main(["run", str(bench(tmp_path)), "--results", str(tmp_path / "results")]) == 0
     out = capsys.readouterr().out
-    assert "claims content F1" in out
+    assert "claim content F1" in out
     (record,) = records(tmp_path / "results")
     block = read(record / "run.json")["judge"]
     kappa = f"{block['kappa']:.2f}" if block["kappa"] is not None else "unmeasured"
-    assert f"claims content F1: judge deterministic, κ {kappa}" in out
+    assert f"claim content F1: judge deterministic, κ {kappa}" in out
 
 
 def test_the_run_summary_has_no_content_column_when_the_bench_names_no_judge(tmp_path, capsys):
     assert main(["run", str(bench(tmp_path, judge=False)), "--results", str(tmp_path / "results")]) == 0
     out = capsys.readouterr().out
-    assert "claims evidence F1" in out and "claims content F1" not in out
+    assert "claim evidence F1" in out and "claim content F1" not in out

@@ -12,8 +12,25 @@ import dataclasses
 
 import pytest
 
-from harness.annotations import Annotations, Claim, Document, GoldDocument, Location, Prediction, Quantity, Speaker, Span, TimeRef
-from harness.scoring.claims import CLAIM_MODES, align_document, evidence_match, similarity, strict_match
+from harness.annotations import (
+    Annotations,
+    Claim,
+    Document,
+    GoldDocument,
+    Location,
+    Prediction,
+    Quantity,
+    Span,
+    Speaker,
+    TimeRef,
+)
+from harness.scoring.claims import (
+    CLAIM_MODES,
+    align_document,
+    evidence_match,
+    similarity,
+    strict_match,
+)
 from harness.scoring.counts import MatchCounts
 
 TEXT = (

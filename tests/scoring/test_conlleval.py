@@ -10,7 +10,12 @@ import subprocess
 import pytest
 
 from harness.common import paths
-from harness.corpus.tagging import Chunk, conlleval_chunks, iob2_chunks, split_conlleval_tag
+from harness.corpus.tagging import (
+    Chunk,
+    conlleval_chunks,
+    iob2_chunks,
+    split_conlleval_tag,
+)
 from harness.scoring.conlleval import (
     TagRow,
     conlleval_report,

@@ -15,13 +15,28 @@ from pathlib import Path
 
 import pytest
 
+from harness.annotations import (
+    Annotations,
+    Claim,
+    Document,
+    Entity,
+    GoldDocument,
+    Prediction,
+    Span,
+    Speaker,
+)
 from harness.corpus.gold import load_gold_corpus
-from harness.annotations import Annotations, Claim, Document, Entity, GoldDocument, Prediction, Speaker, Span
 from harness.scoring.claims import CLAIM_KINDS, SCORED_SLOTS
 from harness.scoring.corpus import score_corpus
 from harness.scoring.counts import MatchCounts
 from harness.scoring.entities import MODES
-from harness.scoring.results import ALL_LABELS, DECLARED, DocumentResult, from_json, to_json
+from harness.scoring.results import (
+    ALL_LABELS,
+    DECLARED,
+    DocumentResult,
+    from_json,
+    to_json,
+)
 from harness.scoring.settings import IntervalSettings, ScoringSettings
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example"

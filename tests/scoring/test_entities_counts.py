@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from harness.scoring.counts import PRF, ZERO_COUNTS, MatchCounts, macro_average, ratio, sum_counts
+from harness.scoring.counts import (
+    PRF,
+    ZERO_COUNTS,
+    MatchCounts,
+    macro_average,
+    ratio,
+    sum_counts,
+)
 
 
 def test_match_counts_add_up_field_by_field():

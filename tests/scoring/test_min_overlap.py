@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import pytest
 
-from harness.annotations import Annotations, Claim, Document, Entity, GoldDocument, Prediction, Span
+from harness.annotations import (
+    Annotations,
+    Claim,
+    Document,
+    Entity,
+    GoldDocument,
+    Prediction,
+    Span,
+)
 from harness.scoring.claims import CLAIM_MODES, align_document, evidence_iou
 from harness.scoring.counts import MatchCounts
 from harness.scoring.document import score_document
-from harness.scoring.entities import MODES, align_entities, count_document, overlap_ratio
+from harness.scoring.entities import (
+    MODES,
+    align_entities,
+    count_document,
+    overlap_ratio,
+)
 from harness.scoring.results import DECLARED
 from harness.scoring.settings import ScoringSettings
 

@@ -9,7 +9,11 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from harness.training.crf import TransitionScores, negative_log_likelihood, word_emissions  # noqa: E402
+from harness.training.crf import (  # noqa: E402
+    TransitionScores,
+    negative_log_likelihood,
+    word_emissions,
+)
 from harness.training.data import IGNORE, Example  # noqa: E402
 
 LABELS = ["O", "B-LOC", "I-LOC", "B-PER", "I-PER"]

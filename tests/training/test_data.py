@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from harness.training.data import IGNORE, TaggedSentence, build_examples, hold_out_last, label_list, read_tagged, write_conll
+from harness.training.data import (
+    IGNORE,
+    TaggedSentence,
+    build_examples,
+    hold_out_last,
+    label_list,
+    read_tagged,
+    write_conll,
+)
 from harness.training.export import build_tokenizer
 from harness.training.tiny import tiny_vocab
 

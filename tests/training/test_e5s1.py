@@ -7,7 +7,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from harness.training.e5s1 import DTYPE_F32, DTYPE_Q4, E5S1FormatError, dequantize_q4, quantize_q4, read_e5s1, write_e5s1
+from harness.training.e5s1 import (
+    DTYPE_F32,
+    DTYPE_Q4,
+    E5S1FormatError,
+    dequantize_q4,
+    quantize_q4,
+    read_e5s1,
+    write_e5s1,
+)
 from harness.training.tiny import tiny_header, tiny_tensors, tiny_vocab, write_tiny_e5s1
 
 WORDS = ["قال", "محمد", "في", "بغداد", "news"]

@@ -16,7 +16,12 @@ from harness.common.paths import PROJECT_ROOT as ROOT  # noqa: E402
 from harness.extractors.base import ShapingText, write_shaping_file  # noqa: E402
 from harness.extractors.ner.loading import directory_digest  # noqa: E402
 from harness.training.tiny import write_tiny_classifier  # noqa: E402
-from harness.training.track_scores import RECORD_KEY, bench_tracks, fill_card, find_track_scores  # noqa: E402
+from harness.training.track_scores import (  # noqa: E402
+    RECORD_KEY,
+    bench_tracks,
+    fill_card,
+    find_track_scores,
+)
 
 EXAMPLE = ROOT / "tests" / "data" / "example"
 SHIPPED_RECORD = ROOT / "models" / "ner-e5-anercorp" / "training.json"

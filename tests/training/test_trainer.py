@@ -10,11 +10,15 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from harness.extractors.ner.extractor import TransformersNerExtractor  # noqa: E402
 from harness.annotations import Document  # noqa: E402
+from harness.extractors.ner.extractor import TransformersNerExtractor  # noqa: E402
 from harness.training.data import Split, TaggedSentence  # noqa: E402
-from harness.training.trainer import CHECKPOINT_NAME, TrainSettings, train_token_classifier  # noqa: E402
 from harness.training.tiny import write_tiny_model  # noqa: E402
+from harness.training.trainer import (  # noqa: E402
+    CHECKPOINT_NAME,
+    TrainSettings,
+    train_token_classifier,
+)
 
 SENTENCES = [
     TaggedSentence(("قال", "محمد", "في", "بغداد"), ("O", "B-PERS", "O", "B-LOC")),

@@ -22,7 +22,14 @@ import datasets
 import evaluate
 
 from harness.annotations import Document, GoldDocument, Prediction
-from harness.scoring.claims import CLAIM_KINDS, CLAIM_MODES, HEADLINE_CLAIM_MODE, SCORED_SLOTS, score_claims, total_counts
+from harness.scoring.claims import (
+    CLAIM_KINDS,
+    CLAIM_MODES,
+    HEADLINE_CLAIM_MODE,
+    SCORED_SLOTS,
+    score_claims,
+    total_counts,
+)
 from harness.serialize import annotations_from_dict
 
 

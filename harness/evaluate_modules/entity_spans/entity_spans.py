@@ -10,7 +10,12 @@ labels a system emits.
 import datasets
 import evaluate
 
-from harness.scoring.entities import MODES, count_document, scores_from_counts, sum_documents
+from harness.scoring.entities import (
+    MODES,
+    count_document,
+    scores_from_counts,
+    sum_documents,
+)
 
 _SPAN = {"start": datasets.Value("int64"), "end": datasets.Value("int64"), "label": datasets.Value("string")}
 

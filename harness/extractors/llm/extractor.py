@@ -49,7 +49,19 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from harness.annotations import CLAIM_SLOTS, Annotations, Claim, Document, Entity, Location, Prediction, Quantity, Span, Speaker, TimeRef
+from harness.annotations import (
+    CLAIM_SLOTS,
+    Annotations,
+    Claim,
+    Document,
+    Entity,
+    Location,
+    Prediction,
+    Quantity,
+    Span,
+    Speaker,
+    TimeRef,
+)
 from harness.common.paths import PROJECT_ROOT
 from harness.extractors.base import REUSED_CACHED_WORK
 from harness.extractors.llm import grounding as g
@@ -60,8 +72,18 @@ from harness.extractors.llm.leakage import example_values, find_leaks
 from harness.extractors.llm.paragraphs import Paragraph, headline_of, split_paragraphs
 from harness.extractors.llm.parsing import parse_output
 from harness.extractors.llm.prompts import PromptTemplate, load_template
-from harness.extractors.llm.schema import RawClaim, RawEntity, Validated, output_json_schema, validate_output
-from harness.extractors.llm.settings import GenerationSettings, canonical_schema, settings_from_params
+from harness.extractors.llm.schema import (
+    RawClaim,
+    RawEntity,
+    Validated,
+    output_json_schema,
+    validate_output,
+)
+from harness.extractors.llm.settings import (
+    GenerationSettings,
+    canonical_schema,
+    settings_from_params,
+)
 from harness.text import find_dates, find_quantities, parse_date, parse_number
 
 #: Bump when parsing, validation or grounding changes what comes out of the

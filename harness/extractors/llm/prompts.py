@@ -36,10 +36,10 @@ from typing import Any
 
 import yaml
 
-from harness.extractors.llm.backends.base import ChatMessage
-from harness.common.safe_yaml import load_yaml
 from harness.annotations import ENTITY_LABELS
 from harness.common.paths import PROJECT_ROOT
+from harness.common.safe_yaml import load_yaml
+from harness.extractors.llm.backends.base import ChatMessage
 
 FENCE_OPEN = "<document>"
 FENCE_CLOSE = "</document>"

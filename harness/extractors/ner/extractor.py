@@ -50,7 +50,12 @@ import numpy as np
 
 from harness.annotations import ENTITY_LABELS, Annotations, Document, Entity, Prediction
 from harness.corpus.tagging import tags_to_spans
-from harness.extractors.base import PROJECT_CONVENTION, SHAPING_FILE, ShapingText, read_shaping_file
+from harness.extractors.base import (
+    PROJECT_CONVENTION,
+    SHAPING_FILE,
+    ShapingText,
+    read_shaping_file,
+)
 from harness.extractors.ner.decoding import DECODINGS, LearnedTransitions, decode
 from harness.extractors.ner.loading import (
     ModelSource,
@@ -59,7 +64,14 @@ from harness.extractors.ner.loading import (
     read_model_labels,
     resolve_source,
 )
-from harness.extractors.ner.words import EncodedText, Window, encode_texts, owner_windows, plan_windows, word_spans
+from harness.extractors.ner.words import (
+    EncodedText,
+    Window,
+    encode_texts,
+    owner_windows,
+    plan_windows,
+    word_spans,
+)
 
 #: Bump whenever the decoding changes what the extractor outputs.
 VERSION = "1.1.0"

@@ -35,7 +35,12 @@ from dataclasses import dataclass, replace
 from harness.annotations import Claim, Location, Quantity, Span, Speaker, TimeRef
 from harness.extractors.rules.entities import Analysis, Mention
 from harness.extractors.rules.lexicon import Cue, Lexicon
-from harness.extractors.rules.sentences import Region, find_quotations, split_sentences, trim
+from harness.extractors.rules.sentences import (
+    Region,
+    find_quotations,
+    split_sentences,
+    trim,
+)
 from harness.extractors.rules.tokens import Token
 from harness.text.arabic import normalize_arabic_str
 

@@ -34,7 +34,14 @@ from dataclasses import dataclass
 
 from harness.extractors.rules.lexicon import Lexicon, raw_word
 from harness.extractors.rules.phrases import PhraseIndex, PhraseMatch
-from harness.extractors.rules.tokens import COMMAS, QUOTES, SENTENCE_PUNCTUATION, Token, adjacent, gap
+from harness.extractors.rules.tokens import (
+    COMMAS,
+    QUOTES,
+    SENTENCE_PUNCTUATION,
+    Token,
+    adjacent,
+    gap,
+)
 from harness.text.offsets import MappedText
 from harness.text.ordinals import ORDINALS
 

@@ -14,7 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.extractors.llm.backends.base import Backend, BackendError, ChatMessage, Generation
+from harness.extractors.llm.backends.base import (
+    Backend,
+    BackendError,
+    ChatMessage,
+    Generation,
+)
 
 __all__ = ["Backend", "BackendError", "ChatMessage", "Generation", "create_backend", "BACKEND_KINDS"]
 

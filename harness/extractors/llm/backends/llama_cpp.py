@@ -33,7 +33,12 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from harness.extractors.llm.backends.base import BackendError, ChatMessage, Generation, cut_at_stop
+from harness.extractors.llm.backends.base import (
+    BackendError,
+    ChatMessage,
+    Generation,
+    cut_at_stop,
+)
 from harness.extractors.llm.settings import GenerationSettings
 
 _KNOWN = {"model", "model_path", "models_dir", "batch_size"}
@@ -69,7 +74,13 @@ class LlamaCppBackend:
 
     @classmethod
     def from_params(cls, params: dict[str, Any], where: str = "backend") -> "LlamaCppBackend":
-        from harness.model_files import DEFAULT_MODEL, find_installed, get_spec, model_file, sha256_file
+        from harness.model_files import (
+            DEFAULT_MODEL,
+            find_installed,
+            get_spec,
+            model_file,
+            sha256_file,
+        )
 
         unknown = sorted(set(params) - _KNOWN)
         if unknown:

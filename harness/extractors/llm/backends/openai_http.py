@@ -63,8 +63,19 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
-from harness.extractors.llm.backends.base import BackendError, ChatMessage, Generation, Outcome, cut_at_stop
-from harness.extractors.llm.backends.retry import RETRY_STATUSES, Backoff, RetryPolicy, retry_after_seconds
+from harness.extractors.llm.backends.base import (
+    BackendError,
+    ChatMessage,
+    Generation,
+    Outcome,
+    cut_at_stop,
+)
+from harness.extractors.llm.backends.retry import (
+    RETRY_STATUSES,
+    Backoff,
+    RetryPolicy,
+    retry_after_seconds,
+)
 from harness.extractors.llm.settings import GenerationSettings
 
 _KNOWN = {

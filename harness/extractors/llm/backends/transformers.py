@@ -23,7 +23,13 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from harness.extractors.llm.backends.base import BackendError, ChatMessage, Generation, cut_at_stop, flatten_messages
+from harness.extractors.llm.backends.base import (
+    BackendError,
+    ChatMessage,
+    Generation,
+    cut_at_stop,
+    flatten_messages,
+)
 from harness.extractors.llm.settings import GenerationSettings
 
 _KNOWN = {"model", "architecture", "revision", "dtype"}
@@ -75,7 +81,12 @@ class TransformersBackend:
         if self._model is not None:
             return
         import torch
-        from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers import (
+            AutoConfig,
+            AutoModelForCausalLM,
+            AutoModelForSeq2SeqLM,
+            AutoTokenizer,
+        )
 
         kwargs: dict[str, Any] = {"revision": self.revision} if self.revision else {}
         try:
