@@ -62,7 +62,7 @@ def to_dataset(gold_documents: Iterable[GoldDocument]) -> Dataset:
     Raises ValueError naming the document and label when an entity's label is
     not one of :data:`harness.model.ENTITY_LABELS` (map it when reading).
     """
-    rows = {"doc_id": [], "text": [], "entities": [], "claims": []}
+    rows: dict[str, list[object]] = {"doc_id": [], "text": [], "entities": [], "claims": []}
     for gold_doc in gold_documents:
         doc_id = gold_doc.document.doc_id
         for entity in gold_doc.gold.entities:
@@ -137,7 +137,7 @@ def conll_to_token_dataset(corpus: ConllCorpus, labels: Sequence[str] | None = N
     labels = list(corpus.labels if labels is None else labels)
     names = tag_names(labels, corpus.scheme)
     known = set(labels)
-    rows = {"doc_id": [], "tokens": [], "ner_tags": []}
+    rows: dict[str, list[object]] = {"doc_id": [], "tokens": [], "ner_tags": []}
     for sentence in corpus.sentences:
         for span in sentence.entity_spans:
             if span.label not in known:

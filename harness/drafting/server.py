@@ -91,8 +91,9 @@ class ReviewServer(HTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}/"
+        # The host is the loopback address __init__ binds to; the port is the one the system gave.
+        port = self.server_address[1]
+        return f"http://127.0.0.1:{port}/"
 
     def targets(self) -> tuple[Path, Path]:
         """(gold, seeds) directories saves go to: the draft's own, or ``SAVE_TO/gold`` and ``SAVE_TO/seeds``."""

@@ -253,6 +253,7 @@ def run_setup(
     wall_seconds = time.perf_counter() - wall_start
     chash = config_hash(setup, settings)
     run_id = new_run_id(setup.setup, chash, started_at, track.name)
+    status = run_status(len(documents), extraction.failed, max_failures)
     run = {
         "run_id": run_id,
         "setup": setup.setup,
@@ -282,7 +283,7 @@ def run_setup(
         },
         "costs": costs(extraction, documents),
         "failures": extraction.failed,
-        "status": run_status(len(documents), extraction.failed, max_failures),
+        "status": status,
         # Cache entries met but not served (damaged, or edited by hand: their content hash did not match).
         "cache_rejected": list(cache.rejected),
         # Cache entries that could not be written (the run cannot resume from them).
@@ -326,7 +327,7 @@ def run_setup(
         convention=convention,
         cache_rejected=tuple(cache.rejected),
         cache_unwritten=tuple(cache.unwritten),
-        run_failed=run["status"].get("reason"),
+        run_failed=status.get("reason"),
     )
 
 
