@@ -27,6 +27,10 @@ from harness.training.data import IGNORE, Example
 class TransitionScores(torch.nn.Module):
     """Learned start and transition scores, with the IOB-forbidden ones held at -1e4."""
 
+    # Buffers registered in __init__: declared here so the checker knows they are tensors.
+    start_mask: torch.Tensor
+    transitions_mask: torch.Tensor
+
     def __init__(self, labels: Sequence[str]):
         super().__init__()
         start_mask, transitions_mask = transition_mask(labels)
