@@ -70,7 +70,7 @@ class ClaimRow:
     #: For an ungrounded prediction: why (the grounding problems), else "".
     problem: str = ""
     #: ``(mode, passed)`` of an aligned pair in every claim mode judged.
-    verdicts: tuple[tuple[str, bool], ...] = ()
+    verdicts: tuple[tuple[str, bool | None], ...] = ()  # None: a mode whose judge gave no verdict
 
 
 @dataclass(frozen=True)
@@ -171,8 +171,8 @@ def _slot_values(claim: Claim) -> tuple[tuple[str, str], ...]:
     for slot in DRAWN_SLOTS:
         if getattr(claim, slot) is None:
             continue
-        value = claim.location.text if slot == "location" else slot_value(claim, slot)
-        if slot == "quantity" and claim.quantity.approx:
+        value = claim.location.text if slot == "location" and claim.location is not None else slot_value(claim, slot)
+        if slot == "quantity" and claim.quantity is not None and claim.quantity.approx:
             value = f"≈ {value}"
         values.append((slot, value))
     return tuple(values)

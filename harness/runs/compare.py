@@ -557,12 +557,13 @@ def compare_sides(
     table_a, table_b = build_table(results_a), build_table(results_b)
     shared, notes = shared_metrics(table_a, table_b, a, b)
     requests = _metric_requests(metrics, table_a, shared)
-    options = {"seed": seed, "resamples": resamples, "level": level, "unit": unit, "corpus": corpus}
     compared = []
     for metric, rate in requests:
         if unit != "document" and metric.rows is None:
             continue
-        compared.append(compare_metric(metric, results_a, results_b, rate, **options))
+        compared.append(
+            compare_metric(metric, results_a, results_b, rate, seed=seed, resamples=resamples, level=level, unit=unit, corpus=corpus)
+        )
     if unit != "document":
         notes += (f"by {unit}: only metrics that keep alignment rows (entity modes, claim modes) are compared",)
     diffs: tuple[DocumentDiff, ...] = ()

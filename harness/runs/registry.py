@@ -13,6 +13,7 @@ processes.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import sqlite3
@@ -504,7 +505,8 @@ class RunRegistry:
             f" `harness runs reindex` rebuilds the index from {self.runs_dir})"
         )
 
-    def latest_per_setup(self, gold_sha256: str | None = None, track: str | None = None) -> list[RunRow]:
+    # builtins.list: inside this class, after ``def list``, the bare name is that method.
+    def latest_per_setup(self, gold_sha256: str | None = None, track: str | None = None) -> builtins.list[RunRow]:
         """The newest run of each (setup, track), optionally only on this gold or track, sorted by setup then track.
 
         One query on the (track, setup, started_at) index, so the leaderboard's
