@@ -100,7 +100,7 @@ def _normaliser(vocab: E5S1Vocab):
             dropped.append(cp)
         elif replacement == " ":
             spaced.append(cp)
-    steps = []
+    steps: list[normalizers.Normalizer] = []
     for cps, replacement in ((dropped, ""), (spaced, " ")):
         if cps:
             steps.append(normalizers.Replace(Regex("[" + "".join(f"\\x{{{cp:x}}}" for cp in cps) + "]"), replacement))

@@ -81,7 +81,7 @@ def run_ner_training(job: NerTrainingJob, settings: TrainSettings, log: Callable
         log(f"training sentences recorded in {shaped}")
         if split.dev:
             log("scoring the shipped model on the dev split (both decodings) and against its unpruned twin")
-            extra = {
+            extra: dict[str, Any] = {
                 "shipped_dev": shipped_dev_scores(job.ship_dir, split.dev, settings.max_length, settings.passage_tokens),
                 "pruning_check": pruning_check_summary(job.ship_dir, weights, split.dev, settings.max_length),
             }

@@ -102,7 +102,7 @@ def _batches_for_epoch(examples: Sequence[Example], settings: TrainSettings, epo
     order = list(range(len(examples)))
     rng.shuffle(order)
     pool = settings.batch_size * settings.length_pool
-    batches = []
+    batches: list[list[int]] = []
     for begin in range(0, len(order), pool):
         chunk = sorted(order[begin : begin + pool], key=lambda i: len(examples[i].input_ids))
         batches.extend(chunk[i : i + settings.batch_size] for i in range(0, len(chunk), settings.batch_size))

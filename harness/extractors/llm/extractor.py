@@ -344,7 +344,7 @@ class LLMExtractor:
         entry["duplicates"] = validated.duplicates
         items: list[dict[str, Any]] = []
         for entity in validated.entities:
-            item = {"item": "entity", "raw": asdict(entity)}
+            item: dict[str, Any] = {"item": "entity", "raw": asdict(entity)}
             leaks = find_leaks({"text": entity.text}, paragraph.text, self.example_values)
             if leaks:
                 item["leaks"] = [asdict(leak) for leak in leaks]
