@@ -362,7 +362,7 @@ class RunRegistry:
 
     # --- connection -----------------------------------------------------------
 
-    def _connect(self) -> "_Connection | _Shared":
+    def _connect(self) -> _Connection | _Shared:
         if self._memory is not None:
             return _Shared(self._memory)
         return _Connection(self.db_path)

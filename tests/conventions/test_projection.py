@@ -8,7 +8,6 @@ QUANTITY disappear; under ``project`` nothing changes.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

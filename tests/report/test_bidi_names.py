@@ -70,6 +70,6 @@ def test_bidi_controls_in_setup_names_and_document_ids_are_escaped_on_both_pages
         visible_text = re.sub(rf'{attribute}="[^"]*"', "", visible_text)
     assert RLO not in visible_text and ZWSP not in visible_text
     assert "rules\\u202elmth.exe\\u200b" in page
-    assert f'<span class="doc-id">doc\\u202ecod</span>' in page
+    assert '<span class="doc-id">doc\\u202ecod</span>' in page
     assert f'data-doc="{doc_id}"' in page  # #doc=<stored id> still opens the document
     assert "unicode-bidi: isolate" in page

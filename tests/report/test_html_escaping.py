@@ -124,7 +124,7 @@ def test_script_tags_in_documents_outputs_and_names_are_shown_escaped(tmp_path: 
     for n in (1, 2, 3, 4, 5):
         assert f"&lt;script&gt;alert({n})&lt;/script&gt;" in page, n
     documents = page.split('<section id="documents">', 1)[1]
-    assert f"إن &lt;script&gt;alert(1)&lt;/script&gt; وصل" in documents  # the document text, escaped
+    assert "إن &lt;script&gt;alert(1)&lt;/script&gt; وصل" in documents  # the document text, escaped
     # The grounded script entity is drawn as a mark, its text escaped inside.
     assert '<mark class="ent lab-MISC out-correct" title="predicted MISC · correct">&lt;script&gt;alert(1)&lt;/script&gt;</mark>' in page
 

@@ -163,7 +163,7 @@ class NerWithLLMClaims:
             raise TypeError(f"{NAME}: the {LLM_NAME!r} extractor is not the prompted-model extractor")
         self.llm = built
         names = set(self.ner.entity_labels)
-        self.entity_labels: tuple[str, ...] = tuple(l for l in ENTITY_LABELS if l in names or l in ("DATE", "QUANTITY"))
+        self.entity_labels: tuple[str, ...] = tuple(label for label in ENTITY_LABELS if label in names or label in ("DATE", "QUANTITY"))
         self.claim_slots: tuple[str, ...] = self.llm.claim_slots
 
     @property

@@ -82,7 +82,7 @@ class NerWithRuleClaims:
             raise TypeError(f"ner+rules-claims: the {RULES_NAME!r} extractor has no lexicon; it must be the rule baseline")
         self.rules = rules
         names = set(self.ner.entity_labels)
-        self.entity_labels: tuple[str, ...] = tuple(l for l in ENTITY_LABELS if l in names or l in ("DATE", "QUANTITY"))
+        self.entity_labels: tuple[str, ...] = tuple(label for label in ENTITY_LABELS if label in names or label in ("DATE", "QUANTITY"))
         self.claim_slots: tuple[str, ...] = self.rules.claim_slots
 
     @property

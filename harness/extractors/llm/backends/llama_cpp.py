@@ -68,7 +68,7 @@ class LlamaCppBackend:
         self.load_seconds: float | None = None
 
     @classmethod
-    def from_params(cls, params: dict[str, Any], where: str = "backend") -> "LlamaCppBackend":
+    def from_params(cls, params: dict[str, Any], where: str = "backend") -> LlamaCppBackend:
         from harness.models import DEFAULT_MODEL, find_installed, get_spec, model_file, sha256_file
 
         unknown = sorted(set(params) - _KNOWN)

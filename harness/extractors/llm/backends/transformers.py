@@ -58,7 +58,7 @@ class TransformersBackend:
         self._is_seq2seq: bool | None = None
 
     @classmethod
-    def from_params(cls, params: dict[str, Any], where: str = "backend") -> "TransformersBackend":
+    def from_params(cls, params: dict[str, Any], where: str = "backend") -> TransformersBackend:
         unknown = sorted(set(params) - _KNOWN)
         if unknown:
             raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)} for kind transformers; known: {', '.join(sorted(_KNOWN))}")
