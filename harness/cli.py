@@ -254,9 +254,8 @@ def _cmd_runs_list(args: argparse.Namespace) -> int:
 
 def _cmd_runs_show(args: argparse.Namespace) -> int:
     from harness.report.text import format_run
-    from harness.runs.registry import RegistryError
-
     from harness.runs.record import read_record
+    from harness.runs.registry import RegistryError
 
     try:
         row = _registry(args).get(args.run)

@@ -42,11 +42,11 @@ from pathlib import Path
 from typing import Any
 
 from harness.config import (
-    OUTSIDE_KEY,
     DEFAULT_LEVEL,
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     DEFAULT_TRACK,
+    OUTSIDE_KEY,
     ConfigError,
     Track,
     _read_yaml,
@@ -57,6 +57,8 @@ from harness.config import (
     shown,
 )
 from harness.corpus.load import Corpus, CorpusSpec, load_corpus
+from harness.extractors.identity import code_identity_of_module
+from harness.extractors.registry import UnknownExtractorError, get_factory
 from harness.runs.compare import (
     ComparisonRefused,
     RunSide,
@@ -64,8 +66,6 @@ from harness.runs.compare import (
     compare_sides,
     side_from_record,
 )
-from harness.extractors.identity import code_identity_of_module
-from harness.extractors.registry import UnknownExtractorError, get_factory
 from harness.runs.environment import git_state
 from harness.runs.record import RunRecord, read_record
 from harness.runs.registry import RegistryError, RunRegistry

@@ -23,6 +23,7 @@ from harness.corpus.validate import gold_files, validate_gold_file
 from harness.model import Document, GoldDocument
 from harness.serialize import annotations_from_dict
 
+
 class AgreementInputError(ValueError):
     """Two annotation directories that cannot be compared; the message names the files."""
 

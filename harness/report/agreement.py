@@ -7,13 +7,13 @@ table with an empty *decision* column for the person who settles each one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any, Sequence
+from typing import Any
 
 from harness.corpus.agreement import Agreement, Disagreement, Kappa, Side
 from harness.report.markdown import md_escape
 from harness.scoring.counts import MatchCounts
-
 
 #: The scorer compares the value of a quantity and of a time, not their spans.
 _SLOT_NAMES = {"quantity": "quantity value", "time": "time value"}

@@ -25,6 +25,7 @@ from harness.scoring.metric_table import Metric
 from harness.scoring.results import DocumentResult
 from harness.stats import DEFAULT_ALPHA, PairedComparison, SignificanceVerdict, significance_verdict
 
+
 @dataclass(frozen=True)
 class RankingNote:
     """One neighbour pair on the ranking metric: the paired test, or why there is none."""

@@ -44,10 +44,11 @@ import pickle
 import sys
 import time
 import warnings
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, Generator, Iterator, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from harness.extractors.base import Extractor, fingerprint_hash
 from harness.model import Document, Prediction

@@ -18,11 +18,11 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from harness.runs.atomic import NotWritableError
 from harness.runs.record import UNNAMED_TRACK, RunRecord, read_record

@@ -12,10 +12,11 @@ from __future__ import annotations
 import sqlite3
 import time
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from harness.config import (
     RunConfig,
@@ -224,7 +225,7 @@ def run_setup(
     process); workers build their own extractor from the setup's name and params.
     ``max_failures`` decides when the run as a whole failed (:func:`run_status`).
     """
-    started_at = datetime.now(timezone.utc)
+    started_at = datetime.now(UTC)
     wall_start = time.perf_counter()
     spec = ExtractorSpec(setup.extractor, dict(setup.params))
     extractor = extractor if extractor is not None else spec.build()

@@ -58,8 +58,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from harness.scoring.entities import DocumentCounts, EntityScores, _count_spans, _normalise_labels
-from harness.scoring.entities import scores_from_counts, sum_documents
+from harness.scoring.entities import DocumentCounts, EntityScores, _count_spans, _normalise_labels, scores_from_counts, sum_documents
 
 #: First field of a line that marks a sentence boundary in conlleval.
 BOUNDARY = "-X-"

@@ -50,9 +50,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from harness.text.approximators import is_approx
+from harness.text.arabic import extend_over_silent
 from harness.text.closed_class import CLOSED_CLASS, NUMBERING_HEADS
 from harness.text.numbers import NUMBER_WORDS, VAGUE_SCALE_WORDS, NumberHit, analysis_form, scan_numbers
-from harness.text.arabic import extend_over_silent
 from harness.text.offsets import MappedText
 from harness.text.units import UNIT_FORMS, canonical_unit, lookup_form
 

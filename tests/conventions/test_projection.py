@@ -8,7 +8,6 @@ QUANTITY disappear; under ``project`` nothing changes.
 
 from __future__ import annotations
 
-
 import pytest
 
 from harness.conventions import (

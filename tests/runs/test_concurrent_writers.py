@@ -13,6 +13,7 @@ import sys
 from dataclasses import replace
 
 from fault_tools import HELDOUT, ROOT, assert_cache_entries_whole, assert_disk_and_index_agree, child_env, record_dirs, write_setup
+
 from harness.runs.record import read_record, write_record
 
 WRITERS = 3

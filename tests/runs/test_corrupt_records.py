@@ -15,8 +15,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from fault_tools import HELDOUT, write_setup
+
 from harness.cli import main
 from harness.extractors.identity import cache_key
 from harness.extractors.registry import create_extractor

@@ -13,8 +13,8 @@ import socket
 from pathlib import Path
 
 import pytest
-
 from fault_tools import EXAMPLE, HELDOUT, write_setup
+
 from harness.cli import main
 from harness.config import ConfigError, load_run_config
 from harness.extractors.registry import BUILTIN

@@ -22,8 +22,8 @@ import subprocess
 import sys
 
 import pytest
-
 from fault_tools import HELDOUT, KILLED, ROOT, assert_cache_entries_whole, assert_disk_and_index_agree, child_env, record_dirs, write_setup
+
 from harness.cli import main
 from harness.runs.record import read_record
 

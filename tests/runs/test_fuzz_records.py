@@ -18,10 +18,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from fault_tools import EXAMPLE, write_setup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fault_tools import EXAMPLE, write_setup
 from harness.cli import main
 from harness.runs.cache import PredictionCache
 from harness.runs.record import RecordError, read_record

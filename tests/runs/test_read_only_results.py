@@ -15,8 +15,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from fault_tools import EXAMPLE, ROOT, child_env, read_only_command, write_setup
+
 from harness.cli import main
 
 

@@ -12,7 +12,7 @@ import dataclasses
 
 import pytest
 
-from harness.model import Annotations, Claim, Document, GoldDocument, Location, Prediction, Quantity, Speaker, Span, TimeRef
+from harness.model import Annotations, Claim, Document, GoldDocument, Location, Prediction, Quantity, Span, Speaker, TimeRef
 from harness.scoring.claims import CLAIM_MODES, align_document, evidence_match, similarity, strict_match
 from harness.scoring.counts import MatchCounts
 

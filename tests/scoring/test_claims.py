@@ -27,8 +27,8 @@ from harness.model import (
     Prediction,
     Quantity,
     QuantityForm,
-    Speaker,
     Span,
+    Speaker,
     TimeRef,
 )
 from harness.scoring.claims import (

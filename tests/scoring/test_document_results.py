@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from harness.corpus.gold import load_gold_corpus
-from harness.model import Annotations, Claim, Document, Entity, GoldDocument, Prediction, Speaker, Span
+from harness.model import Annotations, Claim, Document, Entity, GoldDocument, Prediction, Span, Speaker
 from harness.scoring.claims import CLAIM_KINDS, SCORED_SLOTS
 from harness.scoring.corpus import score_corpus
 from harness.scoring.counts import MatchCounts

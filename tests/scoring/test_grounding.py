@@ -14,8 +14,8 @@ from harness.model import (
     Location,
     Quantity,
     QuantityForm,
-    Speaker,
     Span,
+    Speaker,
     TimeRef,
 )
 from harness.scoring.grounding import (

@@ -13,8 +13,8 @@ torch = pytest.importorskip("torch")
 from harness.extractors.ner.extractor import TransformersNerExtractor  # noqa: E402
 from harness.model import Document  # noqa: E402
 from harness.training.data import Split, TaggedSentence  # noqa: E402
-from harness.training.trainer import CHECKPOINT_NAME, TrainSettings, train_token_classifier  # noqa: E402
 from harness.training.tiny import write_tiny_model  # noqa: E402
+from harness.training.trainer import CHECKPOINT_NAME, TrainSettings, train_token_classifier  # noqa: E402
 
 SENTENCES = [
     TaggedSentence(("قال", "محمد", "في", "بغداد"), ("O", "B-PERS", "O", "B-LOC")),

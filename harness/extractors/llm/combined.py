@@ -45,10 +45,10 @@ from typing import Any
 from harness.extractors.base import ShapingText, declared_convention, shaping_texts
 from harness.extractors.llm.extractor import LLMExtractor
 from harness.extractors.ner.combined import merge_mentions
-from harness.extractors.rules.claims import find_claims
-from harness.extractors.rules.extractor import RulesExtractor
 from harness.extractors.registry import create_extractor
+from harness.extractors.rules.claims import find_claims
 from harness.extractors.rules.entities import Mention, analyse
+from harness.extractors.rules.extractor import RulesExtractor
 from harness.model import ENTITY_LABELS, Annotations, Claim, Document, Entity, Location, Prediction, TimeRef
 from harness.text import normalize_arabic_str
 

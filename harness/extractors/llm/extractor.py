@@ -45,9 +45,10 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from harness.extractors.base import REUSED_CACHED_WORK
 from harness.extractors.llm import grounding as g

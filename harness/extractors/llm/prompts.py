@@ -37,8 +37,8 @@ from typing import Any
 import yaml
 
 from harness.extractors.llm.backends.base import ChatMessage
-from harness.safe_yaml import load_yaml
 from harness.model import ENTITY_LABELS
+from harness.safe_yaml import load_yaml
 
 FENCE_OPEN = "<document>"
 FENCE_CLOSE = "</document>"

@@ -30,8 +30,9 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from harness.extractors.llm.backends.base import BackendError, ChatMessage, Generation, cut_at_stop
 from harness.extractors.llm.settings import GenerationSettings

@@ -59,9 +59,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from harness.extractors.llm.backends.base import BackendError, ChatMessage, Generation, Outcome, cut_at_stop
 from harness.extractors.llm.backends.retry import RETRY_STATUSES, Backoff, RetryPolicy, retry_after_seconds

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from harness.extractors.llm.backends.base import BackendError, ChatMessage, Generation, cut_at_stop, flatten_messages
 from harness.extractors.llm.settings import GenerationSettings
