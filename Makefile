@@ -1,6 +1,6 @@
 # The two commands of the README, and the set-up they share.
 # `make bench`: set up (LLM engines included), install the LLM file if missing, run the benchmark on the gold set, write the leaderboard.
-# `make test`:  set up (without the LLM engines), then validate the gold and run the test suite.
+# `make test`:  set up (without the LLM engines), lint (ruff) and type-check (mypy), then validate the gold and run the test suite.
 #
 # Set-up comes in two stamps so that `make test` never waits for a compiler:
 #   $(BASE): the virtualenv, the harness with pinned torch (CPU) and the test tools;
@@ -55,6 +55,9 @@ bench:
 	$(BIN)/harness run configs/bench.yaml
 	$(BIN)/harness leaderboard
 
+# Lint and type check first (configured in pyproject.toml): either failing fails `make test`.
 test: setup
+	$(BIN)/ruff check harness tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/harness validate
 	$(BIN)/python -m pytest

@@ -128,13 +128,13 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             seqeval_time, report = best_time(
-                lambda: classification_report(
-                    gold, predicted, output_dict=True, zero_division=0, **seqeval_options
+                lambda options=seqeval_options: classification_report(
+                    gold, predicted, output_dict=True, zero_division=0, **options
                 ),
                 args.repeat,
             )
         harness_time, scores = best_time(
-            lambda: score_tag_sequences(gold, predicted, scheme=scheme), args.repeat
+            lambda scheme=scheme: score_tag_sequences(gold, predicted, scheme=scheme), args.repeat
         )
         speedups.append(seqeval_time / harness_time)
         m = scores.strict.micro

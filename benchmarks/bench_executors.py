@@ -32,8 +32,9 @@ import importlib.util
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -64,7 +65,8 @@ class Trivial:
 
 
 def load() -> str:
-    return "load average %.2f %.2f %.2f" % os.getloadavg()
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def entities(predictions: Sequence[Prediction]) -> list[tuple[tuple[int, int, str], ...]]:
@@ -143,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ray started in {time.perf_counter() - started:.1f} s (not counted below)")
         runs.append((f"ray {args.workers} cpus x1", ray_executor))
     for name, executor in runs:
-        seconds, (result, first) = timed(name, lambda: run_timed(extractor, documents, batch_size, executor, spec))
+        seconds, (result, first) = timed(name, lambda executor=executor: run_timed(extractor, documents, batch_size, executor, spec))
         rows.append((name, seconds, first))
         same = entities(result.predictions) == reference
         if not same:

@@ -126,7 +126,6 @@ def overhead(params: dict, documents: list[Document]) -> bool:
     raw = RawLlama(backend.model_path, extractor.settings)
     ext_wall = 0.0
     ext_texts: list[str] = []
-    ext_counts = {"prompt_tokens": 0, "completion_tokens": 0}
     for document in documents:
         headline = headline_of(document.text)
         paragraphs = split_paragraphs(document.text, max_chars=extractor.max_chars, merge_below=extractor.merge_below)

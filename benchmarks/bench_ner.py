@@ -37,9 +37,10 @@ import argparse
 import sys
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -181,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  pipeline (aggregation first, default batch size): {pipe_seconds:.2f} s, {words / pipe_seconds:,.0f} words/s")
     speed: dict[str, str] = {}
     for title, extractor in (("extractor at parity (window 512, argmax)", parity), ("extractor as configured", configured)):
-        seconds, _ = best_of(args.repeat, lambda: extractor.extract(documents))
+        seconds, _ = best_of(args.repeat, lambda extractor=extractor: extractor.extract(documents))
         s = extractor.settings
         line = f"{words / seconds:,.0f} words/s, {pipe_seconds / seconds:.2f}x the pipeline (window {s.window}/{s.overlap}, batch {s.batch_size}, {s.decoding})"
         print(f"  {title}: {seconds:.2f} s, {line}")

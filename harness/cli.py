@@ -352,7 +352,7 @@ def _cmd_gate(args: argparse.Namespace) -> int:
 
 
 def _cmd_leaderboard(args: argparse.Namespace) -> int:
-    from harness.config import load_run_config
+    from harness.config import Ranking, Track, load_run_config
     from harness.report.leaderboard import (
         LeaderboardError,
         build_leaderboard,
@@ -362,7 +362,8 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
     from harness.runs.registry import RegistryError
 
     registry = _registry(args, announce=False)  # its notices are among the board's warnings
-    tracks, ranking = (), None
+    tracks: tuple[Track, ...] = ()
+    ranking: Ranking | None = None
     # The default bench file may be absent (a results directory used elsewhere); one named with --bench must be read.
     if args.bench is not None and (args.bench.exists() or args.bench != DEFAULT_BENCH):
         bench = load_run_config(args.bench)

@@ -82,7 +82,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy as np
 
@@ -433,7 +433,8 @@ def _units(groups: object, rows: int, unit: object, *, required: bool = False) -
 def _dimensions(groups: object) -> int | None:
     """numpy's count of dimensions; None for a ragged list, whose odd entry is named by the row checks."""
     try:
-        return int(np.ndim(groups))
+        # np.ndim takes any object (a scalar is 0-dimensional); its stubs ask for an array-like.
+        return int(np.ndim(cast("np.typing.ArrayLike", groups)))
     except ValueError:
         return None
 

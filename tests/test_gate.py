@@ -9,9 +9,9 @@ deliberate losses, so the verdicts are known by construction.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 import pytest
 import yaml

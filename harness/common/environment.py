@@ -55,7 +55,8 @@ KERNEL_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16")
 
 def cpu_description(cpuinfo: str) -> dict[str, object]:
     """CPU model name and the kernel-relevant flags from the text of ``/proc/cpuinfo``."""
-    model, flags = None, set()
+    model: str | None = None
+    flags: set[str] = set()
     for line in cpuinfo.splitlines():
         key, _, value = line.partition(":")
         if key.strip() == "model name" and model is None:

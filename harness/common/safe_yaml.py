@@ -95,20 +95,20 @@ class BoundedLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
         try:
             if self._depth > self.max_depth:
                 raise YamlLimitError(None, None, f"nested more than {self.max_depth} levels deep", self.peek_event().start_mark)
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
-    def compose_document(self) -> Node:  # type: ignore[override]
+    def compose_document(self) -> Node | None:
         node = super().compose_document()
         if node is not None:
             expanded_size(node, self.max_nodes)
-        return node  # type: ignore[no-any-return]
+        return node
 
 
 def load_yaml(text: str) -> Any:

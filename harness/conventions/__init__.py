@@ -71,7 +71,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
@@ -297,10 +299,16 @@ def project_prediction(prediction: Prediction, text: str, convention: Convention
     return replace(prediction, annotations=replace(prediction.annotations, entities=entities))
 
 
-_NO_FACT = object()
+class _NoFact(Enum):
+    """The one value of a sentinel type, so the checker tells "no fact applies" from a label or None."""
+
+    NO_FACT = "no fact applies"
 
 
-def _fact_label(entity: Entity, convention: Convention) -> object:
+_NO_FACT = _NoFact.NO_FACT
+
+
+def _fact_label(entity: Entity, convention: Convention) -> str | None | Literal[_NoFact.NO_FACT]:
     """The label a true fact gives ``entity`` (None: dropped), or ``_NO_FACT`` when no fact applies."""
     for fact, label in convention.facts:
         if entity.label not in FACT_LABELS[fact] and entity.label != label:

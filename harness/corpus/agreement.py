@@ -322,14 +322,14 @@ def _entity_disagreements(doc_id: str, a: Sequence[Entity], b: Sequence[Entity])
     """Every row of the strict alignment that is not a correct pair."""
     out = []
     for row in align_entities(a, b, mode="strict"):
+        g, p = row.gold, row.predicted
         if row.outcome == "correct":
             continue
-        if row.outcome == "missed":
-            out.append(Disagreement(doc_id, "entity", "missing in B", _entity_side(row.gold), None))
-        elif row.outcome == "spurious":
-            out.append(Disagreement(doc_id, "entity", "missing in A", None, _entity_side(row.predicted)))
-        else:
-            g, p = row.gold, row.predicted
+        if p is None and g is not None:  # missed
+            out.append(Disagreement(doc_id, "entity", "missing in B", _entity_side(g), None))
+        elif g is None and p is not None:  # spurious
+            out.append(Disagreement(doc_id, "entity", "missing in A", None, _entity_side(p)))
+        elif g is not None and p is not None:
             same_span = (g.start, g.end) == (p.start, p.end)
             what = "label" if same_span else "boundary" if g.label == p.label else "boundary+label"
             out.append(Disagreement(doc_id, "entity", what, _entity_side(g), _entity_side(p)))
@@ -420,7 +420,8 @@ def _pair_disagreements(
     if outcomes.get("time") == "absent" and (a.time is None) != (b.time is None):
         # A time span with value null (a duration, 4.9) on one side only: the scorer sees no value on either.
         out.append(Disagreement(doc_id, "claim", "slot time", _slot_side(a, "time", entities_a), _slot_side(b, "time", entities_b)))
-    if outcomes.get("quantity") == "correct" and a.quantity.approx != b.quantity.approx:
+    # A "correct" quantity slot has a quantity on both sides.
+    if outcomes.get("quantity") == "correct" and a.quantity is not None and b.quantity is not None and a.quantity.approx != b.quantity.approx:
         out.append(
             Disagreement(doc_id, "claim", "approx", _slot_side(a, "quantity", entities_a), _slot_side(b, "quantity", entities_b))
         )
@@ -449,7 +450,7 @@ def _claim_agreement(
         for link in doc_links:
             disagreements += _pair_disagreements(doc_id, link, entities_a, entities_b)
 
-    tallies = {slot: Counter() for slot in SCORED_SLOTS}
+    tallies: dict[str, Counter[str]] = {slot: Counter() for slot in SCORED_SLOTS}
     for link in links:
         for slot, outcome in link.slots:
             tallies[slot][_SLOT_TALLY[outcome]] += 1

@@ -201,14 +201,14 @@ def _build_sentence(
     kept: list[TagSpan] = []
     entities: list[Entity] = []
     for span in tags_to_spans(tags, scheme):
-        label = span.label
+        label: str | None = span.label
         if label_map is not None:
             try:
                 label = label_map.apply(span.label)
             except UnmappedLabelError as error:
                 raise ConllFormatError(path, first_line + span.start_token, str(error)) from None
-            if label is None:
-                continue
+        if label is None:
+            continue
         start = token_spans[span.start_token][0]
         end = token_spans[span.end_token - 1][1]
         kept.append(TagSpan(label, span.start_token, span.end_token))

@@ -75,7 +75,7 @@ def to_dataset(gold_documents: Iterable[GoldDocument], labels: Sequence[str] = E
     corpus with labels of its own). Raises ValueError naming the document and
     label when an entity's label is not one of them (map it when reading).
     """
-    rows = {"doc_id": [], "text": [], "entities": [], "claims": []}
+    rows: dict[str, list[object]] = {"doc_id": [], "text": [], "entities": [], "claims": []}
     for gold_doc in gold_documents:
         doc_id = gold_doc.document.doc_id
         for entity in gold_doc.gold.entities:
@@ -150,7 +150,7 @@ def conll_to_token_dataset(corpus: ConllCorpus, labels: Sequence[str] | None = N
     labels = list(corpus.labels if labels is None else labels)
     names = tag_names(labels, corpus.scheme)
     known = set(labels)
-    rows = {"doc_id": [], "tokens": [], "ner_tags": []}
+    rows: dict[str, list[object]] = {"doc_id": [], "tokens": [], "ner_tags": []}
     for sentence in corpus.sentences:
         for span in sentence.entity_spans:
             if span.label not in known:

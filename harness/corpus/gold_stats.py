@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from harness.annotations import CLAIM_KINDS, CLAIM_SLOTS, ENTITY_LABELS, GoldDocument
 

@@ -38,14 +38,15 @@ def pack_consecutive(sizes: Sequence[int], limit: int) -> list[range]:
 
 def join_gold_documents(doc_id: str, documents: Sequence[GoldDocument]) -> GoldDocument:
     """One document whose text is the texts joined by single spaces, entities shifted and renumbered."""
-    entities, texts, offset = [], [], 0
-    for gold_document in documents:
-        for entity in gold_document.gold.entities:
-            entities.append(
-                replace(entity, id=f"e{len(entities) + 1}", start=entity.start + offset, end=entity.end + offset)
-            )
-        texts.append(gold_document.document.text)
-        offset += len(gold_document.document.text) + 1
+    texts = [gold_document.document.text for gold_document in documents]
+    offsets = [sum(len(text) + 1 for text in texts[:index]) for index in range(len(texts))]
+    shifted = [
+        (entity, offset) for gold_document, offset in zip(documents, offsets) for entity in gold_document.gold.entities
+    ]
+    entities = tuple(
+        replace(entity, id=f"e{number}", start=entity.start + offset, end=entity.end + offset)
+        for number, (entity, offset) in enumerate(shifted, start=1)
+    )
     if any(document.gold.claims for document in documents):
         raise ValueError(f"{doc_id}: only entity gold can be joined into passages (the documents hold claims)")
-    return GoldDocument(Document(doc_id, " ".join(texts)), Annotations(doc_id, entities=tuple(entities)))
+    return GoldDocument(Document(doc_id, " ".join(texts)), Annotations(doc_id, entities=entities))

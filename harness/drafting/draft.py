@@ -19,11 +19,12 @@ is reported with the reason. Existing files are not overwritten without
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from harness.annotations import Annotations, Document
 from harness.common.atomic import write_json_atomic
@@ -158,7 +159,7 @@ def draft_gold(
         setup=setup.setup,
         setup_file=_shown_path(setup_path, project_root),
         extractor=ExtractorIdentity(extractor.name, extractor.version, fingerprint_hash(extractor.fingerprint())),
-        drafted_at=(now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        drafted_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
         tool=tool_identity(project_root),
     )
     extraction = run_extractor(extractor, [d for _, d, _ in documents], cache, setup.batch_size)

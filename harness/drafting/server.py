@@ -22,11 +22,12 @@ import secrets
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from harness.common.atomic import write_text_atomic
@@ -96,8 +97,9 @@ class ReviewServer(HTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}/"
+        # The host is the loopback address __init__ binds to; the port is the one the system gave.
+        port = self.server_address[1]
+        return f"http://127.0.0.1:{port}/"
 
     def targets(self) -> tuple[Path, Path]:
         """(gold, seeds) directories saves go to: the draft's own, or ``SAVE_TO/gold`` and ``SAVE_TO/seeds``."""

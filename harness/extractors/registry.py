@@ -14,8 +14,9 @@ extractors without touching the harness by declaring, in their own
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from importlib.metadata import entry_points
-from typing import Any, Callable
+from typing import Any
 
 from harness.extractors.base import Extractor
 

@@ -21,7 +21,8 @@ Whether the answers were constrained is part of the judge's identity.
 from __future__ import annotations
 
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from harness.extractors.llm.backends import (
     Backend,

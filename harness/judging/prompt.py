@@ -129,7 +129,9 @@ def _claim_text(path: Path, where: str, raw: Any) -> ClaimText:
     for field in _CLAIM_FIELDS:
         if raw.get(field) is not None and not isinstance(raw[field], str):
             raise _fail(path, f"{where}.{field}", f"expected a string or nothing, got {raw[field]!r}")
-    return ClaimText(**{field: raw.get(field) or ("" if field in ("evidence", "predicate") else None) for field in _CLAIM_FIELDS})
+    # Every field was checked above to be a string or absent.
+    fields: dict[str, Any] = {field: raw.get(field) or ("" if field in ("evidence", "predicate") else None) for field in _CLAIM_FIELDS}
+    return ClaimText(**fields)
 
 
 def _example(path: Path, i: int, raw: Any) -> JudgeExample:

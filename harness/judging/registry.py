@@ -12,8 +12,9 @@ when it generates). Another package adds a judge without touching the harness::
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from importlib.metadata import entry_points
-from typing import Any, Callable
+from typing import Any
 
 from harness.judging.base import Judge
 

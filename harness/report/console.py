@@ -7,9 +7,9 @@ each track's rows are printed together, so a seed score is never read alone.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Callable
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape

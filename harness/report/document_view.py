@@ -107,8 +107,8 @@ def _slot_values(claim: Claim) -> tuple[tuple[str, str], ...]:
     for slot in DRAWN_SLOTS:
         if getattr(claim, slot) is None:
             continue
-        value = claim.location.text if slot == "location" else slot_value(claim, slot)
-        if slot == "quantity" and claim.quantity.approx:
+        value = claim.location.text if slot == "location" and claim.location is not None else slot_value(claim, slot)
+        if slot == "quantity" and claim.quantity is not None and claim.quantity.approx:
             value = f"≈ {value}"
         values.append((slot, value))
     return tuple(values)

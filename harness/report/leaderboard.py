@@ -19,6 +19,7 @@ on rendering.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -54,7 +55,8 @@ class RunIndex(Protocol):
 
     def get(self, run: str) -> RunRow: ...
 
-    def latest_per_setup(self, gold_sha256: str | None = None, track: str | None = None) -> list[RunRow]: ...
+    # builtins.list: inside this class, after ``def list``, the bare name is that method.
+    def latest_per_setup(self, gold_sha256: str | None = None, track: str | None = None) -> builtins.list[RunRow]: ...
 
 
 # --- choosing the runs ------------------------------------------------------------

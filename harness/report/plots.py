@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -72,13 +73,16 @@ def grouped_bars(
     which would read as "scored zero").
     """
     style = {**STYLE, "svg.hashsalt": f"{STYLE['svg.hashsalt']}-{salt}"}
-    with matplotlib.rc_context(style):
+    # The keys are rcParams names; matplotlib's stubs type the argument as a dict of their literals.
+    with matplotlib.rc_context(cast(Any, style)):
         width = max(5.5, 0.9 + len(groups) * (0.35 + 0.22 * len(series)))
         figure = Figure(figsize=(width, 3.4))
         axes = figure.add_subplot()
         bar = 0.8 / max(1, len(series))
         for i, (name, fill, scores) in enumerate(series):
-            xs, heights, errors = [], [], [[], []]
+            xs: list[float] = []
+            heights: list[float] = []
+            errors: list[list[float]] = [[], []]
             for g, score in enumerate(scores):
                 if score is None or score.value is None:
                     continue

@@ -14,6 +14,7 @@ both pages explain the mark.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from harness.judging.floor import refusal
@@ -101,14 +102,14 @@ def _rank_cell(row: SetupRow) -> Cell:
 def overview_table(board: Leaderboard) -> Table:
     """Rank, setup, and per track the headline entity and claim F1 (and the own-convention entity F1)."""
     columns: list[str] = ["#", "setup"]
-    getters = []
+    getters: list[Callable[[SetupRow], Cell]] = []
     for track in board.tracks:
         name = track.name
         columns += [f"{name}: entity strict F1", f"{name}: claim {HEADLINE_CLAIM_MODE} F1"]
-        getters += [lambda row, n=name: run_score(row.on(n), ENTITY_HEADLINE), lambda row, n=name: run_score(row.on(n), CLAIM_HEADLINE)]
+        getters += [_score_getter(name, ENTITY_HEADLINE), _score_getter(name, CLAIM_HEADLINE)]
         for convention in _conventions(board, name):
             columns.append(f"{name}: entity strict F1, {convention} convention")
-            getters.append(lambda row, n=name, c=convention: _convention_cell(row.on(n), c))
+            getters.append(_convention_getter(name, convention))
     columns += ["failures", "docs/s"]
     rows = []
     for row in board.rows:
@@ -124,6 +125,16 @@ def overview_table(board: Leaderboard) -> Table:
             )
         )
     return Table("overview", f"Overview (ranked on {board.ranking.track} by {', '.join(board.ranking.metrics)})", tuple(columns), tuple(rows))
+
+
+def _score_getter(track: str, path: str) -> Callable[[SetupRow], Cell]:
+    """A column's cell of a row: the score at ``path`` on ``track`` (both bound now, not at call time)."""
+    return lambda row: run_score(row.on(track), path)
+
+
+def _convention_getter(track: str, convention: str) -> Callable[[SetupRow], Cell]:
+    """A column's cell of a row: the entity strict F1 on ``track`` under ``convention``."""
+    return lambda row: _convention_cell(row.on(track), convention)
 
 
 def _convention_cell(run: TrackRun | None, convention: str) -> Cell:

@@ -51,7 +51,7 @@ class ClaimRow:
     #: For an ungrounded prediction: why (the grounding problems), else "".
     problem: str = ""
     #: ``(mode, passed)`` of an aligned pair in every claim mode judged.
-    verdicts: tuple[tuple[str, bool], ...] = ()
+    verdicts: tuple[tuple[str, bool | None], ...] = ()  # None: a mode whose judge gave no verdict
 
 
 @dataclass(frozen=True)

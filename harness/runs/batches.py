@@ -12,7 +12,7 @@ document ids) is a failure too. Only ``Exception`` is data: a
 from __future__ import annotations
 
 import traceback
-from typing import Sequence
+from collections.abc import Sequence
 
 from harness.annotations import Annotations, Document, Prediction
 from harness.extractors.base import Extractor

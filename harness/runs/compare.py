@@ -28,9 +28,10 @@ The parts live in rooms of their own: the two sides and whether they pair
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from harness.corpus.load import Corpus
 from harness.runs.document_diff import (
@@ -162,12 +163,13 @@ def compare_sides(
     table_a, table_b = build_table(results_a), build_table(results_b)
     shared, notes = shared_metrics(table_a, table_b, a, b)
     requests = metric_requests(metrics, table_a, shared)
-    options = {"seed": seed, "resamples": resamples, "level": level, "unit": unit, "corpus": corpus}
     compared = []
     for metric, rate in requests:
         if unit != "document" and metric.rows is None:
             continue
-        compared.append(compare_metric(metric, results_a, results_b, rate, **options))
+        compared.append(
+            compare_metric(metric, results_a, results_b, rate, seed=seed, resamples=resamples, level=level, unit=unit, corpus=corpus)
+        )
     if unit != "document":
         notes += (f"by {unit}: only metrics that keep alignment rows (entity modes, claim modes) are compared",)
     diffs: tuple[DocumentDiff, ...] = ()

@@ -44,10 +44,11 @@ import pickle
 import sys
 import time
 import warnings
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from harness.annotations import Document, Prediction
 from harness.extractors.base import Extractor, fingerprint_hash
@@ -111,15 +112,18 @@ def timed_batch(index: int, extractor: Extractor, batch: Sequence[Document], key
 class Executor(Protocol):
     """Runs batches of documents through an extractor and yields each batch's outcome as it finishes."""
 
-    #: ``serial``, ``processes`` or ``ray``: recorded with the run.
-    name: str
+    @property
+    def name(self) -> str:
+        """``serial``, ``processes`` or ``ray``: recorded with the run (read-only: executors are frozen)."""
+        ...
 
     def run_batches(
         self, extractor: Extractor, spec: ExtractorSpec | None, batches: Sequence[Sequence[Document]]
-    ) -> Iterator[BatchOutcome]:
+    ) -> Generator[BatchOutcome, None, None]:
         """Every batch's outcome exactly once, in any order. When a batch raises (anything that is not
         an extractor's per-document failure, e.g. ``KeyboardInterrupt``), no new batch starts; batches
-        already running finish and are yielded, then the error is raised."""
+        already running finish and are yielded, then the error is raised. A generator, so the runner can
+        close it when it stops early (its ``finally`` blocks shut the workers down)."""
         ...
 
 
@@ -190,7 +194,7 @@ class SerialExecutor:
 
     def run_batches(
         self, extractor: Extractor, spec: ExtractorSpec | None, batches: Sequence[Sequence[Document]]
-    ) -> Iterator[BatchOutcome]:
+    ) -> Generator[BatchOutcome, None, None]:
         key = fingerprint_hash(extractor.fingerprint()) if batches else ""
         for index, batch in enumerate(batches):
             yield timed_batch(index, extractor, batch, key)
@@ -282,7 +286,7 @@ class ProcessesExecutor:
 
     def run_batches(
         self, extractor: Extractor, spec: ExtractorSpec | None, batches: Sequence[Sequence[Document]]
-    ) -> Iterator[BatchOutcome]:
+    ) -> Generator[BatchOutcome, None, None]:
         if not batches:
             return
         source: Extractor | ExtractorSpec = spec if spec is not None else extractor
@@ -399,7 +403,7 @@ class RayExecutor:
 
     def run_batches(
         self, extractor: Extractor, spec: ExtractorSpec | None, batches: Sequence[Sequence[Document]]
-    ) -> Iterator[BatchOutcome]:
+    ) -> Generator[BatchOutcome, None, None]:
         if not batches:
             return
         ray = self.connect()

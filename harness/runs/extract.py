@@ -13,9 +13,9 @@ are never cached.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from harness.annotations import Document, Prediction
 from harness.extractors.base import Extractor, fingerprint_hash

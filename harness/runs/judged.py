@@ -17,7 +17,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +109,7 @@ def judge_record(run_dir: Path, judge_path: Path, results_dir: Path, registry: R
     judged = judge_scoring(loaded, corpus.documents, record.predictions(), record.results, settings_of(record, corpus))
     if judged is None:
         raise ValueError(f"{run_dir}: the run scored no claims; there is nothing to judge")
-    started_at = datetime.now(timezone.utc)
+    started_at = datetime.now(UTC)
     run_id = new_run_id(record.setup, str(record.run.get("config_hash", "judged")), started_at, record.track if record.run.get("track") else "")
     run = {**record.run, "run_id": run_id, "started_at": started_at.isoformat(), "judge": judged.block, "judged_from": record.run_id}
     config = {**record.config, "judge": loaded.config.to_dict()}

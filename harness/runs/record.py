@@ -26,10 +26,11 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from harness.annotations import Prediction
 from harness.common.atomic import NotWritableError
@@ -50,7 +51,7 @@ UNNAMED_TRACK = "(no track)"
 
 def new_run_id(setup: str, config_hash: str, now: datetime | None = None, track: str = "") -> str:
     """Sortable by time, readable, unique enough: ``20261122T101500123Z-rules-heldout-1a2b3c``."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{setup}-{track}" if track else setup).strip("-") or "setup"
     return f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{safe}-{config_hash[:6]}"
 

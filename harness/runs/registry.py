@@ -13,15 +13,16 @@ processes.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from harness.common.atomic import NotWritableError
 from harness.runs.record import UNNAMED_TRACK, RunRecord, read_record
@@ -354,7 +355,7 @@ class RunRegistry:
 
     # --- connection -----------------------------------------------------------
 
-    def _connect(self) -> "_Connection | _Shared":
+    def _connect(self) -> _Connection | _Shared:
         if self._memory is not None:
             return _Shared(self._memory)
         return _Connection(self.db_path)
@@ -497,7 +498,8 @@ class RunRegistry:
             f" `harness runs reindex` rebuilds the index from {self.runs_dir})"
         )
 
-    def latest_per_setup(self, gold_sha256: str | None = None, track: str | None = None) -> list[RunRow]:
+    # builtins.list: inside this class, after ``def list``, the bare name is that method.
+    def latest_per_setup(self, gold_sha256: str | None = None, track: str | None = None) -> builtins.list[RunRow]:
         """The newest run of each (setup, track), optionally only on this gold or track, sorted by setup then track.
 
         One query on the (track, setup, started_at) index, so the leaderboard's

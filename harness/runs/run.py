@@ -12,10 +12,11 @@ from __future__ import annotations
 import sqlite3
 import time
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from harness.common.environment import git_state, machine, package_versions
 from harness.common.paths import portable
@@ -227,7 +228,7 @@ def run_setup(
     process); workers build their own extractor from the setup's name and params.
     ``max_failures`` decides when the run as a whole failed (:func:`run_status`).
     """
-    started_at = datetime.now(timezone.utc)
+    started_at = datetime.now(UTC)
     wall_start = time.perf_counter()
     spec = ExtractorSpec(setup.extractor, dict(setup.params))
     extractor = extractor if extractor is not None else spec.build()
@@ -256,6 +257,7 @@ def run_setup(
     wall_seconds = time.perf_counter() - wall_start
     chash = config_hash(setup, settings)
     run_id = new_run_id(setup.setup, chash, started_at, track.name)
+    status = run_status(len(documents), extraction.failed, max_failures)
     run = {
         "run_id": run_id,
         "setup": setup.setup,
@@ -285,7 +287,7 @@ def run_setup(
         },
         "costs": costs(extraction, documents),
         "failures": extraction.failed,
-        "status": run_status(len(documents), extraction.failed, max_failures),
+        "status": status,
         # Cache entries met but not served (damaged, or edited by hand: their content hash did not match).
         "cache_rejected": list(cache.rejected),
         # Cache entries that could not be written (the run cannot resume from them).
@@ -329,7 +331,7 @@ def run_setup(
         convention=convention,
         cache_rejected=tuple(cache.rejected),
         cache_unwritten=tuple(cache.unwritten),
-        run_failed=run["status"].get("reason"),
+        run_failed=status.get("reason"),
         judge=JudgeInfo.of_run(run),
     )
 

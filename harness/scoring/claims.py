@@ -245,11 +245,15 @@ def _agrees(gold: Claim, predicted: Claim, slot: str, entities: Mapping[str, Ent
         return mentions_agree(gold.speaker, predicted.speaker, entities)
     if slot == "location":
         return mentions_agree(gold.location, predicted.location, entities)
-    if slot == "quantity":
-        return quantities_agree(gold.quantity, predicted.quantity)
-    if slot == "unit":
+    if slot in ("quantity", "unit"):
+        if gold.quantity is None or predicted.quantity is None:
+            raise ValueError(f"slot {slot!r} compared while a claim leaves it empty ({gold.id}, {predicted.id})")
+        if slot == "quantity":
+            return quantities_agree(gold.quantity, predicted.quantity)
         return units_agree(gold.quantity, predicted.quantity)
     if slot == "time":
+        if gold.time is None or predicted.time is None:
+            raise ValueError(f"slot 'time' compared while a claim leaves it empty ({gold.id}, {predicted.id})")
         return gold.time.value == predicted.time.value
     raise ValueError(f"unknown slot {slot!r}")
 
@@ -525,7 +529,7 @@ class ClaimCounts:
         # Lets the builtin ``sum(counts)`` start from 0.
         if other == 0:
             return self
-        return NotImplemented  # type: ignore[return-value]
+        return NotImplemented
 
     def part(self, name: str) -> MatchCounts:
         """The counts of one part (zeros when it never occurred)."""

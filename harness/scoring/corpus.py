@@ -159,7 +159,7 @@ def metrics_document(
             }
             for mode in MODES
         }
-    for name, labels in context.conventions:
+    for name, _rows in context.conventions:
         document.setdefault("conventions", {}).setdefault(name, {})["labels"] = list(context.declared_labels)
     if context.claim_modes:
         document["claims"]["modes"] = list(context.claim_modes)

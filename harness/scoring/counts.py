@@ -98,7 +98,7 @@ class MatchCounts:
         # Lets the builtin ``sum(counts)`` start from 0.
         if other == 0:
             return self
-        return NotImplemented  # type: ignore[return-value]
+        return NotImplemented
 
     @property
     def possible(self) -> int:

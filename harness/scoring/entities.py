@@ -62,7 +62,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -510,26 +510,29 @@ def _assign(gold: list[_Span], pred: list[_Span], mode: str, min_overlap: float 
 # Alignment rows (for per-example diffs)
 # --------------------------------------------------------------------------
 
+#: The mention type an alignment is given (``Entity``, a tag chunk): its rows hold the same objects.
+M = TypeVar("M", bound=Mention)
+
 
 @dataclass(frozen=True)
-class EntityMatch:
+class EntityMatch(Generic[M]):
     """One row of an alignment: a pair, a missed gold or a spurious prediction."""
 
     #: One of ``OUTCOMES``.
     outcome: str
     #: The gold mention (None for a spurious prediction).
-    gold: Mention | None
+    gold: M | None
     #: The predicted mention (None for a missed gold).
-    predicted: Mention | None
+    predicted: M | None
 
 
 def align_entities(
-    gold: Sequence[Mention],
-    predicted: Sequence[Mention],
+    gold: Sequence[M],
+    predicted: Sequence[M],
     mode: str = "strict",
     labels: Collection[str] | None = None,
     min_overlap: float = 0.0,
-) -> tuple[EntityMatch, ...]:
+) -> tuple[EntityMatch[M], ...]:
     """The pairs behind ``count_document`` for one mode, in text order.
 
     Uses the same assignment as the counts, so tallying the outcomes of the
@@ -542,7 +545,7 @@ def align_entities(
     _spans(gold, "gold", keep)  # validation with named errors
     _spans(predicted, "predicted", keep)
 
-    def ordered(items: Sequence[Mention]) -> list[Mention]:
+    def ordered(items: Sequence[M]) -> list[M]:
         kept = [m for m in items if keep is None or m.label in keep]
         return sorted(kept, key=lambda m: (m.start, m.end, m.label, str(getattr(m, "id", ""))))
 
@@ -555,7 +558,7 @@ def align_entities(
             for a, b, grade in _assign([gspans[i] for i in gi], [pspans[j] for j in pi], mode, min_overlap):
                 paired[gi[a]] = (pi[b], grade)
     other = "partial" if mode == "partial" else "incorrect"
-    rows: list[tuple[tuple[int, int], EntityMatch]] = []
+    rows: list[tuple[tuple[int, int], EntityMatch[M]]] = []
     used: set[int] = set()
     for i, g in enumerate(golds):
         if i in paired:

@@ -86,7 +86,7 @@ class GroundingReport:
         # Lets the builtin ``sum(reports)`` start from 0.
         if other == 0:
             return self
-        return NotImplemented  # type: ignore[return-value]
+        return NotImplemented
 
     def _items(self, kind: str) -> set[tuple[str, int]]:
         return {(p.doc_id, p.item_index) for p in self.problems if p.item_kind == kind}

@@ -27,7 +27,10 @@ class Projection(Protocol):
     ``harness.conventions`` provides them; the scorer knows only this shape.
     """
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The convention's name (read-only: conventions are frozen)."""
+        ...
 
     def project_gold(self, text: str, entities: Sequence[Entity]) -> tuple[Entity, ...]: ...
 

@@ -335,7 +335,7 @@ def _arabic_calendar(text: str) -> list[Candidate]:
             day = _day_of(match) if has_day else None
             month, rel = _arabic_month(match), _rel_key(match.group("rel"))
             kind = None
-            if has_day and match.group("day0"):
+            if day is not None and match.group("day0"):
                 if not int(match.group("day0")) < day or not valid_day(year, month, day):
                     continue
                 day, kind = None, DAY_KIND  # a range of days: the month holds it
@@ -524,12 +524,13 @@ def _periods(text: str) -> list[Candidate]:
 
         found.append(Candidate(match.start(), match.end(), resolve))
     for match in _DAY_OF_MONTH.finditer(text):
-        day, rel, same = _day_of(match), _rel_key(match.group("rel")), match.group("same") is not None
+        day, day_rel, same = _day_of(match), _rel_key(match.group("rel")), match.group("same") is not None
 
-        def resolve(
-            context: Context, day: int = day, rel: str | None = rel, same: bool = same
+        def resolve_day(
+            context: Context, day: int = day, rel: str | None = day_rel, same: bool = same
         ) -> str | None:
             anchor = context.anchor
+            year: int | None  # None: a month remembered without its year
             if rel is not None:
                 if anchor is None:
                     return None
@@ -543,7 +544,7 @@ def _periods(text: str) -> list[Candidate]:
                 return None
             return iso(year, month, day) if valid_day(year, month, day) else None
 
-        found.append(Candidate(match.start(), match.end(), resolve, DAY_KIND))
+        found.append(Candidate(match.start(), match.end(), resolve_day, DAY_KIND))
     return found
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from harness.training.data import TaggedSentence
 from harness.training.e5s1 import read_e5s1

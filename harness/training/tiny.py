@@ -7,8 +7,8 @@ sentencepiece pieces, written through the same code paths as the real one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 

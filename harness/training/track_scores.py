@@ -21,9 +21,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 #: The convention of the project's own gold (``harness/conventions/project.yaml``).
 PROJECT = "project"

@@ -19,9 +19,10 @@ import platform
 import random
 import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +103,7 @@ def _batches_for_epoch(examples: Sequence[Example], settings: TrainSettings, epo
     order = list(range(len(examples)))
     rng.shuffle(order)
     pool = settings.batch_size * settings.length_pool
-    batches = []
+    batches: list[list[int]] = []
     for begin in range(0, len(order), pool):
         chunk = sorted(order[begin : begin + pool], key=lambda i: len(examples[i].input_ids))
         batches.extend(chunk[i : i + settings.batch_size] for i in range(0, len(chunk), settings.batch_size))

@@ -114,7 +114,15 @@ def test_any_bytes_as_a_gold_file_end_in_problems_never_a_traceback(raw):
 
 conll_tokens = st.sampled_from(["حلب", "ليلى", "-DOCSTART-", "x", "", " ", "\t", "\u00a0", "\u202e"])
 conll_tags = st.sampled_from(["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "E-LOC", "S-PER", "U-ORG", "L-ORG", "B-", "-X", "I", "b-loc", "B-PERS-X"])
-conll_lines = st.lists(st.one_of(st.just(""), st.tuples(conll_tokens, conll_tags).map(" ".join), st.tuples(conll_tokens, st.text(max_size=3), conll_tags).map("\t".join), st.text(max_size=10)), max_size=12)
+conll_lines = st.lists(
+    st.one_of(
+        st.just(""),
+        st.tuples(conll_tokens, conll_tags).map(" ".join),
+        st.tuples(conll_tokens, st.text(max_size=3), conll_tags).map("\t".join),
+        st.text(max_size=10),
+    ),
+    max_size=12,
+)
 
 
 @FUZZ

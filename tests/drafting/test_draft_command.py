@@ -6,7 +6,7 @@ Texts are written for these tests; the drafter is the rule baseline (fast, offli
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -67,7 +67,7 @@ def test_each_text_becomes_a_draft_file_that_keeps_the_contract_with_its_provena
 
 def test_the_predictions_of_a_draft_equal_the_extractors_own(tmp_path):
     (path, _) = write_texts(tmp_path)
-    result = draft_gold(RULES, [path], tmp_path / "out", project_root=ROOT, now=datetime(2024, 5, 1, tzinfo=timezone.utc))
+    result = draft_gold(RULES, [path], tmp_path / "out", project_root=ROOT, now=datetime(2024, 5, 1, tzinfo=UTC))
     (drafted,) = result.files
     gold = json.loads(drafted.gold_path.read_text(encoding="utf-8"))
     assert gold["provenance"]["drafted_at"] == "2024-05-01T00:00:00+00:00"

@@ -15,9 +15,7 @@ transformers = pytest.importorskip("transformers")
 from harness.annotations import Document  # noqa: E402
 from harness.extractors.llm.backends import create_backend  # noqa: E402
 from harness.extractors.llm.backends.base import ChatMessage  # noqa: E402
-from harness.extractors.llm.backends.transformers import (
-    TransformersBackend,  # noqa: E402
-)
+from harness.extractors.llm.backends.transformers import TransformersBackend  # noqa: E402
 from harness.extractors.llm.extractor import LLMExtractor  # noqa: E402
 from harness.extractors.llm.settings import GenerationSettings  # noqa: E402
 

@@ -144,3 +144,14 @@ def test_the_shipped_model_finds_a_person_and_a_place_in_a_written_sentence():
     found = {(e.label, e.text) for e in prediction.annotations.entities}
     assert ("LOC", "باريس") in found
     assert any(label == "PER" and "ماكرون" in name for label, name in found)
+
+
+def test_fetching_a_local_model_directory_from_the_hub_is_refused_naming_it(tmp_path):
+    # A source without a Hub id (a directory on disk) has nothing to download: a named error,
+    # not a download of the id None.
+    from harness.extractors.ner.loading import fetch_hub_model, resolve_source
+
+    source = resolve_source(str(tmp_path))
+    assert source.hub_id is None and source.local_dir == tmp_path.resolve()
+    with pytest.raises(ValueError, match=f"ner model {tmp_path}: a local model, not a Hub id"):
+        fetch_hub_model(source)

@@ -8,8 +8,9 @@ exercised by ``test_llm_judge_real_model.py`` (``-m slow``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pytest
 from judging_pairs import GOLD_CLAIMS, gold_document, prediction, span

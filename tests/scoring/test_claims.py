@@ -486,3 +486,18 @@ def test_any_prediction_set_accounts_for_every_gold_and_predicted_claim_in_any_o
     assert counts.part("strict").correct <= counts.part("evidence").correct
     shuffled = data.draw(st.permutations(chosen))
     assert score(*shuffled).counts() == counts
+
+
+def test_comparing_a_slot_that_one_claim_leaves_empty_is_an_error_naming_both_claims():
+    # _agrees compares slots both claims fill; slot_outcome routes an empty one to missed/spurious.
+    # Called on an empty quantity it says so, instead of failing on an attribute of None.
+    from harness.scoring.claims import _agrees, slot_outcome
+
+    text = "قدّرت البلدية عدد الزوار بنحو 300 ألف زائر هذا الصيف."
+    evidence = Span(**at(text[:-1], text=text))
+    counted = Claim("g", evidence, "visitors", quantity=Quantity(300000.0, "visitors", True, **at("300 ألف", text=text)))
+    uncounted = Claim("p", evidence, "visitors")
+    for slot in ("quantity", "unit", "time"):
+        with pytest.raises(ValueError, match=r"leaves it empty \(g, p\)"):
+            _agrees(counted, uncounted, slot, {})
+    assert slot_outcome(counted, uncounted, "quantity", {}) == "missed"

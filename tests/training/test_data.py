@@ -31,9 +31,9 @@ def test_only_the_first_sub_token_of_a_token_carries_its_label(tokenizer):
     # marker gets the label too, the head (first letter piece) is where it is read.
     sentence = TaggedSentence(("قال", "بقال", "بغداد"), ("O", "B-PERS", "B-LOC"))
     labels = label_list([sentence])
-    [example] = build_examples(tokenizer, [sentence], {l: i for i, l in enumerate(labels)}, max_length=64)
+    [example] = build_examples(tokenizer, [sentence], {label: i for i, label in enumerate(labels)}, max_length=64)
     assert [labels[example.labels[c]] for c in example.head_columns] == ["O", "B-PERS", "B-LOC"]
-    real = [labels[l] for l in example.labels if l != IGNORE]
+    real = [labels[label_id] for label_id in example.labels if label_id != IGNORE]
     assert real == ["O", "B-PERS", "B-PERS", "B-LOC"]
     assert len(example.input_ids) > 6  # the spelt-out word has more sub-tokens than labels
     assert example.labels[0] == IGNORE and example.labels[-1] == IGNORE
@@ -44,7 +44,7 @@ def test_a_sentence_longer_than_the_limit_is_cut_at_token_boundaries_and_keeps_e
     tags = tuple(["O", "B-PERS", "O", "B-LOC"] * 10)
     sentence = TaggedSentence(tokens, tags)
     labels = label_list([sentence])
-    examples = build_examples(tokenizer, [sentence], {l: i for i, l in enumerate(labels)}, max_length=12)
+    examples = build_examples(tokenizer, [sentence], {label: i for i, label in enumerate(labels)}, max_length=12)
     assert len(examples) > 3 and all(len(e.input_ids) <= 12 for e in examples)
     positions = [p for e in examples for p in e.token_positions]
     assert positions == list(range(len(tokens)))

@@ -66,7 +66,7 @@ def test_the_section_holds_each_setups_scores_on_each_track_as_its_run_record_ha
     assert section["model_sha256"] == directory_digest(model)
     rows = {(row["setup"], row["track"]): row for row in section["rows"]}
     assert list(rows) == [("ner-tiny", "example"), ("ner-tiny", "dev"), ("ner-tiny+rules-claims", "example"), ("ner-tiny+rules-claims", "dev")]
-    for (setup, track), row in rows.items():
+    for (_setup, track), row in rows.items():
         [run_dir] = [p for p in (tmp_path / "results" / "runs").iterdir() if p.name == row["run_id"]]
         metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
         assert row["entities_strict"] == [metrics["entities"]["strict"]["f1"], *metrics["entities"]["strict"]["f1_ci"]]

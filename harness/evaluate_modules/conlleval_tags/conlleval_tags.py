@@ -26,7 +26,7 @@ class ConllevalTags(evaluate.Metric):
 
     def _compute(self, predictions, references, scheme="conlleval"):
         strict = score_tag_sequences(references, predictions, scheme=scheme).strict
-        out = {
+        out: dict[str, object] = {
             row.label: {"precision": row.prf.precision, "recall": row.prf.recall, "f1": row.prf.f1, "number": row.counts.possible}
             for row in strict.per_label
         }

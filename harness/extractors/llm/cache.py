@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from harness.common.atomic import write_json_atomic
 from harness.extractors.llm.backends.base import ChatMessage, Generation

@@ -58,6 +58,7 @@ from harness.extractors.ner.combined import merge_mentions
 from harness.extractors.registry import create_extractor
 from harness.extractors.rules.claims import find_claims
 from harness.extractors.rules.entities import Mention, analyse
+from harness.extractors.rules.extractor import RulesExtractor
 from harness.text import normalize_arabic_str
 
 VERSION = "1.0.0"
@@ -129,10 +130,10 @@ def complete_slots(
                 claim = replace(claim, location=Location(m.entity.text, m.start, m.end, m.entity.id))
                 filled["place"] += 1
         if "time" in slots and claim.time is None:
-            dated = [m for m in inside if m.label == "DATE" and m.date is not None and m.date.value]
+            dated = [(m, m.date.value) for m in inside if m.label == "DATE" and m.date is not None and m.date.value]
             if dated:
-                m = dated[0]
-                claim = replace(claim, time=TimeRef(m.date.value, m.entity.text, m.start, m.end))
+                m, value = dated[0]
+                claim = replace(claim, time=TimeRef(value, m.entity.text, m.start, m.end))
                 filled["time"] += 1
         out.append(claim)
     return tuple(out), filled
@@ -158,18 +159,20 @@ class NerWithLLMClaims:
         if params.get(RULES_NAME) is not None and not isinstance(params[RULES_NAME], dict):
             raise ValueError(f"{NAME}: params.rules must be a mapping of the rule baseline's params, got {params[RULES_NAME]!r}")
         self.ner = create_extractor(NER_NAME, params[NER_NAME])
-        self.rules = create_extractor(RULES_NAME, dict(params.get(RULES_NAME) or {}))
-        if not hasattr(self.rules, "lexicon") or not hasattr(self.rules, "anchor_mode"):
+        rules = create_extractor(RULES_NAME, dict(params.get(RULES_NAME) or {}))
+        if not isinstance(rules, RulesExtractor):  # its lexicon and date anchoring are used directly
             raise TypeError(f"{NAME}: the {RULES_NAME!r} extractor has no lexicon; it must be the rule baseline")
+        self.rules = rules
         complete = params.get(COMPLETE, [])
         if not isinstance(complete, list) or any(slot not in COMPLETABLE for slot in complete) or len(set(complete)) != len(complete):
             raise ValueError(f"{NAME}: params.complete must be a list of distinct slots from {', '.join(COMPLETABLE)}, got {complete!r}")
         self.complete: tuple[str, ...] = tuple(slot for slot in COMPLETABLE if slot in complete)
-        self.llm = llm if llm is not None else create_extractor(LLM_NAME, params[LLM_NAME])
-        if not isinstance(self.llm, LLMExtractor):
+        built = llm if llm is not None else create_extractor(LLM_NAME, params[LLM_NAME])
+        if not isinstance(built, LLMExtractor):
             raise TypeError(f"{NAME}: the {LLM_NAME!r} extractor is not the prompted-model extractor")
+        self.llm = built
         names = set(self.ner.entity_labels)
-        self.entity_labels: tuple[str, ...] = tuple(l for l in ENTITY_LABELS if l in names or l in ("DATE", "QUANTITY"))
+        self.entity_labels: tuple[str, ...] = tuple(label for label in ENTITY_LABELS if label in names or label in ("DATE", "QUANTITY"))
         self.claim_slots: tuple[str, ...] = self.llm.claim_slots
 
     @property

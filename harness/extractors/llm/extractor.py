@@ -45,9 +45,10 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from harness.annotations import (
     CLAIM_SLOTS,
@@ -218,7 +219,7 @@ class LLMExtractor:
         self.stats["generation_seconds"] += generation.generation_seconds or 0.0
         self.stats["total_seconds"] += generation.total_seconds
 
-    def _answers(self, requests: list[list[ChatMessage]], label: str) -> list["_Answer"]:
+    def _answers(self, requests: list[list[ChatMessage]], label: str) -> list[_Answer]:
         """The answer to every request, in the order asked: from the cache, else from the backend.
 
         The requests the cache cannot answer go to the backend together
@@ -302,11 +303,11 @@ class LLMExtractor:
             return g.article_anchor(text)
         return None if self.anchor_mode == "none" else self.anchor_mode
 
-    def _plan(self, document: Document) -> "_Plan":
+    def _plan(self, document: Document) -> _Plan:
         paragraphs = split_paragraphs(document.text, max_chars=self.max_chars, merge_below=self.merge_below)
         return _Plan(document, tuple(paragraphs), headline_of(document.text))
 
-    def _assemble(self, plan: "_Plan", answers: list["_Answer"]) -> Prediction:
+    def _assemble(self, plan: _Plan, answers: list[_Answer]) -> Prediction:
         """One document's prediction from its paragraphs' answers, read in paragraph order."""
         document = plan.document
         text = document.text
@@ -352,7 +353,7 @@ class LLMExtractor:
         return Prediction(document.doc_id, Annotations(document.doc_id, entities, claims), meta=meta)
 
     # -- reading one answer ----------------------------------------------
-    def _read_answer(self, generation: Generation, paragraph: Paragraph, context: "_DocumentContext", entry: dict) -> None:
+    def _read_answer(self, generation: Generation, paragraph: Paragraph, context: _DocumentContext, entry: dict) -> None:
         parsed = parse_output(generation.text, cut_by_limit=generation.finish_reason == "length")
         entry.update(parse_status=parsed.status, repairs=list(parsed.repairs))
         if parsed.data is None:
@@ -366,7 +367,7 @@ class LLMExtractor:
         entry["duplicates"] = validated.duplicates
         items: list[dict[str, Any]] = []
         for entity in validated.entities:
-            item = {"item": "entity", "raw": asdict(entity)}
+            item: dict[str, Any] = {"item": "entity", "raw": asdict(entity)}
             leaks = find_leaks({"text": entity.text}, paragraph.text, self.example_values)
             if leaks:
                 item["leaks"] = [asdict(leak) for leak in leaks]

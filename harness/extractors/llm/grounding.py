@@ -29,8 +29,9 @@ states, if it states exactly one, and marks it ``in_evidence``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence, TypeVar
+from typing import Protocol, TypeVar
 
 from harness.text import MappedText, find_dates, find_normalized
 from harness.text.arabic import normalize_for_matching

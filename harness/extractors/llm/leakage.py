@@ -12,8 +12,8 @@ which only this check sees.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from harness.extractors.llm.prompts import Example
 from harness.text import normalize_arabic_str

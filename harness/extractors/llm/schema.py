@@ -18,8 +18,9 @@ Exact duplicates are dropped and counted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from harness.annotations import ENTITY_LABELS
 

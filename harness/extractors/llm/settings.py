@@ -56,7 +56,7 @@ def canonical_schema(schema: dict[str, Any]) -> str:
     return json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
 
 
-_FIELDS = {
+_FIELDS: dict[str, type | tuple[type, ...]] = {
     "max_new_tokens": int,
     "temperature": (int, float),
     "seed": int,
@@ -80,7 +80,7 @@ def settings_from_params(params: dict[str, Any], where: str = "generation") -> G
             value = params[key]
             if isinstance(value, bool) or not isinstance(value, kind):
                 raise ValueError(f"{where}.{key}: expected a number, got {value!r}")
-            values[key] = float(value) if kind != int else value
+            values[key] = float(value) if kind is not int else value
     if "stop" in params:
         stop = params["stop"]
         if not isinstance(stop, list) or not all(isinstance(s, str) and s for s in stop):

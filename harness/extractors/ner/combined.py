@@ -26,6 +26,7 @@ from harness.extractors.base import ShapingText, declared_convention, shaping_te
 from harness.extractors.registry import create_extractor
 from harness.extractors.rules.claims import find_claims
 from harness.extractors.rules.entities import Analysis, Mention, analyse
+from harness.extractors.rules.extractor import RulesExtractor
 from harness.extractors.rules.names import Candidate
 
 VERSION = "1.0.0"
@@ -76,11 +77,12 @@ class NerWithRuleClaims:
         if not isinstance(params.get("ner"), dict):
             raise ValueError("ner+rules-claims: params.ner must hold the ner extractor's params (at least model)")
         self.ner = create_extractor(NER_NAME, params["ner"])
-        self.rules = create_extractor(RULES_NAME, dict(params.get("rules") or {}))
-        if not hasattr(self.rules, "lexicon") or not hasattr(self.rules, "anchor_mode"):
+        rules = create_extractor(RULES_NAME, dict(params.get("rules") or {}))
+        if not isinstance(rules, RulesExtractor):  # its lexicon and date anchoring are used directly
             raise TypeError(f"ner+rules-claims: the {RULES_NAME!r} extractor has no lexicon; it must be the rule baseline")
+        self.rules = rules
         names = set(self.ner.entity_labels)
-        self.entity_labels: tuple[str, ...] = tuple(l for l in ENTITY_LABELS if l in names or l in ("DATE", "QUANTITY"))
+        self.entity_labels: tuple[str, ...] = tuple(label for label in ENTITY_LABELS if label in names or label in ("DATE", "QUANTITY"))
         self.claim_slots: tuple[str, ...] = self.rules.claim_slots
 
     @property

@@ -54,6 +54,8 @@ def offline() -> bool:
 
 def fetch_hub_model(source: ModelSource) -> ModelSource:
     """Download (or find in the Hub cache) the model files; one-line error when impossible."""
+    if source.hub_id is None:
+        raise ValueError(f"ner model {source.name}: a local model, not a Hub id; nothing to download")
     try:
         from huggingface_hub import snapshot_download
 

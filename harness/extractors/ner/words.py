@@ -22,8 +22,9 @@ overlap, so a sentence longer than the limit loses no label.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -363,6 +363,7 @@ class ClaimBuilder:
 
     def clause(self, clause: Clause, source_ref: SpeakerRef | None, sentence_speaker: SpeakerRef | None) -> SpeakerRef | None:
         """Emit the claims of one clause; return the speaker it leaves for the sentence."""
+        speaker: SpeakerRef | None
         if clause.cue is None:
             region = self.strip_conjunction(clause)
             if region is None:
@@ -378,12 +379,12 @@ class ClaimBuilder:
             return sentence_speaker
         hit = clause.cue
         content, frame_end = self.content_start(hit, clause)
-        speaker: SpeakerRef | None = None
+        speaker = None
         found: SpeakerRef | _Unnamed | None = None
         if hit.cue.role != "participle":
             window_end = frame_end if content is not None else min(hit.last + SUBJECT_WINDOW, clause.last)
             found = self.speaker_in_frame(hit.last + 1, window_end)
-            if found is UNNAMED:
+            if isinstance(found, _Unnamed):  # UNNAMED, its one instance
                 speaker = None
             elif found is None:
                 speaker = self.speaker_before(clause, self.tokens[hit.first].raw_start)

@@ -14,8 +14,9 @@ serves the extractor's batched path.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from harness.extractors.llm.settings import GenerationSettings
 

@@ -30,8 +30,9 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from harness.extractors.llm.backends.base import (
     BackendError,
@@ -73,7 +74,7 @@ class LlamaCppBackend:
         self.load_seconds: float | None = None
 
     @classmethod
-    def from_params(cls, params: dict[str, Any], where: str = "backend") -> "LlamaCppBackend":
+    def from_params(cls, params: dict[str, Any], where: str = "backend") -> LlamaCppBackend:
         from harness.model_files import (
             DEFAULT_MODEL,
             find_installed,

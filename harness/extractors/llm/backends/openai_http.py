@@ -59,9 +59,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from harness.extractors.llm.backends.base import (
     BackendError,
@@ -166,7 +167,7 @@ class OpenAIBackend:
         self.log: list[RequestRecord] = []
 
     @classmethod
-    def from_params(cls, params: dict[str, Any], where: str = "backend") -> "OpenAIBackend":
+    def from_params(cls, params: dict[str, Any], where: str = "backend") -> OpenAIBackend:
         unknown = sorted(set(params) - _KNOWN)
         if unknown:
             raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)} for kind openai; known: {', '.join(sorted(_KNOWN))}")
@@ -272,7 +273,7 @@ class OpenAIBackend:
             detail = err.read(500).decode("utf-8", errors="replace")
             after = retry_after_seconds(err.headers.get("Retry-After")) if err.headers else None
             raise _Failure(f"HTTP {err.code}", f"HTTP {err.code}: {detail}", err.code in RETRY_STATUSES, after) from None
-        except (TimeoutError, socket.timeout) as err:
+        except TimeoutError as err:
             raise _Failure("timeout", f"no answer within {self.timeout:g} s ({err})", True) from None
         except urllib.error.URLError as err:
             reason = err.reason

@@ -37,7 +37,7 @@ class RetryPolicy:
     seed: int = 0
 
     @classmethod
-    def from_params(cls, params: Any, where: str) -> "RetryPolicy":
+    def from_params(cls, params: Any, where: str) -> RetryPolicy:
         if not isinstance(params, dict):
             raise ValueError(f"{where}: expected a mapping, got {params!r}")
         known = {"max_attempts", "backoff_seconds", "max_backoff_seconds", "seed"}

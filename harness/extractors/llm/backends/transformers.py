@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from harness.extractors.llm.backends.base import (
     BackendError,
@@ -64,7 +65,7 @@ class TransformersBackend:
         self._is_seq2seq: bool | None = None
 
     @classmethod
-    def from_params(cls, params: dict[str, Any], where: str = "backend") -> "TransformersBackend":
+    def from_params(cls, params: dict[str, Any], where: str = "backend") -> TransformersBackend:
         unknown = sorted(set(params) - _KNOWN)
         if unknown:
             raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)} for kind transformers; known: {', '.join(sorted(_KNOWN))}")
