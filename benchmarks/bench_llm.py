@@ -30,7 +30,7 @@ decoding should give the same text in and out of process.
 run ... --results DIR``) and prints, per run: parse statuses (``fail``: no
 JSON could be read), tokens generated per paragraph (answers from the
 generation cache included), seconds per paragraph generated in that run, and
-entity strict F1 / claim F1.
+entity strict F1 / claim strict F1 (``claims.strict.f1``).
 
     .venv/bin/python benchmarks/bench_llm.py [--config configs/llm.yaml] [--documents 2]
         [--paragraphs N] [--skip-overhead] [--skip-seeds] [--cache-dir DIR]
@@ -256,7 +256,7 @@ def summarise(run_dirs: list[Path]) -> None:
     """Parse statuses, tokens and seconds per generated paragraph, and F1, of llm run records."""
     from harness.runs.record import read_record
 
-    print(f"{'run':34} {'setup':34} {'par':>4} {'gen':>4} {'parse':30} {'fail':>4} {'tok/par':>8} {'s/par':>6} {'ent F1':>7} {'claim F1':>8}")
+    print(f"{'run':34} {'setup':34} {'par':>4} {'gen':>4} {'parse':30} {'fail':>4} {'tok/par':>8} {'s/par':>6} {'ent F1':>7} {'claim strict F1':>15}")
     for run_dir in run_dirs:
         record = read_record(run_dir)
         paragraphs = [q for p in record.predictions() for q in p.meta.get("paragraphs", [])]
@@ -270,9 +270,9 @@ def summarise(run_dirs: list[Path]) -> None:
         tokens = statistics.mean(q["completion_tokens"] for q in answered) if answered else float("nan")
         seconds = statistics.mean(q["seconds"] for q in generated) if generated else float("nan")
         metrics = record.metrics
-        claims = (metrics.get("claims") or {}).get("f1", float("nan"))
+        claims = ((metrics.get("claims") or {}).get("strict") or {}).get("f1", float("nan"))  # the headline: claims.strict.f1
         print(f"{record.run_id[:34]:34} {record.run.get('setup', '?')[:34]:34} {len(paragraphs):4d} {len(generated):4d} {parse[:30]:30}"
-              f" {not_read:4d} {tokens:8.1f} {seconds:6.1f} {metrics['entities']['strict']['f1']:7.3f} {claims:8.3f}")  # fmt: skip
+              f" {not_read:4d} {tokens:8.1f} {seconds:6.1f} {metrics['entities']['strict']['f1']:7.3f} {claims:15.3f}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
