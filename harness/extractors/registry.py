@@ -13,11 +13,10 @@ extractors without touching the harness by declaring, in their own
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from typing import Any
 
+from harness.common.plugins import available_names, find_target, load_target, plugin_targets
 from harness.extractors.base import Extractor
 
 ENTRY_POINT_GROUP = "harness.extractors"
@@ -62,28 +61,21 @@ class UnknownExtractorError(KeyError):
 
 
 def _plugin_targets() -> dict[str, str]:
-    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return plugin_targets(ENTRY_POINT_GROUP)
 
 
 def available_extractors() -> list[str]:
     """Every name that :func:`get_factory` accepts, sorted."""
-    return sorted(set(BUILTIN) | set(_plugin_targets()))
-
-
-def _load(target: str) -> Factory:
-    module_name, _, attribute = target.partition(":")
-    obj: Any = importlib.import_module(module_name)
-    for part in attribute.split(".") if attribute else ():
-        obj = getattr(obj, part)
-    return obj
+    return available_names(BUILTIN, _plugin_targets())
 
 
 def get_factory(name: str) -> Factory:
     """The factory registered under ``name``; built-ins win over plug-ins of the same name."""
-    target = BUILTIN.get(name) or _plugin_targets().get(name)
+    target = find_target(name, BUILTIN, _plugin_targets())
     if target is None:
         raise UnknownExtractorError(name, available_extractors())
-    return _load(target)
+    factory: Factory = load_target(target)
+    return factory
 
 
 def create_extractor(name: str, params: dict[str, Any] | None = None) -> Extractor:

@@ -11,11 +11,10 @@ when it generates). Another package adds a judge without touching the harness::
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from typing import Any
 
+from harness.common.plugins import available_names, find_target, load_target, plugin_targets
 from harness.judging.base import Judge
 
 ENTRY_POINT_GROUP = "harness.judges"
@@ -42,28 +41,21 @@ class UnknownJudgeError(KeyError):
 
 
 def _plugin_targets() -> dict[str, str]:
-    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return plugin_targets(ENTRY_POINT_GROUP)
 
 
 def available_judges() -> list[str]:
     """Every name :func:`create_judge` accepts, sorted."""
-    return sorted(set(BUILTIN) | set(_plugin_targets()))
-
-
-def _load(target: str) -> Factory:
-    module_name, _, attribute = target.partition(":")
-    obj: Any = importlib.import_module(module_name)
-    for part in attribute.split(".") if attribute else ():
-        obj = getattr(obj, part)
-    return obj
+    return available_names(BUILTIN, _plugin_targets())
 
 
 def get_factory(name: str) -> Factory:
     """The factory registered under ``name``; built-ins win over plug-ins of the same name."""
-    target = BUILTIN.get(name) or _plugin_targets().get(name)
+    target = find_target(name, BUILTIN, _plugin_targets())
     if target is None:
         raise UnknownJudgeError(name, available_judges())
-    return _load(target)
+    factory: Factory = load_target(target)
+    return factory
 
 
 def create_judge(name: str, params: dict[str, Any] | None = None) -> Judge:

@@ -20,11 +20,9 @@ then plug-ins, then the two catch-alls of the harness's history, ``gold-dir``
 
 from __future__ import annotations
 
-import importlib
-from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
 
+from harness.common.plugins import available_names, find_target, load_target, plugin_targets
 from harness.corpus.formats.base import CorpusFormat
 
 ENTRY_POINT_GROUP = "harness.corpus_formats"
@@ -54,19 +52,16 @@ class UnknownFormatError(KeyError):
 
 
 def _plugin_targets() -> dict[str, str]:
-    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return plugin_targets(ENTRY_POINT_GROUP)
 
 
 def available_formats() -> list[str]:
     """Every name :func:`get_format` accepts, sorted."""
-    return sorted(set(BUILTIN) | set(_plugin_targets()))
+    return available_names(BUILTIN, _plugin_targets())
 
 
 def _load(target: str) -> CorpusFormat:
-    module_name, _, attribute = target.partition(":")
-    obj: Any = importlib.import_module(module_name)
-    for part in attribute.split(".") if attribute else ():
-        obj = getattr(obj, part)
+    obj = load_target(target)
     if not isinstance(obj, CorpusFormat) and callable(obj):
         obj = obj()
     if not isinstance(obj, CorpusFormat):
@@ -76,7 +71,7 @@ def _load(target: str) -> CorpusFormat:
 
 def get_format(name: str) -> CorpusFormat:
     """The format registered under ``name``; built-ins win over plug-ins of the same name."""
-    target = BUILTIN.get(name) or _plugin_targets().get(name)
+    target = find_target(name, BUILTIN, _plugin_targets())
     if target is None:
         raise UnknownFormatError(name, available_formats())
     return _load(target)
