@@ -760,7 +760,7 @@ def _run(args: argparse.Namespace) -> int:
     from harness.extractors.registry import ExtractorParamsError, UnknownExtractorError
     from harness.gate import GateRefused
     from harness.model_files.catalog import UnknownModelError
-    from harness.runs.executors import ExecutorError, ExecutorUnavailableError
+    from harness.runs.executors import ExecutorError, ExecutorSettingsError, ExecutorUnavailableError
     from harness.runs.record import RecordError
 
     try:
@@ -780,7 +780,7 @@ def _run(args: argparse.Namespace) -> int:
     except (UnreviewedDraftsError, DraftError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except (ExecutorError, ExecutorUnavailableError, GateRefused) as err:
+    except (ExecutorError, ExecutorSettingsError, ExecutorUnavailableError, GateRefused) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 

@@ -184,3 +184,14 @@ def test_a_refused_value_is_quoted_short(tmp_path, capsys):
     assert run(setup, "--corpus", EXAMPLE, results=tmp_path / "r") == 2
     line = one_error(capsys.readouterr().err, f"{setup}: batch_size: expected int, got ['حلب'")
     assert len(line) < 80 + len(str(setup)) + 60 and line.endswith("...")
+
+
+def test_an_executor_setting_that_cannot_be_used_is_one_line_and_exit_2(tmp_path, capsys):
+    setup = tmp_path / "rules.yaml"
+    setup.write_text("setup: rules\nextractor: rules\nparams: {}\n", encoding="utf-8")
+    flags = ["--executor", "serial", "--workers", "2"]
+    code = main(["run", str(setup), "--corpus", str(EXAMPLE), "--results", str(tmp_path / "results"), *flags])
+    err = capsys.readouterr().err
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    assert line == "error: the serial executor runs one worker, not 2; use --executor processes"

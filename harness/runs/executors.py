@@ -71,6 +71,10 @@ class ExecutorUnavailableError(RuntimeError):
     """The executor needs a package that is not installed (Ray)."""
 
 
+class ExecutorSettingsError(ValueError):
+    """An executor name or worker count that cannot be used (``--executor serial --workers 2``)."""
+
+
 @dataclass(frozen=True)
 class ExtractorSpec:
     """What a worker needs to build the run's extractor itself: a registry name and its params.
@@ -139,7 +143,7 @@ def _positive(value: int | None, what: str, default: int) -> int:
     if value is None:
         return default
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{what} must be an integer >= 1, got {value!r}")
+        raise ExecutorSettingsError(f"{what} must be an integer >= 1, got {value!r}")
     return value
 
 
@@ -478,13 +482,13 @@ def make_executor(name: str, workers: int | None = None, threads_per_worker: int
     ignored when ``RAY_ADDRESS`` names a cluster)."""
     if name == "serial":
         if workers not in (None, 1):
-            raise ValueError(f"the serial executor runs one worker, not {workers}; use --executor processes")
+            raise ExecutorSettingsError(f"the serial executor runs one worker, not {workers}; use --executor processes")
         return SerialExecutor()
     if name == "processes":
         return ProcessesExecutor(workers=_positive(workers, "--workers", available_cpus()), threads_per_worker=threads_per_worker)
     if name == "ray":
         return RayExecutor(cpus=workers, threads_per_worker=threads_per_worker or 1)
-    raise ValueError(f"unknown executor {name!r}; available: {', '.join(EXECUTORS)}")
+    raise ExecutorSettingsError(f"unknown executor {name!r}; available: {', '.join(EXECUTORS)}")
 
 
 def describe(executor: Executor) -> dict[str, Any]:
