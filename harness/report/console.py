@@ -22,6 +22,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from harness.judging.floor import JudgeInfo
 from harness.scoring.claims import CLAIM_KINDS, HEADLINE_CLAIM_MODE
 from harness.scoring.entities import MODES
 from harness.scoring.metric_table import Metric, reference_table, value_at
@@ -108,7 +109,7 @@ def print_summary(outcomes: Sequence[Any]) -> None:
         console.print(line)
 
 
-def _content_cell(metrics: Mapping[str, Any], judge: Any, mark: str) -> str:
+def _content_cell(metrics: Mapping[str, Any], judge: JudgeInfo | None, mark: str) -> str:
     """The content-mode F1 (the judge and its kappa are printed under the table)."""
     if judge is None:
         return "not judged"
