@@ -54,6 +54,8 @@ class TrackScore:
     own_convention_strict: Score | None
     #: Claims strict F1 (the headline claim mode); None when the track or the setup has no claims.
     claims_strict: Score | None
+    #: The confidence level of the intervals (``metrics.json`` ``bootstrap.level``).
+    level: float | None = None
 
 
 def _score(block: dict[str, Any]) -> Score:
@@ -101,6 +103,7 @@ def track_score(run_dir: Path) -> TrackScore:
             own_convention=convention,
             own_convention_strict=_score(own["strict"]) if own else None,
             claims_strict=_score(claims["strict"]) if claims else None,
+            level=(metrics.get("bootstrap") or {}).get("level"),
         )
     except (KeyError, TypeError) as err:
         raise ValueError(f"{run_dir}: run record without the expected key {err} (docs/metrics.md)") from None
@@ -142,13 +145,21 @@ def _cell(score: Sequence[float | None] | None) -> str:
     return f"{f1:.3f} [{low:.3f}, {high:.3f}]" if low is not None and high is not None else f"{f1:.3f}"
 
 
+def _level_text(section: dict[str, Any]) -> str:
+    """The intervals' level as the runs recorded it ("95%"), or "per-run" when the rows differ."""
+    levels = {row.get("level") for row in section.get("rows", [])}
+    if len(levels) == 1 and isinstance(next(iter(levels)), (int, float)):
+        return f"{next(iter(levels)):.0%}"
+    return "per-run"
+
+
 def render_section(section: dict[str, Any], dev_line: str | None) -> list[str]:
     """The card's Markdown for ``harness_tracks``."""
     lines = [
         "## Scores on the harness tracks",
         f"Filled from run records by `harness.training.track_scores` (the newest run of each setup that served these weights,"
         f" model SHA-256 `{section['model_sha256'][:16]}…`, on each track's current gold; bench `{section['bench']}`).",
-        "Entity strict F1 is over the labels the setup emits, with its 95% bootstrap interval over documents; the project",
+        f"Entity strict F1 is over the labels the setup emits, with its {_level_text(section)} bootstrap interval over documents; the project",
         "convention is the gold as labeled (`gold/GUIDELINES.md`), `anercorp` the gold projected onto ANERcorp's habits",
         "(`harness/conventions/anercorp.yaml`: whole tokens with clitics, no nationality adjectives, no DATE/QUANTITY).",
         "† in-sample: the setup was shaped by text of that track (the rules by the seed articles, the model by its training sentences).",

@@ -52,7 +52,7 @@ def _project(tmp_path: Path) -> tuple[Path, Path]:
         "setups: [ner.yaml, combined.yaml]\ntracks:\n"
         f"  - name: example\n    corpus: {EXAMPLE}\n"
         "  - name: dev\n    corpus: dev.txt\n    sentences: \"1:\"\n    label_map: PERS=PER,ORG=ORG,LOC=LOC\n    convention: anercorp\n"
-        "bootstrap: {resamples: 50}\n",
+        "bootstrap: {resamples: 50, level: 0.9}\n",
         encoding="utf-8",
     )
     assert main(["run", str(bench), "--results", str(tmp_path / "results")]) == 0
@@ -80,6 +80,8 @@ def test_the_section_holds_each_setups_scores_on_each_track_as_its_run_record_ha
     card = (model / "README.md").read_text(encoding="utf-8")
     assert "## Scores on the harness tracks" in card and "harness run bench.yaml" in card
     assert f"`{rows[('ner-tiny', 'dev')]['run_id']}` |" in card and "n/a (anercorp gold)" in card
+    assert all(row["level"] == 0.9 for row in rows.values())
+    assert "with its 90% bootstrap interval" in card, "the card says the level the runs used, not a fixed 95%"
 
 
 def test_runs_of_other_weights_or_other_gold_are_not_taken(tmp_path, capsys):
