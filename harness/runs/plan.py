@@ -37,6 +37,9 @@ class PlannedRun:
     #: Seconds per document measured by an earlier run of the same fingerprint, and where.
     seconds_per_document: float | None
     measured_in: str | None
+    #: Of ``units_to_compute``, those an extractor's own cache already answers (the LLM's
+    #: generation cache): the document is recomputed, but these units cost no generation.
+    units_cached: int = 0
 
     @property
     def to_compute(self) -> int:
@@ -44,16 +47,22 @@ class PlannedRun:
 
     @property
     def estimated_seconds(self) -> float | None:
-        if self.to_compute == 0:
+        if self.to_compute == 0 or (self.units_to_compute and self.units_cached == self.units_to_compute):
             return 0.0
-        return None if self.seconds_per_document is None else self.seconds_per_document * self.to_compute
+        if self.seconds_per_document is None:
+            return None
+        share = 1.0 - self.units_cached / self.units_to_compute if self.units_to_compute else 1.0
+        return self.seconds_per_document * self.to_compute * share
 
 
-def _units(extractor: Extractor, documents: Sequence) -> tuple[int, str]:
+def _units(extractor: Extractor, documents: Sequence) -> tuple[int, str, int]:
+    """Work units of ``documents``, their name, and how many the extractor's own cache answers."""
     method = getattr(extractor, "work_units", None)
     if not callable(method):
-        return len(documents), "documents"
-    return sum(int(method(doc)) for doc in documents), str(getattr(extractor, "work_unit_name", "units"))
+        return len(documents), "documents", 0
+    cached_method = getattr(extractor, "cached_work_units", None)
+    cached = sum(int(cached_method(doc)) for doc in documents) if callable(cached_method) else 0
+    return sum(int(method(doc)) for doc in documents), str(getattr(extractor, "work_unit_name", "units")), cached
 
 
 def _measured_speed(registry: RunRegistry | None, extractor_name: str, fingerprint: str) -> tuple[float | None, str | None]:
@@ -83,8 +92,10 @@ def plan_run(config: RunConfig, tracks: Sequence[Track], results_dir: Path) -> t
         for track, corpus in wanted:
             documents = [g.document for g in corpus.documents]
             missing = [d for d in documents if cache.get(key, d.sha256, d.doc_id) is None]
-            units, unit = _units(extractor, missing)
-            planned.append(PlannedRun(setup.setup, track.name, len(documents), len(documents) - len(missing), units, unit, speed, measured_in))
+            units, unit, units_cached = _units(extractor, missing)
+            planned.append(
+                PlannedRun(setup.setup, track.name, len(documents), len(documents) - len(missing), units, unit, speed, measured_in, units_cached)
+            )
     return planned, [f"track {s.track} skipped: {s.reason}" for s in skipped]
 
 
@@ -93,7 +104,9 @@ def format_plan(planned: Sequence[PlannedRun], skipped: Sequence[str]) -> str:
     lines = ["dry run: nothing is extracted, scored or written"]
     total: float | None = 0.0
     for p in planned:
-        if p.estimated_seconds is None:
+        if p.estimated_seconds == 0.0 and p.to_compute:
+            estimate = f"every one of its {p.unit} answered by the extractor's own cache"
+        elif p.estimated_seconds is None:
             estimate = "no measured speed for this extractor fingerprint yet"
             total = None
         else:
@@ -101,7 +114,7 @@ def format_plan(planned: Sequence[PlannedRun], skipped: Sequence[str]) -> str:
             total = None if total is None else total + p.estimated_seconds
         lines.append(
             f"{p.setup} on {p.track}: {p.documents} documents, {p.cached} from the cache, {p.to_compute} to compute"
-            f" ({p.units_to_compute} {p.unit}); {estimate}"
+            f" ({p.units_to_compute} {p.unit}{f', {p.units_cached} of them cached' if p.units_cached else ''}); {estimate}"
         )
     lines += list(skipped)
     lines.append(f"estimated time: about {total:,.0f} s" if total is not None else "estimated time: unknown (some extractor has no measured speed)")

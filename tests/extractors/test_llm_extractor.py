@@ -241,3 +241,14 @@ def test_quantity_from_another_sentence_is_not_given_to_the_claim(tmp_path):
     assert claim.quantity is None
     items = [i for p in prediction.meta["paragraphs"] for i in p.get("items", [])]
     assert items[0]["grounding"]["quantity"] == "not_found"
+
+
+def test_paragraphs_the_generation_cache_answers_are_counted_for_the_dry_run(tmp_path):
+    backend = ScriptedBackend(ANSWERS)
+    extractor = _extractor(tmp_path, backend)
+    assert extractor.work_units(DOC) >= 1 and extractor.cached_work_units(DOC) == 0
+    extractor.extract([DOC])
+    # A new extractor over the same cache (a changed harness recomputes the prediction): nothing to generate.
+    again = _extractor(tmp_path, ScriptedBackend(ANSWERS))
+    assert again.cached_work_units(DOC) == again.work_units(DOC)
+    assert _extractor(tmp_path, ScriptedBackend(ANSWERS), cache_dir=None).cached_work_units(DOC) == 0

@@ -154,3 +154,15 @@ def test_token_usage_reported_by_a_generative_extractor_is_summed_per_run():
     assert summary["documents"][1]["cached"] is True and "seconds" not in summary["documents"][1]
     assert summary["totals"] == {"requests": 5, "prompt_tokens": 1500, "completion_tokens": 200, "cached_requests": 2, "failed_requests": 0}
     assert summary["tokens_per_document"] == 850.0 and summary["seconds_per_computed_document"] == 4.0
+
+
+def test_a_dry_run_counts_work_the_extractors_own_cache_answers_as_free():
+    from harness.runs.plan import PlannedRun, format_plan
+
+    all_cached = PlannedRun("llm", "seeds", 5, 0, 72, "paragraphs", 14.0, "run-a", units_cached=72)
+    half = PlannedRun("llm", "heldout", 4, 0, 20, "paragraphs", 10.0, "run-b", units_cached=10)
+    assert all_cached.estimated_seconds == 0.0 and half.estimated_seconds == 20.0
+    text = format_plan([all_cached, half], [])
+    assert "5 to compute (72 paragraphs, 72 of them cached); every one of its paragraphs answered by the extractor's own cache" in text
+    assert "4 to compute (20 paragraphs, 10 of them cached); about 20 s (measured in run-b)" in text
+    assert text.endswith("estimated time: about 20 s")

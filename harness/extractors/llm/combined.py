@@ -200,6 +200,9 @@ class NerWithLLMClaims:
     def work_units(self, document: Document) -> int:
         return self.llm.work_units(document)
 
+    def cached_work_units(self, document: Document) -> int:
+        return self.llm.cached_work_units(document)
+
     def mentions(self, document: Document, names: Sequence[Entity]) -> tuple[list[Mention], tuple[Claim, ...], str | None]:
         """The NER names merged with the rules' dates and quantities, the rule baseline's own claims
         (only when speakers are completed from them) and the date anchor the rules used."""

@@ -281,6 +281,17 @@ class LLMExtractor:
         """The prompts a document costs: its paragraphs as the extractor splits them."""
         return len(split_paragraphs(document.text, max_chars=self.max_chars, merge_below=self.merge_below))
 
+    def cached_work_units(self, document: Document) -> int:
+        """The paragraphs of ``document`` whose answer the generation cache already holds.
+
+        ``--dry-run`` counts them apart: after a code change every prediction
+        is recomputed, but these paragraphs cost no generation.
+        """
+        if self.cache is None:
+            return 0
+        plan = self._plan(document)
+        return sum(1 for paragraph in plan.paragraphs if self.cache.get(self.template.messages(plan.headline, paragraph.text)) is not None)
+
     def extract(self, documents: Sequence[Document]) -> list[Prediction]:
         """Predictions of ``documents``, whose paragraphs are all asked for together."""
         plans = [self._plan(document) for document in documents]
