@@ -35,12 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from harness.annotations import CLAIM_SLOTS
 from harness.common.paths import PROJECT_ROOT
-from harness.common.safe_yaml import load_yaml
 from harness.extractors.llm.backends.base import ChatMessage
+from harness.extractors.llm.prompts import find_prompt_file, read_prompt_file
 from harness.judging.items import ClaimText, JudgeItem
 
 PROMPTS_DIR = PROJECT_ROOT / "configs" / "judges" / "prompts"
@@ -148,37 +146,14 @@ def _example(path: Path, i: int, raw: Any) -> JudgeExample:
 
 def resolve_prompt_path(name_or_path: Path | str) -> Path:
     """A file path as given, else a name in ``configs/judges/prompts/`` (with or without ``.yaml``)."""
-    path = Path(name_or_path)
-    if path.is_file():
-        return path
-    for candidate in (PROMPTS_DIR / path, PROMPTS_DIR / f"{path}.yaml"):
-        if candidate.is_file():
-            return candidate
-    raise JudgePromptError(f"{name_or_path}: no such judge prompt (looked in {PROMPTS_DIR})")
+    return find_prompt_file(name_or_path, PROMPTS_DIR, JudgePromptError, "judge prompt")
 
 
 def load_judge_prompt(name_or_path: Path | str) -> JudgePrompt:
     """A judge prompt from a file path or a name in ``configs/judges/prompts/``."""
     path = resolve_prompt_path(name_or_path)
-    try:
-        raw_bytes = path.read_bytes()
-    except OSError as err:
-        raise JudgePromptError(f"{path}: cannot read: {err.strerror}") from None
-    try:
-        data = load_yaml(raw_bytes.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise JudgePromptError(f"{path}: not valid YAML: {err}") from None
-    if not isinstance(data, dict):
-        raise JudgePromptError(f"{path}: (top level): expected a mapping")
-    unknown = sorted(set(data) - _KEYS)
-    if unknown:
-        raise _fail(path, unknown[0], f"unknown key (known: {', '.join(sorted(_KEYS))})")
-    for key in ("name", "system", "user"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            raise _fail(path, key, "missing or not a non-empty string")
-    version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise _fail(path, "version", f"expected an integer, got {version!r}")
+    data, raw_bytes = read_prompt_file(path, _KEYS, JudgePromptError)
+    version = data["version"]
     for placeholder in ("{{context}}", "{{gold}}", "{{predicted}}"):
         if placeholder not in data["user"]:
             raise _fail(path, "user", f"must contain {placeholder}")

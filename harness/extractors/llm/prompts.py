@@ -122,25 +122,8 @@ def _example(path: Path, i: int, raw: Any) -> Example:
 def load_template(path: Path | str) -> PromptTemplate:
     """A template from a file path, or from a name in ``configs/prompts/`` (with or without ``.yaml``)."""
     path = resolve_template_path(path)
-    try:
-        raw_bytes = path.read_bytes()
-    except OSError as err:
-        raise PromptError(f"{path}: cannot read: {err.strerror}") from None
-    try:
-        data = load_yaml(raw_bytes.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise PromptError(f"{path}: not valid YAML: {err}") from None
-    if not isinstance(data, dict):
-        raise PromptError(f"{path}: (top level): expected a mapping")
-    unknown = sorted(set(data) - _KEYS)
-    if unknown:
-        raise _fail(path, unknown[0], f"unknown key (known: {', '.join(sorted(_KEYS))})")
-    for key in ("name", "system", "user"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            raise _fail(path, key, "missing or not a non-empty string")
-    version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise _fail(path, "version", f"expected an integer, got {version!r}")
+    data, raw_bytes = read_prompt_file(path, _KEYS, PromptError)
+    version = data["version"]
     if "{{document}}" not in data["user"]:
         raise _fail(path, "user", "must contain {{document}} (where the fenced paragraph goes)")
     labels = data.get("labels", list(ENTITY_LABELS))
@@ -163,10 +146,45 @@ def load_template(path: Path | str) -> PromptTemplate:
 
 
 def resolve_template_path(name_or_path: Path | str) -> Path:
+    return find_prompt_file(name_or_path, PROMPTS_DIR, PromptError, "prompt template")
+
+
+def find_prompt_file(name_or_path: Path | str, folder: Path, error: type[ValueError], what: str) -> Path:
+    """A file path as given, else a name in ``folder`` (with or without ``.yaml``); ``error`` names what was looked for."""
     path = Path(name_or_path)
     if path.is_file():
         return path
-    for candidate in (PROMPTS_DIR / path, PROMPTS_DIR / f"{path}.yaml"):
+    for candidate in (folder / path, folder / f"{path}.yaml"):
         if candidate.is_file():
             return candidate
-    raise PromptError(f"{name_or_path}: no such prompt template (looked in {PROMPTS_DIR})")
+    raise error(f"{name_or_path}: no such {what} (looked in {folder})")
+
+
+def read_prompt_file(path: Path, keys: set[str], error: type[ValueError]) -> tuple[dict[str, Any], bytes]:
+    """The checks every prompt file passes (extraction templates and judge prompts alike).
+
+    Read as UTF-8 through the bounded YAML loader; a mapping of known ``keys``
+    only, with non-empty ``name``, ``system`` and ``user`` strings and an
+    integer ``version``. Every error is ``error`` naming the file and key.
+    Returns the mapping and the file's bytes (the prompt's fingerprint hashes them).
+    """
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as err:
+        raise error(f"{path}: cannot read: {err.strerror}") from None
+    try:
+        data = load_yaml(raw_bytes.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise error(f"{path}: not valid YAML: {err}") from None
+    if not isinstance(data, dict):
+        raise error(f"{path}: (top level): expected a mapping")
+    unknown = sorted(set(data) - keys)
+    if unknown:
+        raise error(f"{path}: {unknown[0]}: unknown key (known: {', '.join(sorted(keys))})")
+    for key in ("name", "system", "user"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise error(f"{path}: {key}: missing or not a non-empty string")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise error(f"{path}: version: expected an integer, got {version!r}")
+    return data, raw_bytes
