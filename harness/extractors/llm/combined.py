@@ -43,7 +43,6 @@ from dataclasses import replace
 from typing import Any
 
 from harness.annotations import (
-    ENTITY_LABELS,
     Annotations,
     Claim,
     Document,
@@ -54,11 +53,10 @@ from harness.annotations import (
 )
 from harness.extractors.base import ShapingText, declared_convention, shaping_texts
 from harness.extractors.llm.extractor import LLMExtractor
-from harness.extractors.ner.combined import merge_mentions
+from harness.extractors.ner.combined import merge_mentions, names_and_rules
 from harness.extractors.registry import create_extractor
 from harness.extractors.rules.claims import find_claims
 from harness.extractors.rules.entities import Mention, analyse
-from harness.extractors.rules.extractor import RulesExtractor
 from harness.text import normalize_arabic_str
 
 VERSION = "1.0.0"
@@ -158,11 +156,7 @@ class NerWithLLMClaims:
             raise ValueError(f"{NAME}: params.llm must hold the llm extractor's params (at least backend and prompt)")
         if params.get(RULES_NAME) is not None and not isinstance(params[RULES_NAME], dict):
             raise ValueError(f"{NAME}: params.rules must be a mapping of the rule baseline's params, got {params[RULES_NAME]!r}")
-        self.ner = create_extractor(NER_NAME, params[NER_NAME])
-        rules = create_extractor(RULES_NAME, dict(params.get(RULES_NAME) or {}))
-        if not isinstance(rules, RulesExtractor):  # its lexicon and date anchoring are used directly
-            raise TypeError(f"{NAME}: the {RULES_NAME!r} extractor has no lexicon; it must be the rule baseline")
-        self.rules = rules
+        self.ner, self.rules, self.entity_labels = names_and_rules(NAME, params[NER_NAME], params.get(RULES_NAME))
         complete = params.get(COMPLETE, [])
         if not isinstance(complete, list) or any(slot not in COMPLETABLE for slot in complete) or len(set(complete)) != len(complete):
             raise ValueError(f"{NAME}: params.complete must be a list of distinct slots from {', '.join(COMPLETABLE)}, got {complete!r}")
@@ -171,8 +165,6 @@ class NerWithLLMClaims:
         if not isinstance(built, LLMExtractor):
             raise TypeError(f"{NAME}: the {LLM_NAME!r} extractor is not the prompted-model extractor")
         self.llm = built
-        names = set(self.ner.entity_labels)
-        self.entity_labels: tuple[str, ...] = tuple(label for label in ENTITY_LABELS if label in names or label in ("DATE", "QUANTITY"))
         self.claim_slots: tuple[str, ...] = self.llm.claim_slots
 
     @property

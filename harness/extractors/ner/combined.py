@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from harness.annotations import ENTITY_LABELS, Annotations, Document, Entity, Prediction
-from harness.extractors.base import ShapingText, declared_convention, shaping_texts
+from harness.extractors.base import Extractor, ShapingText, declared_convention, shaping_texts
 from harness.extractors.registry import create_extractor
 from harness.extractors.rules.claims import find_claims
 from harness.extractors.rules.entities import Analysis, Mention, analyse
@@ -62,6 +62,18 @@ def merge_mentions(analysis: Analysis, entities: Sequence[Entity]) -> Analysis:
     return replace(analysis, mentions=renumbered)
 
 
+def names_and_rules(setup: str, ner_params: dict[str, Any], rules_params: dict[str, Any] | None) -> tuple[Extractor, RulesExtractor, tuple[str, ...]]:
+    """The parts every NER-based combined setup shares: the NER model, the rule baseline, and the
+    entity labels they emit together (the model's names, the rules' DATE and QUANTITY)."""
+    ner = create_extractor(NER_NAME, ner_params)
+    rules = create_extractor(RULES_NAME, dict(rules_params or {}))
+    if not isinstance(rules, RulesExtractor):  # its lexicon and date anchoring are used directly
+        raise TypeError(f"{setup}: the {RULES_NAME!r} extractor has no lexicon; it must be the rule baseline")
+    names = set(ner.entity_labels)
+    labels = tuple(label for label in ENTITY_LABELS if label in names or label in ("DATE", "QUANTITY"))
+    return ner, rules, labels
+
+
 class NerWithRuleClaims:
     """See the module doc."""
 
@@ -76,13 +88,7 @@ class NerWithRuleClaims:
             raise ValueError(f"ner+rules-claims: unknown parameter(s) {', '.join(unknown)}; known: ner, rules")
         if not isinstance(params.get("ner"), dict):
             raise ValueError("ner+rules-claims: params.ner must hold the ner extractor's params (at least model)")
-        self.ner = create_extractor(NER_NAME, params["ner"])
-        rules = create_extractor(RULES_NAME, dict(params.get("rules") or {}))
-        if not isinstance(rules, RulesExtractor):  # its lexicon and date anchoring are used directly
-            raise TypeError(f"ner+rules-claims: the {RULES_NAME!r} extractor has no lexicon; it must be the rule baseline")
-        self.rules = rules
-        names = set(self.ner.entity_labels)
-        self.entity_labels: tuple[str, ...] = tuple(label for label in ENTITY_LABELS if label in names or label in ("DATE", "QUANTITY"))
+        self.ner, self.rules, self.entity_labels = names_and_rules("ner+rules-claims", params["ner"], params.get("rules"))
         self.claim_slots: tuple[str, ...] = self.rules.claim_slots
 
     @property
