@@ -301,3 +301,139 @@ def test_extractor_through_replicas_equals_the_extractor_through_one_server(llam
     assert [[q["raw_output"] for q in p.meta["paragraphs"]] for p in one] == [[q["raw_output"] for q in p.meta["paragraphs"]] for p in both]
     assert [p.annotations for p in one] == [p.annotations for p in both]
     assert sum(p.meta["usage"]["requests"] for p in both) == sum(len(p.meta["paragraphs"]) for p in both) >= 2
+
+
+# -- parallel: several requests decoded together in one context (llama_cpp_batch) --
+
+from harness.extractors.llm.backends.base import ConcurrentBackend  # noqa: E402
+from harness.extractors.llm.backends.llama_cpp import ParallelLlamaCppBackend  # noqa: E402
+from harness.extractors.llm.backends.llama_cpp_batch import pack, shared_prefix, template_prefix  # noqa: E402
+
+PARAGRAPHS = [[ChatMessage("system", "JSON."), ChatMessage("user", f"<document>\nفقرة رقم {i} من خبر قصير\n</document>")] for i in range(7)]
+
+
+def _parallel(tiny_gguf, slots: int) -> ParallelLlamaCppBackend:
+    backend = create_backend({"kind": "llama_cpp", "model_path": str(tiny_gguf), "parallel": slots})
+    assert isinstance(backend, ParallelLlamaCppBackend)
+    return backend
+
+
+def test_parallel_backend_offers_generate_many_and_says_so_in_its_identity(tiny_gguf):
+    one = create_backend({"kind": "llama_cpp", "model_path": str(tiny_gguf)})
+    three = _parallel(tiny_gguf, 3)
+    assert not isinstance(one, ConcurrentBackend) and isinstance(three, ConcurrentBackend)
+    assert "parallel" not in one.identity()  # caches made before the option existed stay valid
+    assert three.identity()["parallel"] == 3
+
+
+@pytest.mark.parametrize("value", [0, -2, True, "4"])
+def test_parallel_must_be_a_positive_integer(tiny_gguf, value):
+    with pytest.raises(ValueError, match=r"backend\.parallel: expected a positive integer"):
+        create_backend({"kind": "llama_cpp", "model_path": str(tiny_gguf), "parallel": value})
+
+
+def test_parallel_answers_every_request_and_the_same_run_twice_gives_the_same_text(tiny_gguf):
+    """More requests than slots: finished slots take the waiting ones; a repeat of the run repeats it exactly."""
+    backend = _parallel(tiny_gguf, 3)
+    first = dict(backend.generate_many(PARAGRAPHS, SETTINGS))
+    second = dict(backend.generate_many(PARAGRAPHS, SETTINGS))
+    backend.close()
+    assert sorted(first) == list(range(len(PARAGRAPHS)))
+    assert [first[i].text for i in range(7)] == [second[i].text for i in range(7)]
+    for generation in first.values():
+        assert generation.finish_reason in ("stop", "length") and 0 < generation.completion_tokens <= SETTINGS.max_new_tokens
+    # the shared prefix is evaluated once (counted on the first request), then only each paragraph's own tokens
+    assert sum(g.prompt_tokens_evaluated for g in first.values()) < sum(g.prompt_tokens for g in first.values())
+    assert all(0 < g.prompt_tokens_evaluated < g.prompt_tokens for g in second.values())
+
+
+def test_parallel_answers_are_those_of_a_fresh_backend_with_the_same_slots(tiny_gguf):
+    """What a run answers does not depend on what the backend was asked before."""
+    warmed = _parallel(tiny_gguf, 2)
+    list(warmed.generate_many([[ChatMessage("system", "Other."), ChatMessage("user", "نص آخر تماما")]], SETTINGS))
+    after = dict(warmed.generate_many(PARAGRAPHS, SETTINGS))
+    fresh = dict(_parallel(tiny_gguf, 2).generate_many(PARAGRAPHS, SETTINGS))
+    assert {i: g.text for i, g in after.items()} == {i: g.text for i, g in fresh.items()}
+
+
+def test_parallel_stops_at_the_token_cap_and_at_stop_strings(tiny_gguf):
+    backend = _parallel(tiny_gguf, 2)
+    capped = dict(backend.generate_many(PARAGRAPHS[:2], GenerationSettings(max_new_tokens=3, threads=1, context_size=512)))
+    assert all(g.completion_tokens <= 3 for g in capped.values())
+    long = dict(backend.generate_many(PARAGRAPHS[:2], GenerationSettings(max_new_tokens=40, threads=1, context_size=512)))
+    text = long[0].text
+    assert len(text) > 2, "the random model wrote too little to pick a stop string from"
+    stop = text[1]  # one character: its bytes are contiguous even where the random model wrote invalid UTF-8 around it
+    stopped = dict(backend.generate_many(PARAGRAPHS[:1], GenerationSettings(max_new_tokens=40, threads=1, context_size=512, stop=(stop,))))
+    assert stopped[0].text == text[: text.index(stop)] and stopped[0].finish_reason == "stop"
+
+
+def test_parallel_records_a_prompt_too_long_as_that_requests_error_and_answers_the_others(tiny_gguf):
+    backend = _parallel(tiny_gguf, 2)
+    requests = [PARAGRAPHS[0], [ChatMessage("user", "كلمة " * 400)], PARAGRAPHS[1]]
+    outcomes = dict(backend.generate_many(requests, GenerationSettings(max_new_tokens=4, threads=1, context_size=256)))
+    assert isinstance(outcomes[1], BackendError) and "context window" in str(outcomes[1])
+    assert not isinstance(outcomes[0], BackendError) and not isinstance(outcomes[2], BackendError)
+    with pytest.raises(BackendError):  # generate() on one request raises, as the one-at-a-time backend does
+        backend.generate(requests[1], GenerationSettings(max_new_tokens=4, context_size=256))
+
+
+def test_parallel_decodes_each_request_under_the_schema(tiny_gguf):
+    backend = _parallel(tiny_gguf, 3)
+    outcomes = dict(backend.generate_many(PARAGRAPHS[:4], CONSTRAINED))
+    backend.close()
+    assert {i: json.loads(g.text)["kind"] in ("fact", "opinion") for i, g in outcomes.items()} == {0: True, 1: True, 2: True, 3: True}
+
+
+def test_template_prefix_stops_before_the_last_messages_text(tiny_gguf):
+    from llama_cpp import Llama
+
+    llm = Llama(model_path=str(tiny_gguf), n_ctx=512, verbose=False)
+    chat = [{"role": m.role, "content": m.content} for m in PARAGRAPHS[0]]
+    prefix = template_prefix(llm, chat)
+    rendered = llm.detokenize(prefix, special=True).decode()
+    assert rendered.endswith("<|im_start|>user\n") and "فقرة" not in rendered
+    other = template_prefix(llm, [{"role": m.role, "content": m.content} for m in PARAGRAPHS[5]])
+    assert other == prefix  # the same for every paragraph of one template
+
+
+def test_shared_prefix_leaves_every_prompt_a_token_of_its_own():
+    assert shared_prefix([[1, 2, 3, 4], [1, 2, 3, 5]]) == 3
+    assert shared_prefix([[1, 2, 3], [1, 2, 3, 4]]) == 2
+    assert shared_prefix([[7], [7]]) == 0
+    assert shared_prefix([]) == 0
+
+
+def test_pack_keeps_each_group_in_one_call_unless_it_is_longer_than_a_call():
+    def group(label: str, n: int) -> list:
+        return [(0, i, 0, label) for i in range(n)]
+
+    calls = pack([group("a", 3), group("b", 4), group("c", 2), group("d", 11)], 5)
+    labels = [[entry[3] for entry in call] for call in calls]
+    assert labels == [["a"] * 3, ["b"] * 4, ["c"] * 2, ["d"] * 5, ["d"] * 5, ["d"]]
+    assert all(len(call) <= 5 for call in calls)
+
+
+def test_extractor_sends_all_paragraphs_to_a_parallel_backend_and_caches_each_answer(tiny_gguf, tmp_path):
+    template = tmp_path / "tiny.yaml"
+    template.write_text(TINY_TEMPLATE, encoding="utf-8")
+    params = {
+        "backend": {"kind": "llama_cpp", "model_path": str(tiny_gguf), "parallel": 2},
+        "prompt": str(template),
+        "generation": {"max_new_tokens": 8, "context_size": 512},
+        "cache_dir": str(tmp_path / "cache"),
+        "progress": False,
+    }
+    documents = [
+        Document("a", "عنوان أول للخبر هنا\n\nفقرة أولى من الخبر فيها ما يكفي من الكلمات.\n\nفقرة ثانية تتبعها بكلمات أخرى كافية."),
+        Document("b", "عنوان ثان للخبر هنا\n\nفقرة ثالثة من خبر آخر فيها ما يكفي من الكلمات."),
+    ]
+    extractor = LLMExtractor(params)
+    paragraphs = sum(extractor.work_units(d) for d in documents)
+    first = extractor.extract(documents)
+    assert paragraphs >= 2 and extractor.stats["generated"] == paragraphs and not any(p.failed for p in first)
+    again = LLMExtractor(params)
+    second = again.extract(documents)
+    assert again.stats["generated"] == 0 and again.stats["cached"] == paragraphs
+    assert [[q["raw_output"] for q in p.meta["paragraphs"]] for p in first] == [[q["raw_output"] for q in p.meta["paragraphs"]] for p in second]
+    assert extractor.fingerprint()["backend"]["parallel"] == 2

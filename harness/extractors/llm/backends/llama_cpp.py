@@ -19,10 +19,15 @@ json_schema``), decoding runs under the GBNF grammar built from it
 (``grammar``): every token chosen keeps the answer a prefix of a text the
 schema allows, so an answer that ends by itself always parses.
 
-One model in one process answers one request at a time: this backend has no
-``generate_many``, and the extractor asks it paragraph after paragraph. To
-use more cores for more paragraphs at once, serve the file with several
-server processes and the ``openai`` backend (see ``benchmarks/bench_llm.py``).
+With ``parallel: 1`` (the default) the model answers one request at a time
+and the extractor asks it paragraph after paragraph. With ``parallel: N`` the
+backend offers ``generate_many`` and decodes up to N paragraphs together in one
+context (``llama_cpp_batch``: continuous batching, the shared prompt prefix
+evaluated once). Measured here on 12 seed paragraphs, 2 threads: 8 slots
+answer them in 80.5 s where one at a time on 1 thread takes about 216 s.
+Batched answers are not bit-identical to one-at-a-time answers (the kernels
+sum in another order), so ``parallel`` is part of the backend's identity and
+its answers are cached apart.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +43,12 @@ from harness.extractors.llm.backends.base import (
     BackendError,
     ChatMessage,
     Generation,
+    Outcome,
     cut_at_stop,
 )
 from harness.extractors.llm.settings import GenerationSettings
 
-_KNOWN = {"model", "model_path", "models_dir", "batch_size"}
+_KNOWN = {"model", "model_path", "models_dir", "batch_size", "parallel"}
 
 
 class ModelNotInstalledError(FileNotFoundError):
@@ -63,11 +69,13 @@ class LlamaCppBackend:
     #: Decodes under a JSON Schema when the settings carry one.
     constrains_output = True
 
-    def __init__(self, model_path: Path, model_sha256: str, *, model_name: str | None = None, batch_size: int = 512):
+    def __init__(self, model_path: Path, model_sha256: str, *, model_name: str | None = None, batch_size: int = 512, parallel: int = 1):
         self.model_path = Path(model_path)
         self.model_sha256 = model_sha256
         self.model_name = model_name or self.model_path.name
         self.batch_size = batch_size
+        #: Requests decoded together (``ParallelLlamaCppBackend``); 1 here.
+        self.parallel = parallel
         self._llm: Any = None
         self._loaded_with: tuple[int, int] | None = None
         #: Seconds the last load took (for the benchmark).
@@ -88,14 +96,14 @@ class LlamaCppBackend:
             raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)} for kind llama_cpp; known: {', '.join(sorted(_KNOWN))}")
         if "model" in params and "model_path" in params:
             raise ValueError(f"{where}: give model (a catalog name) or model_path (a file), not both")
-        batch_size = params.get("batch_size", 512)
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"{where}.batch_size: expected a positive integer, got {batch_size!r}")
+        batch_size = _positive(params, "batch_size", 512, where)
+        parallel = _positive(params, "parallel", 1, where)
+        backend_class = ParallelLlamaCppBackend if parallel > 1 else LlamaCppBackend
         if "model_path" in params:
             path = Path(params["model_path"])
             if not path.is_file():
                 raise ModelNotInstalledError(f"{where}.model_path: no such file: {path}")
-            return cls(path, sha256_file(path), batch_size=batch_size)
+            return backend_class(path, sha256_file(path), batch_size=batch_size, parallel=parallel)
         name = params.get("model", DEFAULT_MODEL)
         spec = get_spec(name)
         installed = find_installed(spec, params.get("models_dir"))
@@ -104,16 +112,19 @@ class LlamaCppBackend:
                 f"model {name!r} is not installed (or does not verify) at {model_file(spec, params.get('models_dir'))}; "
                 "run `harness models install` first"
             )
-        return cls(installed.path, installed.sha256, model_name=name, batch_size=batch_size)
+        return backend_class(installed.path, installed.sha256, model_name=name, batch_size=batch_size, parallel=parallel)
 
     def identity(self) -> dict[str, Any]:
-        return {
+        identity = {
             "engine": "llama-cpp-python",
             "engine_version": _engine_version(),
             "model": self.model_name,
             "model_sha256": self.model_sha256,
             "batch_size": self.batch_size,
         }
+        if self.parallel > 1:  # absent at 1, so caches made before the option existed stay valid
+            identity["parallel"] = self.parallel
+        return identity
 
     def _load(self, settings: GenerationSettings) -> Any:
         wanted = (settings.threads, settings.context_size)
@@ -200,6 +211,67 @@ class LlamaCppBackend:
                 self._llm.close()
         self._llm = None
         self._loaded_with = None
+
+
+class ParallelLlamaCppBackend(LlamaCppBackend):
+    """``llama_cpp`` with ``parallel: N``: up to N requests decoded together (``generate_many``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._decoder: Any = None
+        self._decoder_for: tuple[int, int] | None = None
+        #: Template prefixes by everything but the last message's text (one per prompt template).
+        self._prefixes: dict[tuple[tuple[str, str], ...], list[int]] = {}
+
+    def _decoder_of(self, settings: GenerationSettings) -> Any:
+        from harness.extractors.llm.backends.llama_cpp_batch import BatchedDecoder
+
+        llm = self._load(settings)
+        wanted = (settings.threads, settings.context_size)
+        if self._decoder is None or self._decoder_for != wanted:
+            if self._decoder is not None:
+                self._decoder.close()
+            self._decoder = BatchedDecoder(llm, slots=self.parallel, context_size=settings.context_size, threads=settings.threads, batch_size=self.batch_size)
+            self._decoder_for = wanted
+        return self._decoder
+
+    def _prompt(self, llm: Any, messages: Sequence[ChatMessage], settings: GenerationSettings) -> Any:
+        from harness.extractors.llm.backends.llama_cpp_batch import Prompt, prompt_of, shared_prefix, template_prefix
+
+        chat = [{"role": m.role, "content": m.content} for m in messages]
+        tokens, stops = prompt_of(llm, chat, settings.stop)
+        key = tuple((m.role, m.content) for m in messages[:-1]) + ((messages[-1].role, ""),)
+        if key not in self._prefixes:
+            self._prefixes[key] = template_prefix(llm, chat)
+        return Prompt(tokens, stops, shared_prefix([tokens, self._prefixes[key] + [-1]]))
+
+    def generate(self, messages: Sequence[ChatMessage], settings: GenerationSettings) -> Generation:
+        """One request through the same batched path, so its answer matches ``generate_many``'s."""
+        for _, outcome in self.generate_many([messages], settings):
+            if isinstance(outcome, BackendError):
+                raise outcome
+            return outcome
+        raise BackendError("llama.cpp gave no answer")  # pragma: no cover
+
+    def generate_many(self, requests: Sequence[Sequence[ChatMessage]], settings: GenerationSettings) -> Iterator[Outcome]:
+        decoder = self._decoder_of(settings)
+        prompts = [self._prompt(decoder.llm, messages, settings) for messages in requests]
+        yield from decoder.run(prompts, settings, lambda: self._grammar(settings))
+
+    def close(self) -> None:
+        if self._decoder is not None:
+            with contextlib.suppress(Exception):
+                self._decoder.close()
+        self._decoder = None
+        self._decoder_for = None
+        super().close()
+
+
+def _positive(params: dict[str, Any], key: str, default: int, where: str) -> int:
+    value = params.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{where}.{key}: expected a positive integer, got {value!r}")
+    return value
 
 
 class _Perf:
