@@ -26,6 +26,13 @@ how it uses more than one core for more than one paragraph; the servers are
 stopped at the end. When part 2 ran too, the answers are compared: greedy
 decoding should give the same text in and out of process.
 
+Part 2b (``--one-at-a-time``). When the setup decodes several paragraphs
+together (backend ``parallel`` > 1), the same seeds cold once more with
+``parallel: 1`` and ``threads: 1`` (the path every setup took before the
+option existed): the speed-up, and how many answers are word for word the
+same (batching changes where llama.cpp's sums round, so a near-tie can go the
+other way; see ``harness/extractors/llm/backends/llama_cpp_batch.py``).
+
 ``--summarise RUN_DIR ...`` reads run records of the llm extractor (``harness
 run ... --results DIR``) and prints, per run: parse statuses (``fail``: no
 JSON could be read), tokens generated per paragraph (answers from the
@@ -34,7 +41,7 @@ entity strict F1 / claim strict F1 (``claims.strict.f1``).
 
     .venv/bin/python benchmarks/bench_llm.py [--config configs/llm.yaml] [--documents 2]
         [--paragraphs N] [--skip-overhead] [--skip-seeds] [--cache-dir DIR]
-        [--servers 2 [--server-threads 1]]
+        [--servers 2 [--server-threads 1]] [--one-at-a-time]
     .venv/bin/python benchmarks/bench_llm.py --summarise results/runs/<run> ...
 
 Needs the model (``harness models install``) and llama-cpp-python. Say what
@@ -158,8 +165,14 @@ def overhead(params: dict, documents: list[Document]) -> bool:
     return min(prompt_ratio, gen_ratio) >= 0.9
 
 
-def seed_set(params: dict, cache_dir: Path, documents: list[Document]) -> list[str]:
-    """Part 2; returns the raw answers of the cold run in paragraph order."""
+def one_at_a_time(params: dict) -> dict:
+    """``params`` with one paragraph decoded at a time on one thread (part 2b)."""
+    backend = {k: v for k, v in params["backend"].items() if k != "parallel"}
+    return {**params, "backend": backend, "generation": {**params.get("generation", {}), "threads": 1}}
+
+
+def seed_set(params: dict, cache_dir: Path, documents: list[Document]) -> tuple[list[str], float]:
+    """Part 2; returns the raw answers of the cold run in paragraph order and its wall seconds."""
     cold = LLMExtractor({**params, "cache_dir": str(cache_dir), "progress": True})
     started = time.perf_counter()
     predictions = cold.extract(documents)
@@ -170,7 +183,9 @@ def seed_set(params: dict, cache_dir: Path, documents: list[Document]) -> list[s
     warm.extract(documents)
     warm_seconds = time.perf_counter() - started
     s = cold.stats
-    print(f"\nin process (serial, {cold.settings.threads} thread(s)): {len(documents)} documents, {paragraphs} paragraphs,"
+    slots = getattr(cold.backend, "parallel", 1)
+    how = f"{slots} paragraphs decoded together" if slots > 1 else "one paragraph at a time"
+    print(f"\nin process ({how}, {cold.settings.threads} thread(s)): {len(documents)} documents, {paragraphs} paragraphs,"
           f" {cold_seconds / max(1, paragraphs):.1f} s per paragraph cold (the wall time includes loading the model:"
           f" {getattr(cold.backend, 'load_seconds', None) or 0:.1f} s)")
     print(f"cold:   {cold_seconds:8.1f} s  ({s['generated']} generated, {s['cached']} cached;"
@@ -178,7 +193,7 @@ def seed_set(params: dict, cache_dir: Path, documents: list[Document]) -> list[s
           f" prompt {_rate(s['prompt_tokens_evaluated'], s['prompt_seconds']):.1f} tok/s,"
           f" generation {_rate(s['completion_tokens'], s['generation_seconds']):.1f} tok/s)")  # fmt: skip
     print(f"cached: {warm_seconds:8.1f} s  ({warm.stats['generated']} generated, {warm.stats['cached']} cached)")
-    return [q.get("raw_output", "") for p in predictions for q in p.meta["paragraphs"]]
+    return [q.get("raw_output", "") for p in predictions for q in p.meta["paragraphs"]], cold_seconds
 
 
 def _free_port() -> int:
@@ -286,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--servers", type=int, default=0, help="part 3: serve the model with N llama-cpp-python servers (0: skip)")
     parser.add_argument("--server-threads", type=int, default=1, help="part 3: threads of each server (default 1)")
     parser.add_argument("--seed-documents", type=int, default=5, help="parts 2 and 3: only the first N seeds (default 5)")
+    parser.add_argument("--one-at-a-time", action="store_true", help="part 2b: the seeds cold again with parallel 1 and 1 thread, compared")
     parser.add_argument("--summarise", type=Path, nargs="+", default=None, metavar="RUN_DIR", help="only summarise these run records")
     args = parser.parse_args(argv)
     if args.summarise:
@@ -308,10 +324,19 @@ def main(argv: list[str] | None = None) -> int:
         temporary = args.cache_dir is None
         cache_dir = Path(tempfile.mkdtemp(prefix="bench-llm-")) if temporary else args.cache_dir
         try:
-            in_process = seed_set(setup.params, cache_dir, seeds)
+            in_process, seconds = seed_set(setup.params, cache_dir, seeds)
         finally:
             if temporary:
                 shutil.rmtree(cache_dir, ignore_errors=True)
+        if args.one_at_a_time:
+            baseline_cache = Path(tempfile.mkdtemp(prefix="bench-llm-one-"))  # always cold
+            try:
+                baseline, baseline_seconds = seed_set(one_at_a_time(setup.params), baseline_cache, seeds)
+            finally:
+                shutil.rmtree(baseline_cache, ignore_errors=True)
+            same = sum(a == b for a, b in zip(in_process, baseline))
+            print(f"\nspeed-up of the setup over one paragraph at a time on one thread: {baseline_seconds / seconds:.2f}x"
+                  f" ({seconds:.1f} s vs {baseline_seconds:.1f} s cold); identical answers: {same} of {len(baseline)}")
     if args.servers:
         cache_dir = Path(tempfile.mkdtemp(prefix="bench-llm-served-"))  # always cold
         try:

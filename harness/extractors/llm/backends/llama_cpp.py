@@ -124,6 +124,7 @@ class LlamaCppBackend:
         }
         if self.parallel > 1:  # absent at 1, so caches made before the option existed stay valid
             identity["parallel"] = self.parallel
+            identity["attention"] = "flash"  # the batched decoder's (llama_cpp_batch.BatchedDecoder)
         return identity
 
     def _load(self, settings: GenerationSettings) -> Any:
@@ -231,7 +232,10 @@ class ParallelLlamaCppBackend(LlamaCppBackend):
         if self._decoder is None or self._decoder_for != wanted:
             if self._decoder is not None:
                 self._decoder.close()
-            self._decoder = BatchedDecoder(llm, slots=self.parallel, context_size=settings.context_size, threads=settings.threads, batch_size=self.batch_size)
+            # llama.cpp warns on stderr that the shared window (one per slot plus the prefix's)
+            # is longer than the model was trained on; each sequence keeps to context_size.
+            with _quiet_stderr():
+                self._decoder = BatchedDecoder(llm, slots=self.parallel, context_size=settings.context_size, threads=settings.threads, batch_size=self.batch_size)
             self._decoder_for = wanted
         return self._decoder
 

@@ -200,11 +200,15 @@ class BatchedDecoder:
         self.context_size = context_size
         params = type(llm.context_params).from_buffer_copy(llm.context_params)
         # Unified: the prefix's cells are shared by reference. Measured here (8 slots, 2 threads,
-        # 12 paragraphs): 80.5 s unified vs 96.5 s with a cache per sequence, same answers.
+        # 12 paragraphs): 80.5 s unified vs 96.5 s with a cache per sequence.
         # Room for every slot's window plus the prefix's, in the worst case.
         params.n_ctx = context_size * (slots + 1)
         params.n_seq_max = slots + 1
         params.kv_unified = True
+        # Flash attention skips the cells a token may not see (other slots' answers),
+        # where plain attention multiplies them by zero. Measured here (8 slots, 2
+        # threads, 12 paragraphs): 22.6 generated tokens/s with it, 18.6 without.
+        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED
         params.n_batch = batch_size
         params.n_ubatch = batch_size
         params.n_threads = threads
