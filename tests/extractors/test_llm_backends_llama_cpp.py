@@ -435,5 +435,6 @@ def test_extractor_sends_all_paragraphs_to_a_parallel_backend_and_caches_each_an
     again = LLMExtractor(params)
     second = again.extract(documents)
     assert again.stats["generated"] == 0 and again.stats["cached"] == paragraphs
+    assert again.backend._llm is None  # all cached: the model was never loaded
     assert [[q["raw_output"] for q in p.meta["paragraphs"]] for p in first] == [[q["raw_output"] for q in p.meta["paragraphs"]] for p in second]
     assert extractor.fingerprint()["backend"]["parallel"] == 2

@@ -23,8 +23,9 @@ With ``parallel: 1`` (the default) the model answers one request at a time
 and the extractor asks it paragraph after paragraph. With ``parallel: N`` the
 backend offers ``generate_many`` and decodes up to N paragraphs together in one
 context (``llama_cpp_batch``: continuous batching, the shared prompt prefix
-evaluated once). Measured here on 12 seed paragraphs, 2 threads: 8 slots
-answer them in 80.5 s where one at a time on 1 thread takes about 216 s.
+evaluated once). Measured here: 8 slots on 2 threads answered 12 seed
+paragraphs in 80.5 s; one at a time on 1 thread, the first 6 took 126 s
+(figures for the whole seed set in docs/scaling.md).
 Batched answers are not bit-identical to one-at-a-time answers (the kernels
 sum in another order), so ``parallel`` is part of the backend's identity and
 its answers are cached apart.
@@ -258,6 +259,8 @@ class ParallelLlamaCppBackend(LlamaCppBackend):
         raise BackendError("llama.cpp gave no answer")  # pragma: no cover
 
     def generate_many(self, requests: Sequence[Sequence[ChatMessage]], settings: GenerationSettings) -> Iterator[Outcome]:
+        if not requests:  # everything came from the cache: do not load the model
+            return
         decoder = self._decoder_of(settings)
         prompts = [self._prompt(decoder.llm, messages, settings) for messages in requests]
         yield from decoder.run(prompts, settings, lambda: self._grammar(settings))
