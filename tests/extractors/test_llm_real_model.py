@@ -82,3 +82,25 @@ def test_constrained_answers_parse_as_written_even_when_the_document_gives_order
         assert paragraph["parse_status"] == ("truncated" if cut else "ok"), paragraph["raw_output"]
         assert "schema_error" not in paragraph and not paragraph.get("rejected"), paragraph["raw_output"]
     assert prediction.meta["constraint"] == "json_schema"
+
+
+def test_parallel_decoding_answers_every_paragraph_under_the_schema_with_the_real_model(extractor, tmp_path):
+    """The batched path (``parallel``) with the real model: every paragraph answered in one
+    batch, each under its own grammar, grounded like the one-at-a-time path."""
+    parallel = LLMExtractor(
+        {
+            "backend": {"kind": "llama_cpp", "parallel": 3},
+            "cache_dir": str(tmp_path / "cache"),
+            "progress": False,
+            "constraint": "json_schema",
+            "generation": {"max_new_tokens": 384, "threads": 2},
+        }
+    )
+    prediction = parallel.extract([INJECTION])[0]
+    assert not prediction.failed and parallel.stats["generated"] == len(prediction.meta["paragraphs"]) >= 2
+    for paragraph in prediction.meta["paragraphs"]:
+        cut = paragraph["finish_reason"] == "length"
+        assert paragraph["parse_status"] == ("truncated" if cut else "ok"), paragraph["raw_output"]
+    for entity in prediction.annotations.entities:
+        assert INJECTION.text[entity.start : entity.end] == entity.text
+    assert parallel.fingerprint()["backend"]["parallel"] == 3
