@@ -251,7 +251,7 @@ class ParallelLlamaCppBackend(LlamaCppBackend):
         return Prompt(tokens, stops, shared_prefix([tokens, self._prefixes[key] + [-1]]))
 
     def generate(self, messages: Sequence[ChatMessage], settings: GenerationSettings) -> Generation:
-        """One request through the same batched path, so its answer matches ``generate_many``'s."""
+        """One request through the batched path (alone in the context), answered as ``generate_many`` answers."""
         for _, outcome in self.generate_many([messages], settings):
             if isinstance(outcome, BackendError):
                 raise outcome
