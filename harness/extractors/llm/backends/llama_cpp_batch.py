@@ -14,10 +14,10 @@ How:
   text and worked examples of a few-shot prompt), evaluated once; a request
   starting in a slot gets those cells by reference (``seq_cp`` on a unified
   cache copies no data) and evaluates only the rest of its prompt.
-- Each request decodes under its own sampler chain, built as llama-cpp-python
-  builds it for one request (repetition penalties over the tokens generated so
-  far, the grammar when the answer is constrained, then greedy or seeded
-  sampling), so the decoding rule is the same as ``Llama.create_chat_completion``.
+- Each request decodes under its own sampler chain, built by llama-cpp-python's
+  own builder (``Llama._init_sampler``: repetition penalties over the tokens
+  generated so far, the grammar when the answer is constrained, then greedy or
+  seeded sampling), so the decoding rule is that of ``create_chat_completion``.
 - Each step is one ``llama_decode`` over every active slot's next token, plus
   the prompt of any request just started; a slot that finishes takes the next
   waiting request at once.
@@ -49,11 +49,6 @@ from typing import Any
 
 from harness.extractors.llm.backends.base import BackendError, Generation, Outcome, cut_at_stop
 from harness.extractors.llm.settings import GenerationSettings
-
-#: What a sampler chain built by llama-cpp-python uses besides the settings (its defaults).
-_TOP_P = 0.95
-_MIN_P = 0.05
-_TYPICAL_P = 1.0
 
 
 class _Captured(Exception):
@@ -198,7 +193,6 @@ class BatchedDecoder:
         from llama_cpp import _internals
 
         self.llama_cpp = llama_cpp
-        self.internals = _internals
         self.llm = llm
         self.slots = slots
         self.context_size = context_size
@@ -224,7 +218,6 @@ class BatchedDecoder:
         self.batch_size = batch_size
         self.batch = _internals.LlamaBatch(n_tokens=batch_size, embd=0, n_seq_max=slots + 1, verbose=False)
         self.vocab = llm._model.vocab
-        self.n_vocab = llm.n_vocab()
         #: The tokens sequence 0 holds now.
         self.prefix: list[int] = []
 
@@ -233,27 +226,11 @@ class BatchedDecoder:
         self.ctx.close()
 
     def _sampler(self, settings: GenerationSettings, grammar: Any) -> Any:
-        """The chain ``Llama._init_sampler`` builds for one request with these settings."""
-        sampler = self.internals.LlamaSampler()
-        sampler.add_penalties(
-            n_vocab=self.n_vocab,
-            penalty_last_n=self.llm.last_n_tokens_size,
-            penalty_repeat=settings.repetition_penalty,
-            penalty_freq=0.0,
-            penalty_present=0.0,
-        )
-        if grammar is not None:
-            sampler.add_grammar(self.llm._model, grammar)
-        if settings.temperature == 0:
-            sampler.add_greedy()
-        else:
-            sampler.add_top_k(40)
-            sampler.add_typical(_TYPICAL_P, 1)
-            sampler.add_top_p(_TOP_P, 1)
-            sampler.add_min_p(_MIN_P, 1)
-            sampler.add_temp(settings.temperature)
-            sampler.add_dist(settings.seed)
-        return sampler
+        """The chain ``create_chat_completion`` would sample one request with: llama-cpp-python's
+        own builder (penalties over the generated tokens, the grammar, greedy or seeded sampling)."""
+        self.llm.set_seed(settings.seed)
+        top_k = 1 if settings.temperature == 0 else 40  # as the one-at-a-time backend asks
+        return self.llm._init_sampler(top_k=top_k, temp=settings.temperature, repeat_penalty=settings.repetition_penalty, grammar=grammar)
 
     def _decode(self, entries: list[_Entry]) -> None:
         """One ``llama_decode`` call; the requests wanting logits learn where theirs are."""
